@@ -1,0 +1,316 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace EventMpm.Configuration.Directives;
+
+/// <summary>
+/// Every directive EventMpm understands: the seed's event MPM directives, the core ones the
+/// server needs, and the few that act while the file is read. Defaults are httpd 2.4's.
+/// </summary>
+public static class DirectiveCatalog
+{
+    private static readonly Dictionary<string, DirectiveDefinition> s_byName;
+    private static readonly Dictionary<string, string> s_aliases = new(System.StringComparer.OrdinalIgnoreCase)
+    {
+        // Renamed in httpd 2.3.13; httpd still reads the old names with an informational message.
+        ["MaxClients"] = "MaxRequestWorkers",
+        ["MaxRequestsPerChild"] = "MaxConnectionsPerChild",
+    };
+
+    public static IReadOnlyList<DirectiveDefinition> All { get; }
+
+    static DirectiveCatalog()
+    {
+        All = Build();
+        s_byName = new Dictionary<string, DirectiveDefinition>(System.StringComparer.OrdinalIgnoreCase);
+        foreach (DirectiveDefinition d in All) s_byName.Add(d.Name, d);
+    }
+
+    /// <summary>Finds a directive by any spelling; <paramref name="alias"/> is set when an old name was used.</summary>
+    public static DirectiveDefinition? Find(string name, out bool alias)
+    {
+        alias = s_aliases.TryGetValue(name, out string? canonical);
+        return s_byName.TryGetValue(alias ? canonical! : name, out DirectiveDefinition? d) ? d : null;
+    }
+
+    public static DirectiveDefinition? Find(string name) => Find(name, out _);
+
+    /// <summary>The known directive nearest to a misspelt name, or null when none is close.</summary>
+    public static string? Suggest(string name)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (string candidate in Names())
+        {
+            int distance = EditDistance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance < bestDistance)
+            {
+                bestDistance = distance;
+                best = candidate;
+            }
+        }
+        int allowed = System.Math.Max(2, name.Length / 3);
+        return bestDistance <= allowed ? best : null;
+    }
+
+    private static IEnumerable<string> Names()
+    {
+        foreach (DirectiveDefinition d in All) yield return d.Name;
+        foreach (string alias in s_aliases.Keys) yield return alias;
+    }
+
+    /// <summary>Levenshtein distance, for "did you mean".</summary>
+    internal static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = System.Math.Min(System.Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+
+    private static List<DirectiveDefinition> Build()
+    {
+        const DirectiveScope C = DirectiveScope.Compiled;
+        const DirectiveScope D = DirectiveScope.Deployment;
+        const DirectiveScope R = DirectiveScope.Reading;
+        var list = new List<DirectiveDefinition>
+        {
+            // ---- The event MPM (seed: the directives mpm_event documents) ----
+            new("AsyncRequestWorkerFactor", Arity.One, C, "Limits the number of connections per process to ThreadsPerChild plus this factor times the idle workers", "2", AsyncRequestWorkerFactor),
+            new("CoreDumpDirectory", Arity.One, D, "The directory a crashing process dumps core into", "", c => Deploy(c, d => d with { CoreDumpDirectory = c.Arg(0) })),
+            new("EnableExceptionHook", Arity.Flag, C, "Runs exception hooks after a crash", "Off", c => Flag(c, (s, v) => s with { EnableExceptionHook = v })),
+            new("Group", Arity.One, D, "The group the child processes run as: a name or #gid", "", c => Account(c, (d, v) => d with { Group = v })),
+            new("Listen", Arity.OneOrTwo, D, "An address and port to listen on: [IP-address:]port [protocol]", "", Listen, repeatable: true),
+            new("ListenBacklog", Arity.One, C, "The length of the kernel's pending-connection queue", "511", c => Int(c, 1, (s, v) => s with { ListenBacklog = v })),
+            new("MaxConnectionsPerChild", Arity.One, C, "Connections a child process handles before it is replaced; 0 means never", "0", c => Int(c, 0, (s, v) => s with { MaxConnectionsPerChild = v })),
+            new("MaxMemFree", Arity.One, C, "KBytes of free memory an allocator keeps before giving it back; 0 means unlimited", "2048", c => Int(c, 0, (s, v) => s with { MaxMemFree = v })),
+            new("MaxRequestWorkers", Arity.One, C, "The most worker threads serving at once, over all child processes", "400", MaxRequestWorkers),
+            new("MaxSpareThreads", Arity.One, C, "The most idle worker threads before a child process is stopped", "250", c => Int(c, 0, (s, v) => s with { MaxSpareThreads = v })),
+            new("MinSpareThreads", Arity.One, C, "The fewest idle worker threads before another child process is started", "75", c => Int(c, 0, (s, v) => s with { MinSpareThreads = v })),
+            new("PidFile", Arity.One, D, "The file the control process writes its process id to", "logs/httpd.pid", c => Deploy(c, d => d with { PidFile = c.Arg(0) })),
+            new("ScoreBoardFile", Arity.One, D, "A file to hold the shared scoreboard; unset means anonymous shared memory", "", c => Deploy(c, d => d with { ScoreBoardFile = c.Arg(0) })),
+            new("SendBufferSize", Arity.One, C, "The TCP send buffer size in bytes; 0 means the system default", "0", SendBufferSize),
+            new("ServerLimit", Arity.One, C, "The most child processes the scoreboard has room for", "16", c => Int(c, 0, (s, v) => s with { ServerLimit = v })),
+            new("StartServers", Arity.One, C, "Child processes started at server start", "3", c => Int(c, 0, (s, v) => s with { StartServers = v })),
+            new("ThreadLimit", Arity.One, C, "The most worker threads a child process can be configured for", "64", c => Int(c, 0, (s, v) => s with { ThreadLimit = v })),
+            new("ThreadsPerChild", Arity.One, C, "Worker threads in each child process", "25", c => Int(c, 0, (s, v) => s with { ThreadsPerChild = v })),
+            new("ThreadStackSize", Arity.One, C, "The stack size of each worker thread in bytes; 0 means the system default", "0", c => Int(c, 0, (s, v) => s with { ThreadStackSize = v })),
+            new("User", Arity.One, D, "The user the child processes run as: a name or #uid", "", c => Account(c, (d, v) => d with { User = v })),
+
+            // ---- Core ----
+            new("ServerRoot", Arity.One, D, "The directory relative paths are resolved against; unset means the binary's directory", "", c => Deploy(c, d => d with { ServerRoot = c.Arg(0) })),
+            new("ServerName", Arity.One, D, "The server's own name: [scheme://]host[:port]", "", ServerName),
+            new("DocumentRoot", Arity.One, D, "The directory the files are served from", "htdocs", c => Deploy(c, d => d with { DocumentRoot = c.Arg(0) })),
+            new("DirectoryIndex", Arity.OneOrMore, C, "The files to look for when a directory is requested, or 'disabled'", "index.html", DirectoryIndex),
+            new("KeepAlive", Arity.Flag, C, "Whether a connection may carry more than one request", "On", c => Flag(c, (s, v) => s with { KeepAlive = v })),
+            new("KeepAliveTimeout", Arity.One, C, "How long an idle kept-alive connection waits for its next request; 0 turns keep-alive off", "5", c => Ms(c, (s, v) => s with { KeepAliveTimeoutMilliseconds = v })),
+            new("MaxKeepAliveRequests", Arity.One, C, "Requests one connection may carry; 0 means unlimited", "100", c => Int(c, 0, (s, v) => s with { MaxKeepAliveRequests = v })),
+            new("Timeout", Arity.One, C, "How long a read or write on a connection may wait", "60", c => Ms(c, (s, v) => s with { TimeoutMilliseconds = v })),
+            new("GracefulShutdownTimeout", Arity.One, C, "Seconds a graceful stop waits for requests in flight; 0 means no limit", "0", c => Int(c, 0, (s, v) => s with { GracefulShutdownTimeout = v })),
+            new("LimitRequestLine", Arity.One, C, "The longest request line, in bytes", "8190", c => Int(c, 0, (s, v) => s with { LimitRequestLine = v })),
+            new("LimitRequestFieldSize", Arity.One, C, "The longest request header line, in bytes", "8190", c => Int(c, 0, (s, v) => s with { LimitRequestFieldSize = v })),
+            new("LimitRequestFields", Arity.One, C, "The most request header lines; 0 means unlimited", "100", c => Int(c, 0, (s, v) => s with { LimitRequestFields = v })),
+            new("LimitRequestBody", Arity.One, C, "The largest request body, in bytes, up to 2147483647; 0 means unlimited", "1073741824", LimitRequestBody),
+            new("RequestReadTimeout", Arity.OneOrMore, C, "Limits on reading a request: handshake=, header= and body= timeout[-maxtimeout][,MinRate=rate]", "header=20-40,MinRate=500 body=20,MinRate=500", RequestReadTimeoutParser.Apply),
+            new("ErrorLog", Arity.One, D, "The file the error log is written to", "logs/error_log", ErrorLog),
+            new("LogLevel", Arity.OneOrMore, C, "How much the error log says: emerg, alert, crit, error, warn, notice, info, debug, trace1-8", "warn", LogLevelParser.Apply),
+            new("LogFormat", Arity.OneOrTwo, C, "An access log format, optionally named: LogFormat format [nickname]", "", LogFormatParser.ApplyLogFormat, repeatable: true),
+            new("CustomLog", Arity.TwoOrThree, D, "An access log: CustomLog file format|nickname", "", LogFormatParser.ApplyCustomLog, repeatable: true),
+            new("TypesConfig", Arity.One, C, "A mime.types file read at start; unset means the built-in table", "", c => Set(c, s => s with { TypesConfig = c.Arg(0) })),
+            new("AddType", Arity.TwoOrMore, C, "Maps file extensions to a media type: AddType media-type extension...", "", AddType, repeatable: true),
+            new("ExtendedStatus", Arity.Flag, C, "Whether the status page shows each request", "On", c => Flag(c, (s, v) => s with { ExtendedStatus = v })),
+            new("SetHandler", Arity.One, C, "The handler that serves a <Location>: server-status or default-handler", "", SetHandler, DirectiveContexts.Location),
+
+            // ---- Acted on while reading ----
+            new("Define", Arity.OneOrTwo, R, "Defines a variable for ${NAME} and <IfDefine>", "", null, repeatable: true),
+            new("UnDefine", Arity.One, R, "Removes a variable defined with Define", "", null, repeatable: true),
+            new("Include", Arity.One, R, "Reads more configuration files; wildcards allowed", "", null, repeatable: true),
+            new("IncludeOptional", Arity.One, R, "Like Include, but a missing file or an unmatched wildcard is not an error", "", null, repeatable: true),
+            new("LoadModule", Arity.Two, R, "Names a module; EventMpm's modules are built in, so this only checks the name", "", null, repeatable: true),
+        };
+        return list;
+    }
+
+    // ---- small appliers shared by many rows ----
+
+    private static void Set(DirectiveCall c, System.Func<ServerSettings, ServerSettings> change)
+        => c.Settings.Settings = change(c.Settings.Settings);
+
+    private static void Deploy(DirectiveCall c, System.Func<DeploymentSettings, DeploymentSettings> change)
+    {
+        if (c.Text(0) is not null) c.Settings.Deployment = change(c.Settings.Deployment);
+    }
+
+    private static void Int(DirectiveCall c, long min, System.Func<ServerSettings, int, ServerSettings> change)
+    {
+        if (c.Number(0, min) is long v) Set(c, s => change(s, (int)v));
+    }
+
+    private static void Ms(DirectiveCall c, System.Func<ServerSettings, int, ServerSettings> change)
+    {
+        if (c.Milliseconds(0) is int v) Set(c, s => change(s, v));
+    }
+
+    private static void Flag(DirectiveCall c, System.Func<ServerSettings, bool, ServerSettings> change)
+    {
+        if (c.Flag() is bool v) Set(c, s => change(s, v));
+    }
+
+    private static void Account(DirectiveCall c, System.Func<DeploymentSettings, string, DeploymentSettings> change)
+    {
+        string? problem = ValueParsers.ParseAccount(c.Arg(0));
+        if (problem is null) c.Settings.Deployment = change(c.Settings.Deployment, c.Arg(0));
+        else c.Error(DiagnosticCatalog.InvalidValue, 0, c.Definition.Name + ": " + problem);
+    }
+
+    // ---- directives with their own rules ----
+
+    private static void AsyncRequestWorkerFactor(DirectiveCall c)
+    {
+        if (!double.TryParse(c.Arg(0), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out double factor))
+        {
+            c.Error(DiagnosticCatalog.NotANumber, 0, "AsyncRequestWorkerFactor: error parsing value '" + c.Arg(0) + "' (a positive number such as 2 or 1.5)");
+            return;
+        }
+        if (factor <= 0)
+        {
+            c.Error(DiagnosticCatalog.OutOfRange, 0, "AsyncRequestWorkerFactor argument must be a positive number, not " + c.Arg(0));
+            return;
+        }
+        c.Settings.WorkerFactorWritten = factor;
+        c.Settings.WorkerFactorLocation = c.Args[0].Location;
+    }
+
+    private static void MaxRequestWorkers(DirectiveCall c)
+    {
+        if (c.Count(0) is int v)
+        {
+            Set(c, s => s with { MaxRequestWorkers = v });
+            c.Settings.MaxRequestWorkersWritten = true;
+        }
+    }
+
+    private static void SendBufferSize(DirectiveCall c)
+    {
+        if (c.Count(0) is not int v) return;
+        // httpd rejects buffers under 512 bytes (listen.c); 0 keeps the kernel's default.
+        if (v != 0 && v < 512) c.Error(DiagnosticCatalog.OutOfRange, 0, "SendBufferSize must be >= 512 bytes, or 0 for system default, not " + c.Arg(0));
+        else Set(c, s => s with { SendBufferSize = v });
+    }
+
+    private static void LimitRequestBody(DirectiveCall c)
+    {
+        // httpd's documented ceiling for LimitRequestBody: 2147483647 (2 GB).
+        if (c.Number(0, 0, int.MaxValue) is long v) Set(c, s => s with { LimitRequestBody = v });
+    }
+
+    private static void Listen(DirectiveCall c)
+    {
+        string? problem = ValueParsers.ParseListen(c.Arg(0), out ListenAddress? address);
+        if (problem is not null)
+        {
+            c.Error(problem.StartsWith("port ", System.StringComparison.Ordinal) && problem.Contains("out of range") ? DiagnosticCatalog.OutOfRange : DiagnosticCatalog.InvalidValue, 0, "Listen: " + problem);
+            return;
+        }
+        if (c.Args.Count == 2 && !string.Equals(c.Arg(1), "http", System.StringComparison.OrdinalIgnoreCase))
+        {
+            c.Error(DiagnosticCatalog.UnsupportedFeature, 1, "Listen: protocol '" + c.Arg(1) + "' is not supported; EventMpm speaks plain http (terminate TLS in front of it)");
+            return;
+        }
+        foreach ((ListenAddress earlier, SourceLocation where) in c.Settings.Listen)
+        {
+            if (earlier.Equals(address))
+            {
+                c.Error(DiagnosticCatalog.DuplicateListen, 0, "Cannot define multiple Listeners on the same IP:port: " + address + " is already given at " + where);
+                return;
+            }
+        }
+        c.Settings.Listen.Add((address!, c.Args[0].Location));
+    }
+
+    private static void ServerName(DirectiveCall c)
+    {
+        string? problem = ValueParsers.ParseServerName(c.Arg(0));
+        if (problem is null) c.Settings.Deployment = c.Settings.Deployment with { ServerName = c.Arg(0) };
+        else c.Error(DiagnosticCatalog.InvalidValue, 0, "ServerName: " + problem);
+    }
+
+    private static void ErrorLog(DirectiveCall c)
+    {
+        string path = c.Arg(0);
+        if (path.StartsWith("|", System.StringComparison.Ordinal) || path.StartsWith("syslog", System.StringComparison.OrdinalIgnoreCase))
+        {
+            c.Error(DiagnosticCatalog.UnsupportedFeature, 0, "ErrorLog: piped logs and syslog are not supported; give a file (or /dev/stderr)");
+            return;
+        }
+        Deploy(c, d => d with { ErrorLog = path });
+    }
+
+    private static void DirectoryIndex(DirectiveCall c)
+    {
+        var files = new List<string>();
+        for (int i = 0; i < c.Args.Count; i++)
+        {
+            if (string.Equals(c.Arg(i), "disabled", System.StringComparison.OrdinalIgnoreCase))
+            {
+                // httpd: "disabled" must stand alone; it turns the lookup off.
+                if (c.Args.Count > 1)
+                {
+                    c.Error(DiagnosticCatalog.InvalidValue, i, "DirectoryIndex: 'disabled' must be the only argument");
+                    return;
+                }
+                continue;
+            }
+            files.Add(c.Arg(i));
+        }
+        Set(c, s => s with { DirectoryIndex = new EquatableArray<string>(files) });
+    }
+
+    private static void AddType(DirectiveCall c)
+    {
+        string type = c.Arg(0);
+        int slash = type.IndexOf('/');
+        if (slash <= 0 || slash == type.Length - 1 || type.IndexOf(' ') >= 0)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 0, "AddType: '" + type + "' is not a media type (type/subtype)");
+            return;
+        }
+        for (int i = 1; i < c.Args.Count; i++)
+        {
+            string extension = c.Arg(i).TrimStart('.').ToLowerInvariant();
+            if (extension.Length == 0 || extension.IndexOf('/') >= 0)
+            {
+                c.Error(DiagnosticCatalog.InvalidValue, i, "AddType: '" + c.Arg(i) + "' is not a file extension");
+                continue;
+            }
+            c.Settings.AddTypes.RemoveAll(m => m.Extension == extension);
+            c.Settings.AddTypes.Add(new MimeMapping(extension, type));
+        }
+    }
+
+    /// <summary>The handlers EventMpm has built in.</summary>
+    public static readonly string[] BuiltInHandlers = { "server-status", "default-handler" };
+
+    private static void SetHandler(DirectiveCall c)
+    {
+        string handler = c.Arg(0);
+        if (string.Equals(handler, "none", System.StringComparison.OrdinalIgnoreCase)) handler = "default-handler";
+        if (System.Array.IndexOf(BuiltInHandlers, handler.ToLowerInvariant()) < 0)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 0, "SetHandler: unknown handler '" + handler + "'; the built-in handlers are " + string.Join(", ", BuiltInHandlers));
+            return;
+        }
+        c.Settings.Locations.RemoveAll(l => l.Path == c.Location);
+        c.Settings.Locations.Add(new LocationSpec(c.Location!, handler.ToLowerInvariant()));
+    }
+}

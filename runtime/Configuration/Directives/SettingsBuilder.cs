@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+
+namespace EventMpm.Configuration.Directives;
+
+/// <summary>
+/// The settings as directives are applied, in file order. Lists that directives add to are
+/// kept here until <see cref="Validation.ConfigChecks"/> turns the whole into <see cref="ServerSettings"/>.
+/// </summary>
+public sealed class SettingsBuilder
+{
+    public ServerSettings Settings { get; set; } = new();
+
+    public DeploymentSettings Deployment { get; set; } = new();
+
+    public List<(ListenAddress Address, SourceLocation Location)> Listen { get; } = new();
+
+    /// <summary>CustomLog path and its second word (a format, or a LogFormat nickname resolved at the end).</summary>
+    public List<(string Path, string FormatOrNickname, SourceLocation Location)> CustomLogs { get; } = new();
+
+    public List<LogFormatSpec> LogFormats { get; } = new();
+
+    public List<MimeMapping> AddTypes { get; } = new();
+
+    public List<LocationSpec> Locations { get; } = new();
+
+    /// <summary>AsyncRequestWorkerFactor as written, before the admission check's truncation.</summary>
+    public double? WorkerFactorWritten { get; set; }
+
+    public SourceLocation WorkerFactorLocation { get; set; }
+
+    /// <summary>True once MaxRequestWorkers is written: httpd keeps 400 otherwise, whatever ThreadsPerChild is.</summary>
+    public bool MaxRequestWorkersWritten { get; set; }
+
+    /// <summary>Every directive occurrence that took effect: canonical name, value as written, origin.</summary>
+    public List<DirectiveValue> Written { get; } = new();
+
+    /// <summary>Where each single-valued directive was last set, for the "given twice" checks.</summary>
+    public Dictionary<string, (SourceLocation Location, bool FromProject)> LastSet { get; } = new(System.StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,39 @@
+namespace EventMpm.Configuration;
+
+/// <summary>
+/// The directives an operator may change at start with <c>-C</c> without rebuilding: where
+/// the server lives, listens, logs and runs as. Everything else is compiled into the binary.
+/// </summary>
+public sealed record DeploymentSettings
+{
+    /// <summary>Empty means the directory that holds the binary.</summary>
+    public string ServerRoot { get; init; } = "";
+
+    /// <summary>Empty means the machine's host name, as httpd falls back to it.</summary>
+    public string ServerName { get; init; } = "";
+
+    /// <summary>httpd's default is <c>htdocs</c> under ServerRoot.</summary>
+    public string DocumentRoot { get; init; } = "htdocs";
+
+    public EquatableArray<ListenAddress> Listen { get; init; } = EquatableArray<ListenAddress>.Empty;
+
+    /// <summary>httpd's default, relative to ServerRoot.</summary>
+    public string PidFile { get; init; } = "logs/httpd.pid";
+
+    /// <summary>httpd's default, relative to ServerRoot.</summary>
+    public string ErrorLog { get; init; } = "logs/error_log";
+
+    public EquatableArray<CustomLogSpec> CustomLog { get; init; } = EquatableArray<CustomLogSpec>.Empty;
+
+    /// <summary>Empty means an anonymous shared mapping the children inherit (httpd's default).</summary>
+    public string ScoreBoardFile { get; init; } = "";
+
+    /// <summary>Empty means the children keep the user that started the server.</summary>
+    public string User { get; init; } = "";
+
+    /// <summary>Empty means the children keep the group that started the server.</summary>
+    public string Group { get; init; } = "";
+
+    /// <summary>Empty means ServerRoot, as httpd.</summary>
+    public string CoreDumpDirectory { get; init; } = "";
+}

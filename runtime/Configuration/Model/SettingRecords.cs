@@ -1,0 +1,32 @@
+namespace EventMpm.Configuration;
+
+/// <summary>A <c>Listen</c> address. An empty host means every address (httpd's <c>Listen 80</c>).</summary>
+public sealed record ListenAddress(string Host, int Port)
+{
+    public override string ToString()
+        => Host.Length == 0 ? Port.ToString(System.Globalization.CultureInfo.InvariantCulture)
+         : Host.IndexOf(':') >= 0 ? "[" + Host + "]:" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture)
+         : Host + ":" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>A <c>&lt;Location&gt;</c> section and the handler <c>SetHandler</c> gave it.</summary>
+public sealed record LocationSpec(string Path, string Handler);
+
+/// <summary>A named <c>LogFormat</c>.</summary>
+public sealed record LogFormatSpec(string Nickname, string Format);
+
+/// <summary>A <c>CustomLog</c>: the file, and its format with any nickname already resolved.</summary>
+public sealed record CustomLogSpec(string Path, string Format);
+
+/// <summary>One extension to media-type mapping from <c>AddType</c>.</summary>
+public sealed record MimeMapping(string Extension, string MediaType);
+
+/// <summary>A directive's effective value and where it came from, for <c>-V</c> and the emitted comments.</summary>
+public sealed record DirectiveValue(string Name, string Value, string Origin);
+
+/// <summary>httpd's log levels, most severe first (the order <c>LogLevel</c> compares in).</summary>
+public enum LogLevel
+{
+    Emerg, Alert, Crit, Error, Warn, Notice, Info, Debug,
+    Trace1, Trace2, Trace3, Trace4, Trace5, Trace6, Trace7, Trace8,
+}

@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+using EventMpm.Configuration.Directives;
+
+namespace EventMpm.Configuration.Validation;
+
+/// <summary>The checks that need the whole configuration, run once every directive is applied.</summary>
+internal static class ConfigChecks
+{
+    public static ServerSettings Finish(SettingsBuilder b, DiagnosticBag d, SourceLocation configStart, System.Func<SourceLocation, string> origin)
+    {
+        if (b.Listen.Count == 0)
+        {
+            d.Report(DiagnosticCatalog.MissingListen, configStart,
+                "No Listen directive: the server would have no listening sockets. Add one, for example 'Listen 8080' (an address and port may be given: 'Listen 127.0.0.1:8080')");
+        }
+
+        var customLogs = new List<CustomLogSpec>();
+        foreach (var (path, formatOrNickname, where) in b.CustomLogs)
+        {
+            string? format = LogFormatParser.Resolve(formatOrNickname, b.LogFormats);
+            if (format is null)
+            {
+                d.Report(DiagnosticCatalog.UnknownLogFormat, where, "CustomLog: no LogFormat is named '" + formatOrNickname
+                    + "' (define it with LogFormat \"...\" " + formatOrNickname + ", or use common or combined)");
+                continue;
+            }
+            customLogs.Add(new CustomLogSpec(path, format));
+        }
+
+        MpmLimitRules.ApplyWorkerFactor(b, d);
+        MpmLimitRules.Apply(b, d, configStart);
+        ServerSettings s = b.Settings;
+        ReportCapacity(s, d, b.LastSet.TryGetValue("ThreadsPerChild", out var t) ? t.Location : configStart);
+
+        var listen = new List<ListenAddress>();
+        foreach (var (address, _) in b.Listen) listen.Add(address);
+        var warnings = new List<string>();
+        foreach (ConfigDiagnostic diagnostic in d.Items)
+        {
+            if (diagnostic.Level == DiagnosticLevel.Warning) warnings.Add(origin(diagnostic.Location) + ": " + diagnostic.Message);
+        }
+
+        return s with
+        {
+            LogFormats = new EquatableArray<LogFormatSpec>(b.LogFormats),
+            AddType = new EquatableArray<MimeMapping>(b.AddTypes),
+            Locations = new EquatableArray<LocationSpec>(b.Locations),
+            Deployment = b.Deployment with
+            {
+                Listen = new EquatableArray<ListenAddress>(listen),
+                CustomLog = new EquatableArray<CustomLogSpec>(customLogs),
+            },
+            Directives = new EquatableArray<DirectiveValue>(EffectiveDirectives(b)),
+            Warnings = new EquatableArray<string>(warnings),
+        };
+    }
+
+    /// <summary>The seed's arithmetic, shown to the user: processes, workers and connections.</summary>
+    private static void ReportCapacity(ServerSettings s, DiagnosticBag d, SourceLocation where)
+    {
+        int perProcess = s.ThreadsPerChild + s.AsyncRequestWorkerFactor * s.ThreadsPerChild;
+        d.Report(DiagnosticCatalog.Capacity, where, Invariant(
+            $"Capacity: up to {s.MaxProcesses} processes (MaxRequestWorkers {s.MaxRequestWorkers} / ThreadsPerChild {s.ThreadsPerChild}), {s.MaxRequestWorkers} workers, and at most {s.MaxConnections} concurrent connections ((AsyncRequestWorkerFactor {s.AsyncRequestWorkerFactor} + 1) x MaxRequestWorkers {s.MaxRequestWorkers}); each process admits up to ThreadsPerChild + {s.AsyncRequestWorkerFactor} x idle workers = {perProcess} connections when all its workers are idle."));
+    }
+
+    private static string Invariant(System.FormattableString text) => System.FormattableString.Invariant(text);
+
+    /// <summary>Every value directive in catalogue order: as written with its origin, or its default.</summary>
+    private static List<DirectiveValue> EffectiveDirectives(SettingsBuilder b)
+    {
+        var result = new List<DirectiveValue>();
+        foreach (DirectiveDefinition definition in DirectiveCatalog.All)
+        {
+            if (definition.Scope == DirectiveScope.Reading) continue;
+            bool written = false;
+            foreach (DirectiveValue value in b.Written)
+            {
+                if (value.Name != definition.Name) continue;
+                result.Add(value);
+                written = true;
+            }
+            if (!written && definition.DefaultText.Length > 0) result.Add(new DirectiveValue(definition.Name, definition.DefaultText, "default"));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,110 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using EventMpm.Configuration;
+
+namespace EventMpm.Hosting;
+
+/// <summary>
+/// The compiled server's entry point: httpd's command line over the compiled configuration.
+/// The emitted <c>Main</c> calls <c>Runcalls <see cref="Run{TConfig}"/>lt;CompiledConfigcalls <see cref="Run{TConfig}"/>gt;(args)</c>.
+/// </summary>
+public static class ServerHost
+{
+    /// <summary>httpd's exit status for a configuration or usage error.</summary>
+    private const int ExitConfigError = 1;
+
+    public static int Run<TConfig>(string[] args) where TConfig : struct, IServerConfig
+        => Run<TConfig>(args, Console.Out, Console.Error);
+
+    public static int Run<TConfig>(string[] args, TextWriter output, TextWriter error) where TConfig : struct, IServerConfig
+    {
+        string program = Path.GetFileName(Environment.ProcessPath ?? "eventmpm");
+        CommandLine command = CommandLine.Parse(args);
+        if (command.Error is not null)
+        {
+            error.WriteLine(program + ": " + command.Error);
+            error.Write(string.Format(System.Globalization.CultureInfo.InvariantCulture, CommandLine.Usage, program));
+            return ExitConfigError;
+        }
+        if (command.ShowHelp)
+        {
+            output.Write(string.Format(System.Globalization.CultureInfo.InvariantCulture, CommandLine.Usage, program));
+            return 0;
+        }
+        if (command.ShowVersion)
+        {
+            output.WriteLine("Server version: " + ConfigReport.Version);
+            return 0;
+        }
+
+        ServerSettings compiled = CompiledSettings.Read<TConfig>();
+        var (deployment, diagnostics, written) = StartupOverrides.Apply(compiled.Deployment, compiled.LogFormats, command.Directives, EnvironmentVariables());
+        bool failed = false;
+        foreach (ConfigDiagnostic d in diagnostics)
+        {
+            error.WriteLine(d.Level == DiagnosticLevel.Error
+                ? program + ": Syntax error in " + d.Location.File + " (" + d.Id + "): " + d.Message
+                : program + ": " + d.Level.ToString().ToUpperInvariant() + " in " + d.Location.File + " (" + d.Id + "): " + d.Message);
+            failed |= d.Level == DiagnosticLevel.Error;
+        }
+        if (failed) return ExitConfigError;
+        var effective = compiled with { Deployment = deployment };
+        var paths = new ServerPaths(deployment, AppContext.BaseDirectory);
+
+        if (command.ShowSettings)
+        {
+            ConfigReport.WriteSettings(output, effective, paths, written, TConfig.Sources);
+            return 0;
+        }
+        if (command.TestConfig)
+        {
+            foreach (string warning in compiled.Warnings) error.WriteLine("WARNING: " + warning);
+            if (!Directory.Exists(paths.DocumentRoot))
+            {
+                // httpd's AH00112: a warning, not a failure, as the directory may appear before serving.
+                error.WriteLine("AH00112: Warning: DocumentRoot [" + paths.DocumentRoot + "] does not exist");
+            }
+            error.WriteLine("Syntax OK");
+            return 0;
+        }
+
+        error.WriteLine(program + ": the configuration is compiled and valid (see -V); serving requests arrives with the event engine, which this build does not have yet.");
+        return ExitConfigError;
+    }
+
+    private static Dictionary<string, string> EnvironmentVariables()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string key && entry.Value is string value) result[key] = value;
+        }
+        return result;
+    }
+}
+
+/// <summary>The deployment paths resolved as httpd resolves them: relative ones against ServerRoot.</summary>
+public sealed class ServerPaths
+{
+    public ServerPaths(DeploymentSettings deployment, string binaryDirectory)
+    {
+        ServerRoot = deployment.ServerRoot.Length == 0
+            ? Path.GetFullPath(binaryDirectory)
+            : Path.GetFullPath(deployment.ServerRoot, Path.GetFullPath(binaryDirectory));
+        DocumentRoot = Resolve(deployment.DocumentRoot);
+        PidFile = Resolve(deployment.PidFile);
+        ErrorLog = Resolve(deployment.ErrorLog);
+    }
+
+    public string ServerRoot { get; }
+
+    public string DocumentRoot { get; }
+
+    public string PidFile { get; }
+
+    public string ErrorLog { get; }
+
+    public string Resolve(string path) => path.Length == 0 ? ServerRoot : Path.GetFullPath(path, ServerRoot);
+}

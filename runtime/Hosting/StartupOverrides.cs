@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+using EventMpm.Configuration;
+using EventMpm.Configuration.Directives;
+using EventMpm.Configuration.Syntax;
+
+namespace EventMpm.Hosting;
+
+/// <summary>
+/// Applies <c>-C</c> directives to the compiled deployment settings, with the same catalogue
+/// and value checks the generator used at build time. The first <c>-C Listen</c> replaces the
+/// compiled addresses (later ones add to it), and so does the first <c>-C CustomLog</c>: an
+/// operator moving the server to another port does not want the old one too.
+/// </summary>
+public static class StartupOverrides
+{
+    public const string Origin = "-C";
+
+    public static (DeploymentSettings Deployment, IReadOnlyList<ConfigDiagnostic> Diagnostics, List<DirectiveValue> Written) Apply(
+        DeploymentSettings compiled, IReadOnlyList<LogFormatSpec> logFormats, IReadOnlyList<string> directives, IReadOnlyDictionary<string, string> environment)
+    {
+        var diagnostics = new DiagnosticBag();
+        var builder = new SettingsBuilder { Deployment = compiled };
+        foreach (LogFormatSpec f in logFormats) builder.LogFormats.Add(f);
+        var applier = new DirectiveApplier(builder, diagnostics, _ => Origin);
+        bool listenReplaced = false, logsReplaced = false;
+        var customLogs = new List<CustomLogSpec>();
+
+        foreach (ListenAddress a in compiled.Listen) builder.Listen.Add((a, SourceLocation.None));
+        for (int i = 0; i < directives.Count; i++)
+        {
+            LogicalLine line = LogicalLine.FromCommandLine("-C #" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), directives[i]);
+            ExpandedLine expanded = ExpandedLine.Expand(line, environment, (name, where) =>
+                diagnostics.Report(DiagnosticCatalog.UndefinedVariable, where, "Config variable ${" + name + "} is not defined"));
+            List<Word> words = WordSplitter.Split(expanded);
+            if (words.Count == 0) continue;
+            Word name = words[0];
+            List<Word> args = words.GetRange(1, words.Count - 1);
+            DirectiveDefinition? definition = DirectiveCatalog.Find(name.Value);
+            if (definition is not null && definition.Scope != DirectiveScope.Deployment)
+            {
+                diagnostics.Report(DiagnosticCatalog.CompiledOnly, name.Location, definition.Name
+                    + " is compiled into this binary and cannot be changed with -C; change it in the configuration and rebuild. -C accepts: " + string.Join(", ", DeploymentDirectives()));
+                continue;
+            }
+            definition = applier.Resolve(name, args, location: null);
+            if (definition is null) continue;
+            if (definition.Name == "Listen" && !listenReplaced) { builder.Listen.Clear(); listenReplaced = true; }
+            if (definition.Name == "CustomLog" && !logsReplaced) { builder.CustomLogs.Clear(); logsReplaced = true; }
+            applier.Apply(definition, name, args, location: null, fromProject: false);
+        }
+
+        foreach (var (path, formatOrNickname, where) in builder.CustomLogs)
+        {
+            string? format = LogFormatParser.Resolve(formatOrNickname, builder.LogFormats);
+            if (format is null) diagnostics.Report(DiagnosticCatalog.UnknownLogFormat, where, "CustomLog: no LogFormat is named '" + formatOrNickname + "'");
+            else customLogs.Add(new CustomLogSpec(path, format));
+        }
+        var listen = new List<ListenAddress>();
+        foreach (var (address, _) in builder.Listen) listen.Add(address);
+        DeploymentSettings result = builder.Deployment with
+        {
+            Listen = new EquatableArray<ListenAddress>(listen),
+            CustomLog = logsReplaced ? new EquatableArray<CustomLogSpec>(customLogs) : compiled.CustomLog,
+        };
+        return (result, diagnostics.Items, builder.Written);
+    }
+
+    public static IEnumerable<string> DeploymentDirectives()
+    {
+        foreach (DirectiveDefinition d in DirectiveCatalog.All) if (d.Scope == DirectiveScope.Deployment) yield return d.Name;
+    }
+}
