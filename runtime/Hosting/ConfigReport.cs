@@ -43,7 +43,9 @@ public static class ConfigReport
         Row(o, "LimitRequestFieldSize", s.LimitRequestFieldSize);
         Row(o, "LimitRequestFields", s.LimitRequestFields);
         Row(o, "LimitRequestBody", s.LimitRequestBody);
-        Row(o, "RequestReadTimeout", Invariant($"handshake={s.RequestReadHandshakeTimeout} header={s.RequestReadHeaderTimeout}-{s.RequestReadHeaderMaxTimeout},MinRate={s.RequestReadHeaderMinRate} body={s.RequestReadBodyTimeout}-{s.RequestReadBodyMaxTimeout},MinRate={s.RequestReadBodyMinRate}"));
+        Row(o, "RequestReadTimeout", "handshake=" + Stage(s.RequestReadHandshakeTimeout, 0, 0)
+            + " header=" + Stage(s.RequestReadHeaderTimeout, s.RequestReadHeaderMaxTimeout, s.RequestReadHeaderMinRate)
+            + " body=" + Stage(s.RequestReadBodyTimeout, s.RequestReadBodyMaxTimeout, s.RequestReadBodyMinRate));
         Row(o, "LogLevel", s.LogLevel.ToString().ToLowerInvariant());
         Row(o, "ExtendedStatus", s.ExtendedStatus ? "On" : "Off");
         Row(o, "DirectoryIndex", s.DirectoryIndex.Count == 0 ? "disabled" : string.Join(" ", s.DirectoryIndex));
@@ -73,6 +75,10 @@ public static class ConfigReport
         }
         foreach (DirectiveValue v in overrides) Directive(o, v);
     }
+
+    /// <summary>One mod_reqtimeout stage as it is written: timeout[-maxtimeout][,MinRate=rate].</summary>
+    private static string Stage(int timeout, int max, int rate)
+        => Invariant($"{timeout}") + (max > 0 ? Invariant($"-{max}") : "") + (rate > 0 ? Invariant($",MinRate={rate}") : "");
 
     private static void Row(TextWriter o, string name, object value)
         => o.WriteLine("  " + name.PadRight(26) + " " + System.Convert.ToString(value, CultureInfo.InvariantCulture));

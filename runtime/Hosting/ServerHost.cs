@@ -8,7 +8,7 @@ namespace EventMpm.Hosting;
 
 /// <summary>
 /// The compiled server's entry point: httpd's command line over the compiled configuration.
-/// The emitted <c>Main</c> calls <c>Runcalls <see cref="Run{TConfig}"/>lt;CompiledConfigcalls <see cref="Run{TConfig}"/>gt;(args)</c>.
+/// The emitted <c>Main</c> calls <c>ServerHost.Run&lt;CompiledConfig&gt;(args)</c>.
 /// </summary>
 public static class ServerHost
 {
