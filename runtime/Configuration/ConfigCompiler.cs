@@ -42,6 +42,7 @@ public static class ConfigCompiler
         {
             diagnostics.Report(DiagnosticCatalog.NoConfiguration, start,
                 "No configuration: add <EventMpmConfig Include=\"httpd.conf\" /> or <Directive Include=\"Listen\" Value=\"8080\" /> items to the project");
+            return new ConfigResult(new ServerSettings(), new EquatableArray<ConfigDiagnostic>(diagnostics.Items));
         }
         foreach (string file in mainFiles) reader.ReadFile(file, new SourceLocation(file, 1, 1, 0));
         foreach (ProjectDirective item in projectDirectives) reader.ReadProjectDirective(item.Name, item.Value, item.Location);

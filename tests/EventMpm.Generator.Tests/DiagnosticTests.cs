@@ -1,0 +1,130 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace EventMpm.Generator.Tests;
+
+/// <summary>
+/// One case per diagnostic the generator reports: the ID, its severity, and the exact file, line
+/// and column of the offending token, as the build prints them (file(line,col)).
+/// </summary>
+public sealed class DiagnosticTests
+{
+    public static IEnumerable<object[]> Cases() => new[]
+    {
+        Case("EMPM001", DiagnosticSeverity.Error, "Listen 80\nKeepAliveTimeut 5\n", 2, 1, "did you mean 'KeepAliveTimeout'"),
+        Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nThreadsPerChild 10 20\n", 2, 1, "ThreadsPerChild takes one argument"),
+        Case("EMPM003", DiagnosticSeverity.Error, "Listen 80\nThreadsPerChild 10abc\n", 2, 17, "httpd would silently read it as 10"),
+        Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\nMaxConnectionsPerChild -5\n", 2, 24, "must not be negative"),
+        Case("EMPM004", DiagnosticSeverity.Error, "Listen 127.0.0.1:70000\n", 1, 8, "port 70000 is out of range"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nKeepAlive Maybe\n", 2, 11, "KeepAlive must be On or Off"),
+        Case("EMPM010", DiagnosticSeverity.Error, "Listen 80\n<IfModule mpm_event_module\nThreadsPerChild 10\n</IfModule>\n", 2, 1, "missing closing '>'"),
+        Case("EMPM011", DiagnosticSeverity.Error, "Listen 80\n</Location>\n", 2, 1, "</Location> without matching <Location> section"),
+        Case("EMPM012", DiagnosticSeverity.Error, "Listen 80\n<Location /a>\n</IfModule>\n", 3, 1, "Expected </Location> but saw </IfModule>"),
+        Case("EMPM013", DiagnosticSeverity.Error, "Listen 80\n<Location /a>\n    SetHandler server-status\n", 2, 1, "<Location> was not closed."),
+        Case("EMPM014", DiagnosticSeverity.Error, "Listen 80\n<IfModule>\n</IfModule>\n", 2, 1, "requires additional arguments"),
+        Case("EMPM015", DiagnosticSeverity.Error, "Listen 80\n<Location /a>\n  ThreadsPerChild 5\n</Location>\n", 3, 3, "ThreadsPerChild cannot occur within <Location> section"),
+        Case("EMPM016", DiagnosticSeverity.Error, "Listen 80\n<VirtualHost *:80>\nServerName x\n</VirtualHost>\n", 2, 1, "<VirtualHost> sections are not supported"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nErrorLog \"|/usr/bin/rotatelogs x\"\n", 2, 10, "piped logs"),
+        Case("EMPM020", DiagnosticSeverity.Error, "Listen 80\nInclude conf/missing.conf\n", 2, 9, "Could not open configuration file /src/Site/conf/missing.conf"),
+        Case("EMPM021", DiagnosticSeverity.Error, "Listen 80\nInclude conf.d/*.conf\n", 2, 9, "No matches for the wildcard '*.conf'"),
+        Case("EMPM022", DiagnosticSeverity.Error, "Listen 80\nInclude httpd.conf\n", 2, 9, "includes itself"),
+        Case("EMPM023", DiagnosticSeverity.Warning, "Listen 80\nDocumentRoot ${ROOT}/htdocs\n", 2, 14, "${ROOT} is not defined"),
+        Case("EMPM024", DiagnosticSeverity.Error, "Listen 80\nLoadModule ssl_module modules/mod_ssl.so\n", 2, 12, "Cannot load ssl_module"),
+        Case("EMPM030", DiagnosticSeverity.Warning, "Listen 80\nThreadsPerChild 10\nThreadsPerChild 20\n", 3, 1, "already set at /src/Site/httpd.conf(2,1)"),
+        Case("EMPM032", DiagnosticSeverity.Info, "Listen 80\nMaxClients 150\n", 2, 1, "MaxClients is deprecated, use MaxRequestWorkers"),
+        Case("EMPM033", DiagnosticSeverity.Error, "Listen 80\nListen 80\n", 2, 8, "Cannot define multiple Listeners on the same IP:port"),
+        Case("EMPM041", DiagnosticSeverity.Error, "ServerName example.org\n", 1, 1, "No Listen directive"),
+        Case("EMPM042", DiagnosticSeverity.Error, "Listen 80\nCustomLog logs/a nosuch\n", 2, 18, "no LogFormat is named 'nosuch'"),
+        Case("EMPM050", DiagnosticSeverity.Warning, "Listen 80\nServerLimit 30000\n", 2, 1, "ServerLimit of 30000 exceeds compile-time limit of 20000 servers, decreasing to 20000."),
+        Case("EMPM051", DiagnosticSeverity.Warning, "Listen 80\nServerLimit 0\n", 2, 1, "ServerLimit of 0 not allowed, increasing to 1."),
+        Case("EMPM052", DiagnosticSeverity.Warning, "Listen 80\nThreadLimit 200000\n", 2, 1, "decreasing to 100000"),
+        Case("EMPM053", DiagnosticSeverity.Warning, "Listen 80\nThreadLimit 0\n", 2, 1, "ThreadLimit of 0 not allowed, increasing to 1."),
+        Case("EMPM054", DiagnosticSeverity.Warning, "Listen 80\nThreadLimit 64\nThreadsPerChild 100\n", 3, 1, "ThreadsPerChild of 100 exceeds ThreadLimit of 64 threads, decreasing to 64."),
+        Case("EMPM055", DiagnosticSeverity.Warning, "Listen 80\nThreadsPerChild 0\n", 2, 1, "ThreadsPerChild of 0 not allowed, increasing to 1."),
+        Case("EMPM056", DiagnosticSeverity.Warning, "Listen 80\nThreadsPerChild 25\nMaxRequestWorkers 10\n", 3, 1, "MaxRequestWorkers of 10 is less than ThreadsPerChild of 25, increasing to 25."),
+        Case("EMPM057", DiagnosticSeverity.Warning, "Listen 80\nMaxRequestWorkers 401\n", 2, 1, "decreasing to nearest multiple 400, for a maximum of 16 servers."),
+        Case("EMPM058", DiagnosticSeverity.Warning, "Listen 80\nThreadsPerChild 10\n", 2, 1, "MaxRequestWorkers of 400 would require 40 servers and would exceed ServerLimit of 16, decreasing to 160."),
+        Case("EMPM059", DiagnosticSeverity.Warning, "Listen 80\nStartServers 0\n", 2, 1, "StartServers of 0 not allowed, increasing to 1."),
+        Case("EMPM060", DiagnosticSeverity.Warning, "Listen 80\nMinSpareThreads 0\n", 2, 1, "MinSpareThreads of 0 not allowed, increasing to 1"),
+        Case("EMPM061", DiagnosticSeverity.Warning, "Listen 80\nStartServers 20\n", 2, 1, "16 will be started"),
+        Case("EMPM062", DiagnosticSeverity.Warning, "Listen 80\nMaxSpareThreads 10\n", 2, 1, "increasing to 101"),
+        Case("EMPM063", DiagnosticSeverity.Warning, "Listen 80\nAsyncRequestWorkerFactor 1.5\n", 2, 26, "AsyncRequestWorkerFactor 1.5 acts as 1"),
+        Case("EMPM070", DiagnosticSeverity.Info, "Listen 80\nThreadsPerChild 25\n", 2, 1, "at most 1200 concurrent connections"),
+    };
+
+    private static object[] Case(string id, DiagnosticSeverity severity, string conf, int line, int column, string message)
+        => new object[] { id, severity, conf, line, column, message };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Reports_at_the_offending_token(string id, DiagnosticSeverity severity, string conf, int line, int column, string message)
+    {
+        GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf(conf));
+
+        Diagnostic d = Assert.Single(run.Diagnostics, x => x.Id == id);
+        Assert.Equal(severity, d.Severity);
+        FileLinePositionSpan span = d.Location.GetLineSpan();
+        Assert.Equal(TestProject.MainPath, span.Path);
+        Assert.Equal((line, column), (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1));
+        Assert.Contains(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void A_project_file_directive_overriding_the_file_is_reported_at_its_item()
+    {
+        var project = TestProject.WithConf("Listen 80\nThreadsPerChild 10\n") with { Directives = new() { ("ThreadsPerChild", "20") } };
+
+        GeneratorRun run = GeneratorHarness.Run(project);
+
+        Diagnostic d = Assert.Single(run.Diagnostics, x => x.Id == "EMPM031");
+        Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+        FileLinePositionSpan span = d.Location.GetLineSpan();
+        Assert.Equal(TestProject.ProjectPath, span.Path);
+        Assert.Equal((3, 5), (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1));
+        Assert.Contains("overrides the value at /src/Site/httpd.conf(2,1)", d.GetMessage());
+        Assert.Equal(20, run.ReadBack().ThreadsPerChild);
+    }
+
+    [Fact]
+    public void A_bad_project_file_directive_is_an_error_at_its_item()
+    {
+        var project = new TestProject { Directives = { ("Listen", "8080"), ("KeepAliveTimeout", "5 seconds") } };
+
+        GeneratorRun run = GeneratorHarness.Run(project);
+
+        Diagnostic d = Assert.Single(run.Errors);
+        Assert.Equal("EMPM002", d.Id);
+        FileLinePositionSpan span = d.Location.GetLineSpan();
+        Assert.Equal(TestProject.ProjectPath, span.Path);
+        Assert.Equal((4, 5), (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1));
+    }
+
+    [Fact]
+    public void No_configuration_at_all_is_an_error()
+    {
+        GeneratorRun run = GeneratorHarness.Run(new TestProject());
+
+        Diagnostic d = Assert.Single(run.Errors);
+        Assert.Equal("EMPM040", d.Id);
+        Assert.Equal(Location.None, d.Location);
+    }
+
+    [Fact]
+    public void A_clean_configuration_reports_only_its_capacity()
+    {
+        GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 8080\nThreadsPerChild 25\nMaxRequestWorkers 150\n"));
+
+        Diagnostic d = Assert.Single(run.Diagnostics);
+        Assert.Equal("EMPM070", d.Id);
+        Assert.Contains("up to 6 processes", d.GetMessage());
+    }
+
+    [Fact]
+    public void Every_catalogued_diagnostic_except_the_start_time_and_internal_ones_has_a_case()
+    {
+        var covered = Cases().Select(c => (string)c[0]).Concat(new[] { "EMPM031", "EMPM040" }).ToHashSet();
+        var expected = EventMpm.Configuration.DiagnosticCatalog.All.Select(k => k.Id).Except(new[] { "EMPM080", "EMPM099" });
+        Assert.Equal(new string[0], expected.Where(id => !covered.Contains(id)).ToArray());
+    }
+}
