@@ -259,38 +259,59 @@ public sealed class ConfigReader
         }
     }
 
+    /// <summary>
+    /// A relative path is looked for under ServerRoot first (httpd's rule; ServerRoot defaults to
+    /// the main file's folder here), then beside the file that includes it.
+    /// </summary>
     private void Include(Word arg, bool optional)
     {
         string directive = optional ? "IncludeOptional" : "Include";
-        string baseDirectory = _serverRoot.Length > 0 ? _serverRoot : ConfigPath.Directory(_includeStack[_includeStack.Count - 1]);
-        string path = ConfigPath.Combine(baseDirectory, arg.Value);
-        if (_includeStack.Count >= MaxIncludeDepth || _includeStack.Contains(path))
+        string current = _includeStack[_includeStack.Count - 1];
+        var candidates = new List<string> { ConfigPath.Combine(_serverRoot, arg.Value) };
+        string besideIncluder = ConfigPath.Combine(ConfigPath.Directory(current), arg.Value);
+        if (besideIncluder != candidates[0]) candidates.Add(besideIncluder);
+
+        foreach (string path in candidates)
         {
-            _diagnostics.Report(DiagnosticCatalog.IncludeTooDeep, arg.Location, _includeStack.Contains(path)
-                ? directive + ": " + ConfigPath.FileName(path) + " includes itself (through " + string.Join(" -> ", _includeStack.ConvertAll(ConfigPath.FileName)) + ")"
-                : "Exceeded maximum include depth of " + MaxIncludeDepth + ", There appears to be a recursion.");
+            if (_includeStack.Contains(path))
+            {
+                _diagnostics.Report(DiagnosticCatalog.IncludeTooDeep, arg.Location, directive + ": " + ConfigPath.FileName(path)
+                    + " includes itself (through " + string.Join(" -> ", _includeStack.ConvertAll(ConfigPath.FileName)) + ")");
+                return;
+            }
+        }
+        if (_includeStack.Count >= MaxIncludeDepth)
+        {
+            _diagnostics.Report(DiagnosticCatalog.IncludeTooDeep, arg.Location, "Exceeded maximum include depth of " + MaxIncludeDepth + ", There appears to be a recursion.");
             return;
         }
-        if (!ConfigPath.HasWildcard(path) && _files.TryRead(path, out string text))
+        foreach (string path in candidates)
         {
-            ReadText(path, text);
+            if (!ConfigPath.HasWildcard(path) && _files.TryRead(path, out string text))
+            {
+                ReadText(path, text);
+                return;
+            }
+            // A wildcard, or a directory: every file it matches, alphabetically.
+            List<string> matches = ConfigPath.Match(path, _files.Files);
+            if (matches.Count == 0) continue;
+            foreach (string match in matches)
+            {
+                if (_includeStack.Contains(match))
+                {
+                    _diagnostics.Report(DiagnosticCatalog.IncludeTooDeep, arg.Location, directive + ": " + ConfigPath.FileName(match)
+                        + " includes itself (through " + string.Join(" -> ", _includeStack.ConvertAll(ConfigPath.FileName)) + ")");
+                }
+                else if (_files.TryRead(match, out string matched)) ReadText(match, matched);
+            }
             return;
         }
-        // A wildcard, or a directory: every file it matches, alphabetically.
-        List<string> matches = ConfigPath.Match(path, _files.Files);
-        if (matches.Count == 0)
-        {
-            if (optional) return;
-            if (ConfigPath.HasWildcard(path))
-                _diagnostics.Report(DiagnosticCatalog.IncludeNoMatch, arg.Location, "Include: No matches for the wildcard '" + ConfigPath.FileName(path) + "' in '" + ConfigPath.Directory(path) + "' (" + _files.SearchScope + ")");
-            else
-                _diagnostics.Report(DiagnosticCatalog.IncludeNotFound, arg.Location, "Could not open configuration file " + path + ": not found (" + _files.SearchScope + ")");
-            return;
-        }
-        foreach (string match in matches)
-        {
-            if (_files.TryRead(match, out string matched)) ReadText(match, matched);
-        }
+        if (optional) return;
+        string first = candidates[0];
+        if (ConfigPath.HasWildcard(first))
+            _diagnostics.Report(DiagnosticCatalog.IncludeNoMatch, arg.Location, "Include: No matches for the wildcard '" + ConfigPath.FileName(first) + "' in '" + ConfigPath.Directory(first) + "' (" + _files.SearchScope + ")");
+        else
+            _diagnostics.Report(DiagnosticCatalog.IncludeNotFound, arg.Location, "Could not open configuration file " + first + ": not found (" + _files.SearchScope + ")");
     }
 
     private static bool IsBuiltInModule(string name)
