@@ -169,7 +169,16 @@ public sealed partial class ConfigGenerator
             {
                 var parts = new List<string>();
                 foreach (T item in items) parts.Add(literal(item));
-                Line("public static " + List + type + "> " + name + " { get; } = new " + type + "[] { " + string.Join(", ", parts) + (parts.Count > 0 ? " " : "") + "};" + Origin(directive));
+                string head = "public static " + List + type + "> " + name + " { get; } = new " + type + "[]";
+                if (parts.Count <= 2)
+                {
+                    Line(head + " { " + string.Join(", ", parts) + (parts.Count > 0 ? " " : "") + "};" + Origin(directive));
+                    return;
+                }
+                Line(head + Origin(directive));
+                Open();
+                foreach (string part in parts) Line(part + ",");
+                Close(";");
             }
 
             public void Field(string name, string literal) => Line(name + " = " + literal + "," + Origin(name));

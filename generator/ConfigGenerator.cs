@@ -68,7 +68,7 @@ public sealed partial class ConfigGenerator : IIncrementalGenerator
     /// names no files and no directives) is still compiled, so the user hears EMPM040. Any
     /// exception is a bug in EventMpm: it becomes EMPM099 rather than a crashed generator.
     /// </summary>
-    private static (ConfigResult? Result, GeneratorInput Input) Parse(GeneratorInput input, CancellationToken ct)
+    internal static (ConfigResult? Result, GeneratorInput Input) Parse(GeneratorInput input, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         try

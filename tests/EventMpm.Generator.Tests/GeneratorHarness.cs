@@ -50,9 +50,11 @@ public static class GeneratorHarness
         .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
         .ToImmutableArray();
 
-    public static GeneratorDriver CreateDriver(TestProject project) => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver CreateDriver(TestProject project) => CreateDriver(project, AdditionalTexts(project));
+
+    public static GeneratorDriver CreateDriver(TestProject project, ImmutableArray<AdditionalText> texts) => CSharpGeneratorDriver.Create(
         new[] { new ConfigGenerator().AsSourceGenerator() },
-        AdditionalTexts(project),
+        texts,
         ParseOptions,
         new TestOptions(project),
         new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));

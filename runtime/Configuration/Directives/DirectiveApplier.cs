@@ -77,9 +77,16 @@ public sealed class DirectiveApplier
             _settings.LastSet[key] = (name.Location, fromProject);
         }
         var value = new System.Text.StringBuilder();
-        foreach (Word arg in args) value.Append(value.Length == 0 ? "" : " ").Append(arg.Quoted || arg.Value.IndexOf(' ') >= 0 ? "\"" + arg.Value + "\"" : arg.Value);
-        _settings.Written.Add(new DirectiveValue(definition.Name, location is null ? value.ToString() : location + ": " + value, _origin(name.Location)));
+        foreach (Word arg in args) value.Append(value.Length == 0 ? "" : " ").Append(AsWritten(arg));
+        if (location is not null) value.Append(" (in <Location ").Append(location).Append(">)");
+        _settings.Written.Add(new DirectiveValue(definition.Name, value.ToString(), _origin(name.Location)));
     }
+
+    /// <summary>A word as an operator would write it again: quoted (with its quotes escaped) when it needs to be.</summary>
+    private static string AsWritten(Word word)
+        => word.Quoted || word.Value.Length == 0 || word.Value.IndexOf(' ') >= 0
+            ? "\"" + word.Value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""
+            : word.Value;
 
     /// <summary>httpd's argument-count messages (server/config.c invoke_cmd).</summary>
     private static string? CheckCount(DirectiveDefinition d, int n)

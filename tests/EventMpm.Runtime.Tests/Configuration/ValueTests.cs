@@ -94,9 +94,9 @@ public sealed class ValueTests
         Assert.Equal(512, s.SendBufferSize);
         Assert.Equal(("#1000", "www-data"), (s.Deployment.User, s.Deployment.Group));
         Assert.Equal(LogLevel.Info, s.LogLevel);
-        // body=5 without MinRate: mod_reqtimeout gives that stage no rate extension.
         Assert.Equal(new[] { new MimeMapping("foo", "text/x-foo"), new MimeMapping("bar", "text/x-foo") }, s.AddType);
         Assert.Empty(s.DirectoryIndex);
+        // body=5 without MinRate: mod_reqtimeout gives that stage no rate extension.
         Assert.Equal((10, 20, 100, 5, 0, 0), (s.RequestReadHeaderTimeout, s.RequestReadHeaderMaxTimeout, s.RequestReadHeaderMinRate, s.RequestReadBodyTimeout, s.RequestReadBodyMaxTimeout, s.RequestReadBodyMinRate));
     }
 
