@@ -1,0 +1,72 @@
+using System;
+using System.IO;
+
+namespace EventMpm.EndToEnd.Tests;
+
+/// <summary>Publishes the StaticSite example once, natively, as the README tells a user to.</summary>
+public sealed class PublishedStaticSite : IDisposable
+{
+    public PublishedStaticSite()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "eventmpm-publish-" + Guid.NewGuid().ToString("N")[..8]);
+        Publish = Tool.Dotnet($"publish {Tool.Repo("examples/StaticSite")} -c Release -o {Directory}");
+        Binary = Path.Combine(Directory, "StaticSite");
+    }
+
+    public string Directory { get; }
+
+    public string Binary { get; }
+
+    public Tool.Result Publish { get; }
+
+    public Tool.Result Run(string arguments) => Tool.Run(Binary, arguments, Directory, timeoutSeconds: 30);
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+}
+
+[Collection(DotnetCollection.Name)]
+public sealed class NativeBinaryTests(PublishedStaticSite site) : IClassFixture<PublishedStaticSite>
+{
+    [Fact]
+    public void Publish_gives_one_native_binary_under_4_MB()
+    {
+        Assert.True(site.Publish.ExitCode == 0, site.Publish.All);
+        byte[] head = new byte[4];
+        using (FileStream f = File.OpenRead(site.Binary)) f.ReadExactly(head);
+        Assert.Equal(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }, head);
+        Assert.InRange(new FileInfo(site.Binary).Length, 1, 4L * 1024 * 1024);
+        Assert.False(File.Exists(Path.Combine(site.Directory, "StaticSite.dll")), "a NativeAOT publish has no IL entry assembly");
+    }
+
+    [Fact]
+    public void Dash_V_lists_the_compiled_values_and_their_origins()
+    {
+        Tool.Result r = site.Run("-V");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Matches(@"\n  ThreadsPerChild +25 +httpd\.conf:15\n", r.Output);
+        Assert.Matches(@"\n  MaxRequestWorkers +150 +httpd\.conf:16\n", r.Output);
+        Assert.Matches(@"\n  ServerLimit +16 +default\n", r.Output);
+        Assert.Contains("6 processes x 25 threads = 150 workers; at most 450 connections", r.Output);
+        Assert.Contains("DocumentRoot               " + Path.Combine(site.Directory, "htdocs"), r.Output);
+    }
+
+    [Fact]
+    public void Dash_C_Listen_is_accepted()
+    {
+        Tool.Result test = site.Run("-C \"Listen 127.0.0.1:9000\" -t");
+        Assert.Equal(0, test.ExitCode);
+        Assert.EndsWith("Syntax OK\n", test.Error);
+
+        Tool.Result settings = site.Run("-C \"Listen 127.0.0.1:9000\" -V");
+        Assert.Matches(@"\n  Listen +127\.0\.0\.1:9000\n", settings.Output);
+    }
+
+    [Fact]
+    public void Dash_C_ThreadsPerChild_is_refused_clearly()
+    {
+        Tool.Result r = site.Run("-C \"ThreadsPerChild 5\" -t");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("ThreadsPerChild is compiled into this binary and cannot be changed with -C; change it in the configuration and rebuild.", r.Error);
+        Assert.DoesNotContain("Syntax OK", r.All);
+    }
+}

@@ -1,0 +1,43 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Runtime.CompilerServices;
+
+namespace EventMpm.EndToEnd.Tests;
+
+/// <summary>Runs a real process to completion, with a deadline, and keeps what it printed.</summary>
+public static class Tool
+{
+    public sealed record Result(int ExitCode, string Output, string Error)
+    {
+        public string All => Output + Error;
+    }
+
+    public static Result Run(string file, string arguments, string? workingDirectory = null, int timeoutSeconds = 600)
+    {
+        var start = new ProcessStartInfo(file, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using Process process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeoutSeconds * 1000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException(file + " " + arguments + " did not finish in " + timeoutSeconds + " s");
+        }
+        return new Result(process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary><c>dotnet</c> with MSBuild's worker nodes ending with the command, so no test leaves processes behind.</summary>
+    public static Result Dotnet(string arguments, string? workingDirectory = null) => Run("dotnet", arguments + " -nodeReuse:false", workingDirectory);
+
+    /// <summary>A path in the repository, found from this source file's own location.</summary>
+    public static string Repo(string relative, [CallerFilePath] string here = "")
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "../..", relative));
+}
