@@ -19,29 +19,11 @@ internal static class MpmLimitRules
     {
         ServerSettings s = b.Settings;
         SourceLocation At(string directive) => b.LastSet.TryGetValue(directive, out var w) ? w.Location : fallback;
-        int serverLimit = s.ServerLimit, threadLimit = s.ThreadLimit, threads = s.ThreadsPerChild;
+        int threads = s.ThreadsPerChild;
         int workers = s.MaxRequestWorkers, start = s.StartServers, minSpare = s.MinSpareThreads, maxSpare = s.MaxSpareThreads;
 
-        if (serverLimit > MaxServerLimit)
-        {
-            d.Report(DiagnosticCatalog.ServerLimitTooHigh, At("ServerLimit"), $"ServerLimit of {serverLimit} exceeds compile-time limit of {MaxServerLimit} servers, decreasing to {MaxServerLimit}.");
-            serverLimit = MaxServerLimit;
-        }
-        else if (serverLimit < 1)
-        {
-            d.Report(DiagnosticCatalog.ServerLimitTooLow, At("ServerLimit"), $"ServerLimit of {serverLimit} not allowed, increasing to 1.");
-            serverLimit = 1;
-        }
-        if (threadLimit > MaxThreadLimit)
-        {
-            d.Report(DiagnosticCatalog.ThreadLimitTooHigh, At("ThreadLimit"), $"ThreadLimit of {threadLimit} exceeds compile-time limit of {MaxThreadLimit} threads, decreasing to {MaxThreadLimit}.");
-            threadLimit = MaxThreadLimit;
-        }
-        else if (threadLimit < 1)
-        {
-            d.Report(DiagnosticCatalog.ThreadLimitTooLow, At("ThreadLimit"), $"ThreadLimit of {threadLimit} not allowed, increasing to 1.");
-            threadLimit = 1;
-        }
+        int serverLimit = ClampLimit(d, At("ServerLimit"), "ServerLimit", s.ServerLimit, MaxServerLimit, "servers", DiagnosticCatalog.ServerLimitTooHigh, DiagnosticCatalog.ServerLimitTooLow);
+        int threadLimit = ClampLimit(d, At("ThreadLimit"), "ThreadLimit", s.ThreadLimit, MaxThreadLimit, "threads", DiagnosticCatalog.ThreadLimitTooHigh, DiagnosticCatalog.ThreadLimitTooLow);
         if (threads > threadLimit)
         {
             d.Report(DiagnosticCatalog.ThreadsPerChildAboveThreadLimit, At("ThreadsPerChild"), $"ThreadsPerChild of {threads} exceeds ThreadLimit of {threadLimit} threads, decreasing to {threadLimit}. To increase, please see the ThreadLimit directive.");
@@ -102,6 +84,22 @@ internal static class MpmLimitRules
             ServerLimit = serverLimit, ThreadLimit = threadLimit, ThreadsPerChild = threads, MaxRequestWorkers = workers,
             StartServers = start, MinSpareThreads = minSpare, MaxSpareThreads = maxSpare,
         };
+    }
+
+    /// <summary>ServerLimit and ThreadLimit: between 1 and httpd's compile-time ceiling.</summary>
+    private static int ClampLimit(DiagnosticBag d, SourceLocation at, string name, int value, int ceiling, string unit, DiagnosticKind tooHigh, DiagnosticKind tooLow)
+    {
+        if (value > ceiling)
+        {
+            d.Report(tooHigh, at, $"{name} of {value} exceeds compile-time limit of {ceiling} {unit}, decreasing to {ceiling}.");
+            return ceiling;
+        }
+        if (value < 1)
+        {
+            d.Report(tooLow, at, $"{name} of {value} not allowed, increasing to 1.");
+            return 1;
+        }
+        return value;
     }
 
     /// <summary>
