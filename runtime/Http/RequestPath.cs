@@ -1,0 +1,88 @@
+using System;
+using System.Text;
+
+namespace EventMpm.Http;
+
+/// <summary>
+/// Turns a request target into a path under DocumentRoot that cannot leave it: the query is
+/// dropped, %XX is decoded once (so %252e stays a literal "%2e"), the bytes must be valid UTF-8
+/// (overlong forms are invalid), NUL is refused, and "." and ".." segments are resolved, with a
+/// ".." above the root refused. Backslashes are ordinary characters on Linux. Symbolic links are
+/// followed only while they stay beneath DocumentRoot (the kernel checks, see DocumentRoot.cs).
+/// </summary>
+public static class RequestPath
+{
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <returns>0 and the relative path ("" for the root), or the status to answer (400, 404).</returns>
+    public static int Resolve(ReadOnlySpan<byte> target, out string relative, out bool trailingSlash)
+    {
+        relative = "";
+        trailingSlash = false;
+        if (target.Length > 0 && target[0] != (byte)'/')
+        {
+            // absolute-form: drop "scheme://authority"
+            int scheme = target.IndexOf("://"u8);
+            if (scheme < 0) return 400;
+            ReadOnlySpan<byte> rest = target.Slice(scheme + 3);
+            int slash = rest.IndexOf((byte)'/');
+            target = slash < 0 ? "/"u8 : rest.Slice(slash);
+        }
+        int query = target.IndexOf((byte)'?');
+        if (query >= 0) target = target.Slice(0, query);
+        if (target.IsEmpty || target[0] != (byte)'/') return 400;
+
+        Span<byte> decoded = target.Length <= 1024 ? stackalloc byte[target.Length] : new byte[target.Length];
+        int n = 0;
+        for (int i = 0; i < target.Length; i++)
+        {
+            byte b = target[i];
+            if (b == (byte)'%')
+            {
+                if (i + 2 >= target.Length || !TryHex(target[i + 1], out int hi) || !TryHex(target[i + 2], out int lo)) return 400;
+                b = (byte)(hi * 16 + lo);
+                i += 2;
+                if (b == 0) return 404; // httpd answers %00 with 404
+            }
+            decoded[n++] = b;
+        }
+        string path;
+        try
+        {
+            path = s_strictUtf8.GetString(decoded.Slice(0, n));
+        }
+        catch (DecoderFallbackException)
+        {
+            return 400;
+        }
+
+        var result = new StringBuilder(path.Length);
+        int depth = 0;
+        var starts = new System.Collections.Generic.List<int>();
+        foreach (string segment in path.Split('/'))
+        {
+            if (segment.Length == 0 || segment == ".") continue;
+            if (segment == "..")
+            {
+                if (depth == 0) return 400; // above DocumentRoot
+                depth--;
+                result.Length = starts[depth];
+                starts.RemoveAt(depth);
+                continue;
+            }
+            starts.Add(result.Length);
+            if (result.Length > 0) result.Append('/');
+            result.Append(segment);
+            depth++;
+        }
+        relative = result.ToString();
+        trailingSlash = path.EndsWith('/') || path.EndsWith("/.", StringComparison.Ordinal) || path.EndsWith("/..", StringComparison.Ordinal);
+        return 0;
+    }
+
+    private static bool TryHex(byte b, out int value)
+    {
+        value = b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10 : b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
+        return value >= 0;
+    }
+}

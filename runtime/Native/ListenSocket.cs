@@ -1,0 +1,68 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using EventMpm.Configuration;
+using Tmds.Linux;
+
+namespace EventMpm.Native;
+
+/// <summary>
+/// One listening socket per <c>Listen</c>: bound with .NET's Socket (which handles address
+/// families and errors well), then driven by raw non-blocking accept4 for speed.
+/// </summary>
+internal sealed unsafe class ListenSocket : IDisposable
+{
+    private readonly Socket _socket;
+
+    private ListenSocket(Socket socket, ListenAddress address)
+    {
+        _socket = socket;
+        Address = address;
+        Fd = (int)socket.Handle;
+        int flags = LibC.fcntl(Fd, LibC.F_GETFL);
+        LibC.fcntl(Fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK);
+    }
+
+    public int Fd { get; }
+
+    public ListenAddress Address { get; }
+
+    /// <summary>The port actually bound (differs from the configuration when it asked for port 0 in tests).</summary>
+    public int BoundPort => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
+    /// <summary>
+    /// Binds <paramref name="address"/>. An empty host listens on every address, IPv6 and IPv4
+    /// together, as httpd's <c>Listen 80</c> does on Linux.
+    /// </summary>
+    public static ListenSocket Open(ListenAddress address, int backlog, int sendBufferSize)
+    {
+        IPAddress ip = address.Host.Length == 0 ? IPAddress.IPv6Any
+            : IPAddress.TryParse(address.Host, out IPAddress? literal) ? literal
+            : Dns.GetHostAddresses(address.Host)[0];
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (ip.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (sendBufferSize > 0) socket.SendBufferSize = sendBufferSize;
+            socket.Bind(new IPEndPoint(ip, address.Port));
+            socket.Listen(backlog);
+            return new ListenSocket(socket, address);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A new non-blocking connection, or -1 with the errno (EAGAIN when none is waiting).</summary>
+    public int Accept(out int errno)
+    {
+        int fd = LibC.accept4(Fd, null, null, LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC);
+        errno = fd < 0 ? Sys.Errno : 0;
+        return fd;
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
