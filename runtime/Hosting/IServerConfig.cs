@@ -8,62 +8,63 @@ namespace EventMpm.Hosting;
 /// <c>TConfig : struct, IServerConfig</c>, so under NativeAOT each member below is a constant
 /// folded into the code that reads it (the listener loop, the worker pool, the admission check).
 /// The members mirror <see cref="ServerSettings"/>; <see cref="CompiledSettings.Read{TConfig}"/>
-/// turns them back into one.
+/// turns them back into one. The generator implements every member; the defaults (httpd's) let
+/// a test describe a server by the few values it cares about.
 /// </summary>
 public interface IServerConfig
 {
     // The event MPM.
-    static abstract int AsyncRequestWorkerFactor { get; }
-    static abstract bool EnableExceptionHook { get; }
-    static abstract int ListenBacklog { get; }
-    static abstract int MaxConnectionsPerChild { get; }
-    static abstract int MaxMemFree { get; }
-    static abstract int MaxRequestWorkers { get; }
-    static abstract int MaxSpareThreads { get; }
-    static abstract int MinSpareThreads { get; }
-    static abstract int SendBufferSize { get; }
-    static abstract int ServerLimit { get; }
-    static abstract int StartServers { get; }
-    static abstract int ThreadLimit { get; }
-    static abstract int ThreadsPerChild { get; }
-    static abstract int ThreadStackSize { get; }
+    static virtual int AsyncRequestWorkerFactor => HttpdDefaults.AsyncRequestWorkerFactor;
+    static virtual bool EnableExceptionHook => HttpdDefaults.EnableExceptionHook;
+    static virtual int ListenBacklog => HttpdDefaults.ListenBacklog;
+    static virtual int MaxConnectionsPerChild => HttpdDefaults.MaxConnectionsPerChild;
+    static virtual int MaxMemFree => HttpdDefaults.MaxMemFree;
+    static virtual int MaxRequestWorkers => HttpdDefaults.MaxRequestWorkers;
+    static virtual int MaxSpareThreads => HttpdDefaults.MaxSpareThreads;
+    static virtual int MinSpareThreads => HttpdDefaults.MinSpareThreads;
+    static virtual int SendBufferSize => HttpdDefaults.SendBufferSize;
+    static virtual int ServerLimit => HttpdDefaults.ServerLimit;
+    static virtual int StartServers => HttpdDefaults.StartServers;
+    static virtual int ThreadLimit => HttpdDefaults.ThreadLimit;
+    static virtual int ThreadsPerChild => HttpdDefaults.ThreadsPerChild;
+    static virtual int ThreadStackSize => HttpdDefaults.ThreadStackSize;
 
     // HTTP core.
-    static abstract bool KeepAlive { get; }
-    static abstract int KeepAliveTimeoutMilliseconds { get; }
-    static abstract int MaxKeepAliveRequests { get; }
-    static abstract int TimeoutMilliseconds { get; }
-    static abstract int GracefulShutdownTimeout { get; }
-    static abstract int LimitRequestLine { get; }
-    static abstract int LimitRequestFieldSize { get; }
-    static abstract int LimitRequestFields { get; }
-    static abstract long LimitRequestBody { get; }
-    static abstract int RequestReadHandshakeTimeout { get; }
-    static abstract int RequestReadHeaderTimeout { get; }
-    static abstract int RequestReadHeaderMaxTimeout { get; }
-    static abstract int RequestReadHeaderMinRate { get; }
-    static abstract int RequestReadBodyTimeout { get; }
-    static abstract int RequestReadBodyMaxTimeout { get; }
-    static abstract int RequestReadBodyMinRate { get; }
-    static abstract LogLevel LogLevel { get; }
-    static abstract bool ExtendedStatus { get; }
+    static virtual bool KeepAlive => HttpdDefaults.KeepAlive;
+    static virtual int KeepAliveTimeoutMilliseconds => HttpdDefaults.KeepAliveTimeoutMilliseconds;
+    static virtual int MaxKeepAliveRequests => HttpdDefaults.MaxKeepAliveRequests;
+    static virtual int TimeoutMilliseconds => HttpdDefaults.TimeoutMilliseconds;
+    static virtual int GracefulShutdownTimeout => HttpdDefaults.GracefulShutdownTimeout;
+    static virtual int LimitRequestLine => HttpdDefaults.LimitRequestLine;
+    static virtual int LimitRequestFieldSize => HttpdDefaults.LimitRequestFieldSize;
+    static virtual int LimitRequestFields => HttpdDefaults.LimitRequestFields;
+    static virtual long LimitRequestBody => HttpdDefaults.LimitRequestBody;
+    static virtual int RequestReadHandshakeTimeout => HttpdDefaults.RequestReadHandshakeTimeout;
+    static virtual int RequestReadHeaderTimeout => HttpdDefaults.RequestReadHeaderTimeout;
+    static virtual int RequestReadHeaderMaxTimeout => HttpdDefaults.RequestReadHeaderMaxTimeout;
+    static virtual int RequestReadHeaderMinRate => HttpdDefaults.RequestReadHeaderMinRate;
+    static virtual int RequestReadBodyTimeout => HttpdDefaults.RequestReadBodyTimeout;
+    static virtual int RequestReadBodyMaxTimeout => HttpdDefaults.RequestReadBodyMaxTimeout;
+    static virtual int RequestReadBodyMinRate => HttpdDefaults.RequestReadBodyMinRate;
+    static virtual LogLevel LogLevel => HttpdDefaults.LogLevel;
+    static virtual bool ExtendedStatus => HttpdDefaults.ExtendedStatus;
 
     // Lists and text: read once at start, not on the request path.
-    static abstract IReadOnlyList<string> DirectoryIndex { get; }
-    static abstract string TypesConfig { get; }
-    static abstract IReadOnlyList<LogFormatSpec> LogFormats { get; }
-    static abstract IReadOnlyList<MimeMapping> AddType { get; }
-    static abstract IReadOnlyList<LocationSpec> Locations { get; }
+    static virtual IReadOnlyList<string> DirectoryIndex => new ServerSettings().DirectoryIndex;
+    static virtual string TypesConfig => "";
+    static virtual IReadOnlyList<LogFormatSpec> LogFormats => System.Array.Empty<LogFormatSpec>();
+    static virtual IReadOnlyList<MimeMapping> AddType => System.Array.Empty<MimeMapping>();
+    static virtual IReadOnlyList<LocationSpec> Locations => System.Array.Empty<LocationSpec>();
 
     /// <summary>The compiled defaults of what <c>-C</c> may change at start.</summary>
-    static abstract DeploymentSettings Deployment { get; }
+    static virtual DeploymentSettings Deployment => new();
 
     /// <summary>Every directive's value and origin, for <c>-V</c>.</summary>
-    static abstract IReadOnlyList<DirectiveValue> Directives { get; }
+    static virtual IReadOnlyList<DirectiveValue> Directives => System.Array.Empty<DirectiveValue>();
 
     /// <summary>The compile-time warnings, which <c>-t</c> prints again as httpd prints its clamps.</summary>
-    static abstract IReadOnlyList<string> Warnings { get; }
+    static virtual IReadOnlyList<string> Warnings => System.Array.Empty<string>();
 
     /// <summary>The files the configuration was compiled from.</summary>
-    static abstract IReadOnlyList<string> Sources { get; }
+    static virtual IReadOnlyList<string> Sources => System.Array.Empty<string>();
 }

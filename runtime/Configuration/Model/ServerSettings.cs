@@ -7,50 +7,50 @@ namespace EventMpm.Configuration;
 public sealed record ServerSettings
 {
     // The event MPM (httpd's mpm_event; reference §1.3).
-    public int AsyncRequestWorkerFactor { get; init; } = 2;
-    public bool EnableExceptionHook { get; init; }
-    public int ListenBacklog { get; init; } = 511;
-    public int MaxConnectionsPerChild { get; init; }
-    public int MaxMemFree { get; init; } = 2048;
-    public int MaxRequestWorkers { get; init; } = 400;
-    public int MaxSpareThreads { get; init; } = 250;
-    public int MinSpareThreads { get; init; } = 75;
-    public int SendBufferSize { get; init; }
-    public int ServerLimit { get; init; } = 16;
-    public int StartServers { get; init; } = 3;
-    public int ThreadLimit { get; init; } = 64;
-    public int ThreadsPerChild { get; init; } = 25;
-    public int ThreadStackSize { get; init; }
+    public int AsyncRequestWorkerFactor { get; init; } = HttpdDefaults.AsyncRequestWorkerFactor;
+    public bool EnableExceptionHook { get; init; } = HttpdDefaults.EnableExceptionHook;
+    public int ListenBacklog { get; init; } = HttpdDefaults.ListenBacklog;
+    public int MaxConnectionsPerChild { get; init; } = HttpdDefaults.MaxConnectionsPerChild;
+    public int MaxMemFree { get; init; } = HttpdDefaults.MaxMemFree;
+    public int MaxRequestWorkers { get; init; } = HttpdDefaults.MaxRequestWorkers;
+    public int MaxSpareThreads { get; init; } = HttpdDefaults.MaxSpareThreads;
+    public int MinSpareThreads { get; init; } = HttpdDefaults.MinSpareThreads;
+    public int SendBufferSize { get; init; } = HttpdDefaults.SendBufferSize;
+    public int ServerLimit { get; init; } = HttpdDefaults.ServerLimit;
+    public int StartServers { get; init; } = HttpdDefaults.StartServers;
+    public int ThreadLimit { get; init; } = HttpdDefaults.ThreadLimit;
+    public int ThreadsPerChild { get; init; } = HttpdDefaults.ThreadsPerChild;
+    public int ThreadStackSize { get; init; } = HttpdDefaults.ThreadStackSize;
 
     // HTTP core (reference §7.1).
     public EquatableArray<string> DirectoryIndex { get; init; } = new(new[] { "index.html" });
-    public bool KeepAlive { get; init; } = true;
-    public int KeepAliveTimeoutMilliseconds { get; init; } = 5_000;
-    public int MaxKeepAliveRequests { get; init; } = 100;
-    public int TimeoutMilliseconds { get; init; } = 60_000;
-    public int GracefulShutdownTimeout { get; init; }
-    public int LimitRequestLine { get; init; } = 8190;
-    public int LimitRequestFieldSize { get; init; } = 8190;
-    public int LimitRequestFields { get; init; } = 100;
-    public long LimitRequestBody { get; init; } = 1L << 30;
+    public bool KeepAlive { get; init; } = HttpdDefaults.KeepAlive;
+    public int KeepAliveTimeoutMilliseconds { get; init; } = HttpdDefaults.KeepAliveTimeoutMilliseconds;
+    public int MaxKeepAliveRequests { get; init; } = HttpdDefaults.MaxKeepAliveRequests;
+    public int TimeoutMilliseconds { get; init; } = HttpdDefaults.TimeoutMilliseconds;
+    public int GracefulShutdownTimeout { get; init; } = HttpdDefaults.GracefulShutdownTimeout;
+    public int LimitRequestLine { get; init; } = HttpdDefaults.LimitRequestLine;
+    public int LimitRequestFieldSize { get; init; } = HttpdDefaults.LimitRequestFieldSize;
+    public int LimitRequestFields { get; init; } = HttpdDefaults.LimitRequestFields;
+    public long LimitRequestBody { get; init; } = HttpdDefaults.LimitRequestBody;
 
     // mod_reqtimeout's compiled-in defaults: header=20-40,MinRate=500 body=20,MinRate=500.
-    public int RequestReadHandshakeTimeout { get; init; }
-    public int RequestReadHeaderTimeout { get; init; } = 20;
-    public int RequestReadHeaderMaxTimeout { get; init; } = 40;
-    public int RequestReadHeaderMinRate { get; init; } = 500;
-    public int RequestReadBodyTimeout { get; init; } = 20;
-    public int RequestReadBodyMaxTimeout { get; init; }
-    public int RequestReadBodyMinRate { get; init; } = 500;
+    public int RequestReadHandshakeTimeout { get; init; } = HttpdDefaults.RequestReadHandshakeTimeout;
+    public int RequestReadHeaderTimeout { get; init; } = HttpdDefaults.RequestReadHeaderTimeout;
+    public int RequestReadHeaderMaxTimeout { get; init; } = HttpdDefaults.RequestReadHeaderMaxTimeout;
+    public int RequestReadHeaderMinRate { get; init; } = HttpdDefaults.RequestReadHeaderMinRate;
+    public int RequestReadBodyTimeout { get; init; } = HttpdDefaults.RequestReadBodyTimeout;
+    public int RequestReadBodyMaxTimeout { get; init; } = HttpdDefaults.RequestReadBodyMaxTimeout;
+    public int RequestReadBodyMinRate { get; init; } = HttpdDefaults.RequestReadBodyMinRate;
 
     // Logs, types, status.
-    public LogLevel LogLevel { get; init; } = LogLevel.Warn;
+    public LogLevel LogLevel { get; init; } = HttpdDefaults.LogLevel;
     public EquatableArray<LogFormatSpec> LogFormats { get; init; } = EquatableArray<LogFormatSpec>.Empty;
 
     /// <summary>Empty means EventMpm's built-in media-type table.</summary>
     public string TypesConfig { get; init; } = "";
     public EquatableArray<MimeMapping> AddType { get; init; } = EquatableArray<MimeMapping>.Empty;
-    public bool ExtendedStatus { get; init; } = true;
+    public bool ExtendedStatus { get; init; } = HttpdDefaults.ExtendedStatus;
     public EquatableArray<LocationSpec> Locations { get; init; } = EquatableArray<LocationSpec>.Empty;
 
     /// <summary>What <c>-C</c> may change at start.</summary>
