@@ -8,7 +8,10 @@ namespace EventMpm.Hosting;
 /// <summary>What <c>-V</c> prints: the build, the compiled settings, and every directive with its origin.</summary>
 public static class ConfigReport
 {
-    public static string Version => "EventMpm/" + (typeof(ConfigReport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0") + " (NativeAOT, compiled configuration)";
+    /// <summary>The Server field's value: product and version.</summary>
+    public static string ServerSoftware => "EventMpm/" + (typeof(ConfigReport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    public static string Version => ServerSoftware + " (NativeAOT, compiled configuration)";
 
     public static void WriteSettings(TextWriter o, ServerSettings s, ServerPaths paths, IReadOnlyList<DirectiveValue> overrides, IReadOnlyList<string> sources)
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.InteropServices;
 using EventMpm.Configuration;
 
 namespace EventMpm.Hosting;
@@ -70,8 +71,38 @@ public static class ServerHost
             return 0;
         }
 
-        error.WriteLine(program + ": the configuration is compiled and valid (see -V); serving requests arrives with the event engine, which this build does not have yet.");
-        return ExitConfigError;
+        return Serve<TConfig>(program, deployment, paths, error);
+    }
+
+    /// <summary>Serves in the foreground until SIGTERM or SIGINT; in-flight responses finish first.</summary>
+    private static int Serve<TConfig>(string program, DeploymentSettings deployment, ServerPaths paths, TextWriter error) where TConfig : struct, IServerConfig
+    {
+        Server<TConfig> server;
+        try
+        {
+            server = Server<TConfig>.Open(deployment, paths);
+        }
+        catch (ServerStartException e)
+        {
+            error.WriteLine(program + ": " + e.Message);
+            return ExitConfigError;
+        }
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            server.Stop();
+        }
+        using (server)
+        using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop))
+        using (PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop))
+        {
+            error.WriteLine(ConfigReport.ServerSoftware + " configured -- resuming normal operations (pid "
+                + Environment.ProcessId + ", listening on " + string.Join(", ", deployment.Listen) + ")");
+            error.Flush();
+            server.Run();
+            error.WriteLine("caught SIGTERM, shutting down");
+            return 0;
+        }
     }
 
     private static Dictionary<string, string> EnvironmentVariables()

@@ -1,0 +1,366 @@
+using System;
+using System.Threading;
+using EventMpm.Hosting;
+using EventMpm.Native;
+using Tmds.Linux;
+
+namespace EventMpm.Event;
+
+/// <summary>
+/// One child process's engine: the event MPM's listener thread and its worker pool.
+///
+/// Who owns a connection when:
+/// - waiting for its first request, between requests, or for the socket to drain: the
+///   <b>pollset</b> (one-shot epoll registrations) and its timeout queue. The first thread to
+///   take it out of the queue, under <see cref="_queueLock"/>, owns it: a worker that saw it
+///   become ready, or the listener that saw it expire.
+/// - serving a request: the <b>worker</b> that took it. Workers wait on the pollset themselves
+///   (leader/follower), so a kept-alive request costs no hand-off from the listener to a worker;
+///   idle connections still belong to the epoll set, never to a thread.
+/// - lingering close: the <b>listener</b>, in its own epoll set, until the client closes or the
+///   linger time runs out (httpd's MAX_SECS_TO_LINGER and SECONDS_TO_LINGER).
+///
+/// The listener also accepts, applying httpd's admission rule (reference §2.6): while
+/// <c>open - lingering >= ThreadsPerChild + AsyncRequestWorkerFactor * idle</c>, or no worker is
+/// idle, it stops polling its listening sockets and the kernel backlog holds new connections.
+/// </summary>
+internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : struct, IServerConfig
+{
+    /// <summary>httpd's MAX_SECS_TO_LINGER: the longest a lingering close lasts.</summary>
+    public const int LingerMilliseconds = 30_000;
+
+    /// <summary>httpd's SECONDS_TO_LINGER: the short lingering close after a timeout.</summary>
+    public const int ShortLingerMilliseconds = 2_000;
+
+    /// <summary>The linger read size of httpd's event MPM.</summary>
+    private const int LingerReadSize = 32 * 1024;
+
+    private const ulong DoorbellToken = ulong.MaxValue;
+    private const ulong StopToken = ulong.MaxValue - 1;
+    private const ulong ListenTokenBase = ulong.MaxValue - 1 - 4096;
+
+    private readonly Epoll _pollset = new();
+    private readonly Epoll _listenerSet = new();
+    private readonly EventFd _doorbell = new();
+    private readonly EventFd _stopBell = new();
+    private readonly ListenSocket[] _listeners;
+    private readonly ConnectionTable _table = new();
+    private readonly object _queueLock = new();
+    private readonly TimeoutQueue _newConnections, _keepAlive, _writeCompletion, _linger, _shortLinger;
+    private readonly Thread[] _workers;
+    private readonly HttpSite _site;
+    private int _open, _lingering, _idle;
+    private volatile bool _listenersEnabled;
+    private volatile bool _stopping;
+    private long _stopDeadline;
+    private bool _listenersClosed;
+
+    public ChildEngine(ListenSocket[] listeners, HttpSite site)
+    {
+        _listeners = listeners;
+        _site = site;
+        int headerTimeout = TConfig.RequestReadHeaderTimeout > 0 ? TConfig.RequestReadHeaderTimeout * 1000 : TConfig.TimeoutMilliseconds;
+        _newConnections = new TimeoutQueue(Parked.NewConnection, headerTimeout);
+        _keepAlive = new TimeoutQueue(Parked.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds);
+        _writeCompletion = new TimeoutQueue(Parked.WriteCompletion, TConfig.TimeoutMilliseconds);
+        _linger = new TimeoutQueue(Parked.Linger, LingerMilliseconds);
+        _shortLinger = new TimeoutQueue(Parked.ShortLinger, ShortLingerMilliseconds);
+
+        _listenerSet.Add(_doorbell.Fd, Epoll.In, DoorbellToken);
+        _pollset.Add(_stopBell.Fd, Epoll.In, StopToken); // level-triggered: once rung, every worker sees it
+        _listenersEnabled = true;
+        for (int i = 0; i < listeners.Length; i++) _listenerSet.Add(listeners[i].Fd, Epoll.In, ListenTokenBase + (ulong)i);
+
+        _workers = new Thread[TConfig.ThreadsPerChild];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new Thread(WorkerLoop, TConfig.ThreadStackSize) { Name = "worker " + i, IsBackground = true };
+        }
+    }
+
+    public int OpenConnections => Volatile.Read(ref _open);
+
+    public int IdleWorkers => Volatile.Read(ref _idle);
+
+    public bool Accepting => _listenersEnabled;
+
+    /// <summary>Runs the listener on the calling thread until <see cref="Stop"/> and every connection has ended.</summary>
+    public void Run()
+    {
+        foreach (Thread t in _workers) t.Start();
+        ListenerLoop();
+        _stopBell.Ring();
+        foreach (Thread t in _workers) t.Join();
+    }
+
+    /// <summary>Stops accepting; in-flight responses finish, idle connections close. Safe from any thread.</summary>
+    public void Stop()
+    {
+        _stopping = true;
+        _doorbell.Ring();
+    }
+
+    public bool Stopping => _stopping;
+
+    private static long Now => Environment.TickCount64;
+
+    // ------------------------------------------------------------------ listener
+
+    private void ListenerLoop()
+    {
+        const int Capacity = 128;
+        epoll_event* events = stackalloc epoll_event[Capacity];
+        while (true)
+        {
+            if (_stopping && !_listenersClosed) BeginStopping();
+            if (_stopping && (Volatile.Read(ref _open) == 0 || Now >= _stopDeadline)) return;
+
+            int n = _listenerSet.Wait(events, Capacity, WaitTimeout());
+            for (int i = 0; i < n; i++)
+            {
+                ulong token = events[i].data.u64;
+                if (token == DoorbellToken) _doorbell.Drain();
+                else if (token >= ListenTokenBase && token < StopToken) AcceptAll(_listeners[(int)(token - ListenTokenBase)]);
+                else if (_table.Find(token) is Connection c) DrainLinger(c);
+            }
+            ExpireQueues();
+            if (!_listenersEnabled && !_stopping && !AboveLimit(hysteresis: 1)) EnableListeners(true);
+        }
+    }
+
+    private int WaitTimeout()
+    {
+        long next;
+        lock (_queueLock)
+        {
+            next = Math.Min(Math.Min(_newConnections.NextExpiry, _keepAlive.NextExpiry),
+                   Math.Min(_writeCompletion.NextExpiry, Math.Min(_linger.NextExpiry, _shortLinger.NextExpiry)));
+        }
+        if (_stopping) next = Math.Min(next, _stopDeadline);
+        // Wake at least once a second: a worker that parks a connection does not ring the
+        // doorbell, so a new queue head is seen within a second (httpd's queues fire late, never early).
+        long wait = Math.Min(next - Now, 1000);
+        return (int)Math.Max(wait, 0);
+    }
+
+    /// <summary>httpd's connections_above_limit, with the -d hysteresis when re-enabling.</summary>
+    private bool AboveLimit(int hysteresis)
+    {
+        int idle = Volatile.Read(ref _idle);
+        if (idle == 0) return true;
+        int busy = Volatile.Read(ref _open) - Volatile.Read(ref _lingering);
+        return busy >= TConfig.ThreadsPerChild + (idle - hysteresis) * TConfig.AsyncRequestWorkerFactor;
+    }
+
+    private void AcceptAll(ListenSocket listener)
+    {
+        while (_listenersEnabled)
+        {
+            if (AboveLimit(hysteresis: 0))
+            {
+                EnableListeners(false);
+                return;
+            }
+            int fd = listener.Accept(out int errno);
+            if (fd < 0)
+            {
+                if (!Sys.WouldBlock(errno) && errno != LibC.EINTR && errno != LibC.ECONNABORTED)
+                {
+                    Console.Error.WriteLine("[error] accept: " + Sys.Describe(errno));
+                }
+                return;
+            }
+            Interlocked.Increment(ref _open);
+            Sys.SetInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1);
+            Connection c = _table.Allocate(fd);
+            Park(c, _newConnections, Epoll.In);
+        }
+    }
+
+    private void EnableListeners(bool enable)
+    {
+        _listenersEnabled = enable;
+        for (int i = 0; i < _listeners.Length; i++) _listenerSet.Modify(_listeners[i].Fd, enable ? Epoll.In : 0, ListenTokenBase + (ulong)i);
+    }
+
+    private void ExpireQueues()
+    {
+        long now = Now;
+        while (true)
+        {
+            Connection? expired = null;
+            bool closeNow = false;
+            lock (_queueLock)
+            {
+                foreach (TimeoutQueue q in new[] { _newConnections, _keepAlive, _writeCompletion, _linger, _shortLinger })
+                {
+                    Connection? head = q.Head;
+                    if (head is null || head.QueuedAt + q.TimeoutTicks > now) continue;
+                    q.Remove(head);
+                    expired = head;
+                    closeNow = q.Kind is Parked.WriteCompletion or Parked.Linger or Parked.ShortLinger;
+                    break;
+                }
+            }
+            if (expired is null) return;
+            if (closeNow) Close(expired);
+            else StartLinger(expired, shortLinger: true);
+        }
+    }
+
+    /// <summary>Reads and drops what a lingering client still sends; its end closes the connection.</summary>
+    private void DrainLinger(Connection c)
+    {
+        byte* buffer = stackalloc byte[LingerReadSize];
+        while (true)
+        {
+            long n = Sys.Recv(c.Fd, buffer, LingerReadSize);
+            if (n > 0) continue;
+            if (n < 0 && Sys.WouldBlock(Sys.Errno)) return;
+            lock (_queueLock)
+            {
+                if (c.Parked is not (Parked.Linger or Parked.ShortLinger)) return;
+                (c.Parked == Parked.Linger ? _linger : _shortLinger).Remove(c);
+            }
+            Close(c);
+            return;
+        }
+    }
+
+    private void BeginStopping()
+    {
+        _listenersClosed = true;
+        _stopDeadline = Now + Math.Max(TConfig.TimeoutMilliseconds, ShortLingerMilliseconds);
+        foreach (ListenSocket l in _listeners)
+        {
+            _listenerSet.Remove(l.Fd);
+            l.Dispose();
+        }
+        // Idle connections close at once (httpd's purge when dying), lingering ones get the short time.
+        while (true)
+        {
+            Connection? c;
+            lock (_queueLock)
+            {
+                c = _keepAlive.Head ?? _newConnections.Head;
+                if (c is not null) (c.Parked == Parked.KeepAlive ? _keepAlive : _newConnections).Remove(c);
+            }
+            if (c is null) break;
+            StartLinger(c, shortLinger: true);
+        }
+    }
+
+    // ------------------------------------------------------------------ workers
+
+    private void WorkerLoop()
+    {
+        var session = new HttpSession<TConfig>(this, _site);
+        epoll_event ev;
+        while (true)
+        {
+            Interlocked.Increment(ref _idle);
+            if (!_listenersEnabled && !_stopping) _doorbell.Ring();
+            int n = _pollset.Wait(&ev, 1, -1);
+            Interlocked.Decrement(ref _idle);
+            if (n == 0) continue;
+            ulong token = ev.data.u64;
+            if (token == StopToken) return;
+            if (_table.Find(token) is not Connection c || !Claim(c, token)) continue;
+            session.Serve(c);
+        }
+    }
+
+    /// <summary>Takes a connection out of its queue; false when the listener (or nobody) has it now.</summary>
+    private bool Claim(Connection c, ulong token)
+    {
+        lock (_queueLock)
+        {
+            if (c.Token != token) return false;
+            switch (c.Parked)
+            {
+                case Parked.NewConnection: _newConnections.Remove(c); return true;
+                case Parked.KeepAlive: _keepAlive.Remove(c); return true;
+                case Parked.WriteCompletion: _writeCompletion.Remove(c); return true;
+                default: return false;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ state changes (called by the owner)
+
+    /// <summary>Gives a connection back to the pollset: waiting for its next request.</summary>
+    public void ParkForRead(Connection c) => Park(c, c.Served == 0 ? _newConnections : _keepAlive, Epoll.In);
+
+    /// <summary>Gives a connection back to the pollset until its socket drains (write completion).</summary>
+    public void ParkForWrite(Connection c) => Park(c, _writeCompletion, Epoll.Out);
+
+    private void Park(Connection c, TimeoutQueue queue, uint events)
+    {
+        // The registration happens under the queue lock: an expiry cannot slip between the two,
+        // and the event cannot fire before the connection is in its queue.
+        lock (_queueLock)
+        {
+            queue.Append(c, Now);
+            int rc = c.InPollset ? _pollset.Modify(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token)
+                                 : _pollset.Add(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token);
+            if (rc == 0)
+            {
+                c.InPollset = true;
+                return;
+            }
+            queue.Remove(c);
+        }
+        Close(c);
+    }
+
+    /// <summary>
+    /// Lingering close (reference §6): send FIN, then read and drop whatever the client still sends,
+    /// so a response it has not read yet is not destroyed by a reset.
+    /// </summary>
+    public void StartLinger(Connection c, bool shortLinger)
+    {
+        c.ClearPending();
+        if (LibC.shutdown(c.Fd, LibC.SHUT_WR) != 0)
+        {
+            Close(c);
+            return;
+        }
+        if (c.InPollset)
+        {
+            _pollset.Remove(c.Fd);
+            c.InPollset = false;
+        }
+        Interlocked.Increment(ref _lingering);
+        c.Lingering = true;
+        lock (_queueLock)
+        {
+            (shortLinger || _stopping ? _shortLinger : _linger).Append(c, Now);
+            if (_listenerSet.Add(c.Fd, Epoll.In | Epoll.RdHup, c.Token) == 0) return;
+            (shortLinger || _stopping ? _shortLinger : _linger).Remove(c);
+        }
+        Close(c);
+    }
+
+    public void Close(Connection c)
+    {
+        c.ClearPending();
+        Sys.Close(c.Fd);
+        if (c.Lingering)
+        {
+            Interlocked.Decrement(ref _lingering);
+            c.Lingering = false;
+        }
+        _table.Release(c);
+        Interlocked.Decrement(ref _open);
+        if (!_listenersEnabled || _stopping) _doorbell.Ring();
+    }
+
+    public void Dispose()
+    {
+        if (!_listenersClosed) foreach (ListenSocket l in _listeners) l.Dispose();
+        _pollset.Dispose();
+        _listenerSet.Dispose();
+        _doorbell.Dispose();
+        _stopBell.Dispose();
+    }
+}

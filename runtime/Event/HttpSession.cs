@@ -1,0 +1,616 @@
+using System;
+using EventMpm.Hosting;
+using EventMpm.Http;
+using EventMpm.Native;
+using Tmds.Linux;
+
+namespace EventMpm.Event;
+
+/// <summary>
+/// A worker's HTTP/1.1 side: reads requests from the connection it owns, answers them from
+/// DocumentRoot, answers pipelined requests in order without going back to the pollset, and
+/// hands the connection back to the engine to wait (keep-alive, write completion) or to close.
+/// One per worker thread, so its buffers are reused and nothing is allocated per request.
+/// </summary>
+internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServerConfig
+{
+    /// <summary>The receive buffer: a request head must fit (httpd's defaults allow 8190 per line).</summary>
+    private const int ReceiveSize = 64 * 1024;
+
+    /// <summary>Response heads and the small bodies of error responses.</summary>
+    private const int SendSize = 16 * 1024;
+
+    /// <summary>The longest chunk-size line or trailer field accepted in a chunked body.</summary>
+    private const int MaxChunkLine = 4096;
+
+    private static readonly HeadLimits s_limits = new(TConfig.LimitRequestLine, TConfig.LimitRequestFieldSize, TConfig.LimitRequestFields);
+
+    private readonly ChildEngine<TConfig> _engine;
+    private readonly HttpSite _site;
+    private readonly byte[] _in = GC.AllocateArray<byte>(ReceiveSize, pinned: true);
+    private readonly byte[] _out = GC.AllocateArray<byte>(SendSize, pinned: true);
+    private readonly HttpRequest _request = new();
+
+    public HttpSession(ChildEngine<TConfig> engine, HttpSite site)
+    {
+        _engine = engine;
+        _site = site;
+    }
+
+    private enum Sent { Done, Blocked, Failed }
+
+    /// <summary>A response ready to go: its head (and small body) in <see cref="_out"/>, maybe a file range after it.</summary>
+    private struct Plan
+    {
+        public int Status;
+        public int Length;
+        public int File;
+        public long FileOffset, FileLength;
+        public bool KeepAlive;
+    }
+
+    private static int HeaderTimeout => TConfig.RequestReadHeaderTimeout > 0 ? TConfig.RequestReadHeaderTimeout * 1000 : TConfig.TimeoutMilliseconds;
+
+    public void Serve(Connection c)
+    {
+        if (c.HasPendingOutput)
+        {
+            switch (ContinuePending(c))
+            {
+                case Sent.Blocked: _engine.ParkForWrite(c); return;
+                case Sent.Failed: _engine.Close(c); return;
+            }
+            if (c.CloseAfterPending)
+            {
+                _engine.StartLinger(c, shortLinger: false);
+                return;
+            }
+        }
+        int have = 0;
+        if (c.PendingInput is byte[] pending)
+        {
+            pending.CopyTo(_in, 0);
+            have = pending.Length;
+            c.PendingInput = null;
+        }
+        fixed (byte* buffer = _in)
+        {
+            while (true)
+            {
+                if (have > 0)
+                {
+                    ParseResult result = RequestParser.Parse(_in.AsSpan(0, have), s_limits, _request, out int status);
+                    if (result == ParseResult.Complete)
+                    {
+                        if (!Respond(c, ref have)) return;
+                        continue;
+                    }
+                    if (result == ParseResult.Error)
+                    {
+                        SendError(c, status);
+                        return;
+                    }
+                    if (have == _in.Length)
+                    {
+                        SendError(c, 400);
+                        return;
+                    }
+                }
+                long n = Sys.Recv(c.Fd, buffer + have, _in.Length - have);
+                if (n > 0)
+                {
+                    have += (int)n;
+                    continue;
+                }
+                if (n == 0 || !Sys.WouldBlock(Sys.Errno))
+                {
+                    _engine.Close(c); // the client closed, or the connection failed
+                    return;
+                }
+                if (have == 0)
+                {
+                    _engine.ParkForRead(c);
+                    return;
+                }
+                // Part of a head has come: wait for the rest, holding this worker as httpd does.
+                if (!Poll.Readable(c.Fd, HeaderTimeout))
+                {
+                    SendError(c, 408, shortLinger: true);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Answers the parsed request; true when the connection stays with this worker for a pipelined request.</summary>
+    private bool Respond(Connection c, ref int have)
+    {
+        HttpRequest r = _request;
+        int consumed = r.HeadLength;
+        bool hasBody = (r.Framing == BodyFraming.ContentLength && r.ContentLength > 0) || r.Framing == BodyFraming.Chunked;
+        long limit = TConfig.LimitRequestBody;
+        if (hasBody && r.Framing == BodyFraming.ContentLength && limit > 0 && r.ContentLength > limit)
+        {
+            SendError(c, 413); // known too large: refused before reading; lingering close drains it
+            return false;
+        }
+
+        Plan plan = MakePlan(c, r);
+        if (hasBody)
+        {
+            if (r.ExpectContinue)
+            {
+                if (plan.Status >= 400)
+                {
+                    // The client waits for our word before sending the body: answer and close.
+                    plan.KeepAlive = false;
+                    return Finish(c, ref plan, ref have, consumed: have);
+                }
+                SendInterimContinue(c);
+            }
+            int status = ConsumeBody(c, r, ref have, ref consumed);
+            if (status != 0)
+            {
+                if (plan.File >= 0) Sys.Close(plan.File);
+                if (status > 0) SendError(c, status);
+                else _engine.Close(c);
+                return false;
+            }
+        }
+        return Finish(c, ref plan, ref have, consumed);
+    }
+
+    private bool Finish(Connection c, ref Plan plan, ref int have, int consumed)
+    {
+        c.Served++;
+        have -= consumed;
+        if (have > 0) Buffer.BlockCopy(_in, consumed, _in, 0, have);
+        switch (Send(c, ref plan))
+        {
+            case Sent.Failed:
+                _engine.Close(c);
+                return false;
+            case Sent.Blocked:
+                c.CloseAfterPending = !plan.KeepAlive;
+                if (have > 0 && plan.KeepAlive) c.PendingInput = _in.AsSpan(0, have).ToArray();
+                _engine.ParkForWrite(c);
+                return false;
+        }
+        if (!plan.KeepAlive)
+        {
+            _engine.StartLinger(c, shortLinger: false);
+            return false;
+        }
+        if (have == 0)
+        {
+            _engine.ParkForRead(c);
+            return false;
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ deciding the response
+
+    private Plan MakePlan(Connection c, HttpRequest r)
+    {
+        if (r.Method == HttpMethod.Unknown) return ErrorPlan(c, r, 501);
+        if (r.Method is not (HttpMethod.Get or HttpMethod.Head)) return ErrorPlan(c, r, 405);
+
+        ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
+        int status = RequestPath.Resolve(target, out string relative, out bool trailingSlash);
+        if (status != 0) return ErrorPlan(c, r, status);
+        status = _site.Root.Open(relative, out OpenedFile file);
+        if (status != 0) return ErrorPlan(c, r, status);
+        if (file.IsDirectory)
+        {
+            Sys.Close(file.Fd);
+            if (!trailingSlash) return RedirectToDirectory(c, r, target);
+            status = 403; // httpd without Options Indexes
+            foreach (string index in _site.DirectoryIndex)
+            {
+                string candidate = relative.Length == 0 ? index : relative + "/" + index;
+                if (_site.Root.Open(candidate, out OpenedFile indexFile) != 0) continue;
+                if (indexFile.IsRegular)
+                {
+                    file = indexFile;
+                    relative = candidate;
+                    status = 0;
+                    break;
+                }
+                Sys.Close(indexFile.Fd);
+            }
+            if (status != 0) return ErrorPlan(c, r, status);
+        }
+        else if (!file.IsRegular)
+        {
+            Sys.Close(file.Fd);
+            return ErrorPlan(c, r, 403);
+        }
+        return FilePlan(c, r, file, relative);
+    }
+
+    private Plan FilePlan(Connection c, HttpRequest r, OpenedFile file, string relative)
+    {
+        var facts = new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds);
+        FileAnswer answer = FileRules.Decide(_in, r, facts);
+        var plan = new Plan { Status = answer.Status, File = -1 };
+        plan.KeepAlive = KeepAlivePolicy.Decide(r, answer.Status, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _engine.Stopping, out int left);
+        var w = new HeadWriter(_out);
+        w.StatusLine(answer.Status);
+        CommonFields(ref w);
+        if (answer.Status != 412)
+        {
+            Span<byte> date = stackalloc byte[29];
+            HttpDate.Format(file.ModifiedSeconds, date);
+            w.Field("Last-Modified"u8, date);
+            w.Field("ETag"u8, facts.ETag);
+        }
+        if (answer.Status is 200 or 206)
+        {
+            w.Field("Accept-Ranges"u8, "bytes"u8);
+            w.Field("Content-Length"u8, answer.Length);
+            if (_site.Types.For(relative) is byte[] type) w.Field("Content-Type"u8, type);
+            if (answer.Status == 206) w.ContentRange(answer.Offset, answer.Length, file.Size);
+        }
+        else if (answer.Status == 416)
+        {
+            w.ContentRange(0, 0, file.Size);
+            w.Field("Content-Length"u8, 0);
+        }
+        else if (answer.Status == 412)
+        {
+            w.Field("Content-Length"u8, 0);
+        }
+        KeepAliveFields(ref w, r, plan.KeepAlive, left);
+        w.End();
+        plan.Length = w.Length;
+        if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0)
+        {
+            plan.File = file.Fd;
+            plan.FileOffset = answer.Offset;
+            plan.FileLength = answer.Length;
+        }
+        else
+        {
+            Sys.Close(file.Fd);
+        }
+        return plan;
+    }
+
+    private Plan ErrorPlan(Connection c, HttpRequest r, int status)
+    {
+        var plan = new Plan { Status = status, File = -1 };
+        plan.KeepAlive = KeepAlivePolicy.Decide(r, status, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _engine.Stopping, out int left);
+        byte[] body = _site.ErrorBody(status);
+        var w = new HeadWriter(_out);
+        w.StatusLine(status);
+        CommonFields(ref w);
+        if (status == 405) w.Field("Allow"u8, "GET, HEAD"u8);
+        w.Field("Content-Length"u8, body.Length);
+        w.Field("Content-Type"u8, "text/html; charset=utf-8"u8);
+        KeepAliveFields(ref w, r, plan.KeepAlive, left);
+        w.End();
+        if (r.Method != HttpMethod.Head) w.Append(body);
+        plan.Length = w.Length;
+        return plan;
+    }
+
+    /// <summary>mod_dir's redirect of "/dir" to "/dir/", keeping the query.</summary>
+    private Plan RedirectToDirectory(Connection c, HttpRequest r, ReadOnlySpan<byte> target)
+    {
+        var plan = new Plan { Status = 301, File = -1 };
+        plan.KeepAlive = KeepAlivePolicy.Decide(r, 301, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _engine.Stopping, out int left);
+        int query = target.IndexOf((byte)'?');
+        ReadOnlySpan<byte> path = query < 0 ? target : target.Slice(0, query);
+        if (path.Length > 0 && path[0] != (byte)'/')
+        {
+            int scheme = path.IndexOf("://"u8);
+            int slash = scheme < 0 ? -1 : path.Slice(scheme + 3).IndexOf((byte)'/');
+            path = slash < 0 ? "/"u8 : path.Slice(scheme + 3 + slash);
+        }
+        var w = new HeadWriter(_out);
+        w.StatusLine(301);
+        CommonFields(ref w);
+        w.Append("Location: "u8);
+        w.Append(path);
+        w.Append("/"u8);
+        if (query >= 0) w.Append(target.Slice(query));
+        w.Append("\r\n"u8);
+        w.Field("Content-Length"u8, 0);
+        KeepAliveFields(ref w, r, plan.KeepAlive, left);
+        w.End();
+        plan.Length = w.Length;
+        return plan;
+    }
+
+    private void CommonFields(ref HeadWriter w)
+    {
+        w.Field("Date"u8, DateCache.Now);
+        w.Field("Server"u8, _site.ServerHeader);
+    }
+
+    /// <summary>httpd names keep-alive only to a client that asked for it by name; otherwise it only says close.</summary>
+    private static void KeepAliveFields(ref HeadWriter w, HttpRequest r, bool keepAlive, int left)
+    {
+        if (!keepAlive)
+        {
+            w.Field("Connection"u8, "close"u8);
+            return;
+        }
+        if (!r.ConnectionKeepAlive) return;
+        w.Append("Keep-Alive: timeout="u8);
+        w.Number(Math.Max(1, TConfig.KeepAliveTimeoutMilliseconds / 1000));
+        if (TConfig.MaxKeepAliveRequests > 0)
+        {
+            w.Append(", max="u8);
+            w.Number(left);
+        }
+        w.Append("\r\nConnection: Keep-Alive\r\n"u8);
+    }
+
+    // ------------------------------------------------------------------ errors while reading
+
+    /// <summary>Answers a request that could not be read, then closes with lingering (the rest of it is drained).</summary>
+    private void SendError(Connection c, int status, bool shortLinger = false)
+    {
+        byte[] body = _site.ErrorBody(status);
+        var w = new HeadWriter(_out);
+        w.StatusLine(status);
+        CommonFields(ref w);
+        w.Field("Content-Length"u8, body.Length);
+        w.Field("Content-Type"u8, "text/html; charset=utf-8"u8);
+        w.Field("Connection"u8, "close"u8);
+        w.End();
+        w.Append(body);
+        var plan = new Plan { Status = status, Length = w.Length, File = -1 };
+        c.Served++;
+        switch (Send(c, ref plan))
+        {
+            case Sent.Failed:
+                _engine.Close(c);
+                return;
+            case Sent.Blocked:
+                c.CloseAfterPending = true;
+                _engine.ParkForWrite(c);
+                return;
+        }
+        _engine.StartLinger(c, shortLinger);
+    }
+
+    private void SendInterimContinue(Connection c)
+    {
+        ReadOnlySpan<byte> line = "HTTP/1.1 100 Continue\r\n\r\n"u8;
+        fixed (byte* p = line) Sys.Send(c.Fd, p, line.Length); // a few bytes on a fresh socket; a short write only delays the client
+    }
+
+    // ------------------------------------------------------------------ request bodies
+
+    /// <summary>
+    /// Reads the request body to its end and drops it (static files take none), so the next
+    /// request on the connection is found where it starts. Returns 0, a status to answer
+    /// (400 for a broken chunked body, 413 over LimitRequestBody), or -1 when the client went away.
+    /// </summary>
+    private int ConsumeBody(Connection c, HttpRequest r, ref int have, ref int position)
+    {
+        if (r.Framing == BodyFraming.ContentLength)
+        {
+            long remaining = r.ContentLength;
+            int inBuffer = (int)Math.Min(remaining, have - position);
+            position += inBuffer;
+            remaining -= inBuffer;
+            while (remaining > 0)
+            {
+                // Read only what belongs to the body, into the free end of the buffer, and drop it.
+                Compact(ref have, ref position);
+                int n = Receive(c, Math.Min(remaining, _in.Length - have), ref have);
+                if (n <= 0) return n == 0 ? -1 : 408;
+                have -= n;
+                remaining -= n;
+            }
+            return 0;
+        }
+
+        long total = 0;
+        long limit = TConfig.LimitRequestBody;
+        while (true)
+        {
+            int lineEnd = FindLine(c, ref have, ref position, out int lineStart, out int failure);
+            if (lineEnd < 0) return failure;
+            if (!TryChunkSize(_in.AsSpan(lineStart, lineEnd - lineStart), out long size)) return 400;
+            if (size == 0) break;
+            total += size;
+            if (limit > 0 && total > limit) return 413;
+            // the chunk's data, then its CRLF
+            long remaining = size;
+            while (remaining > 0)
+            {
+                int inBuffer = (int)Math.Min(remaining, have - position);
+                position += inBuffer;
+                remaining -= inBuffer;
+                if (remaining == 0) break;
+                Compact(ref have, ref position);
+                int n = Receive(c, Math.Min(remaining, _in.Length - have), ref have);
+                if (n <= 0) return n == 0 ? -1 : 408;
+                have -= n;
+                remaining -= n;
+            }
+            int crlfEnd = FindLine(c, ref have, ref position, out int crlfStart, out failure);
+            if (crlfEnd < 0) return failure;
+            if (crlfEnd != crlfStart) return 400; // chunk data longer than its size
+        }
+        // trailer fields, up to the empty line
+        while (true)
+        {
+            int lineEnd = FindLine(c, ref have, ref position, out int lineStart, out int failure);
+            if (lineEnd < 0) return failure;
+            if (lineEnd == lineStart) return 0;
+            ReadOnlySpan<byte> field = _in.AsSpan(lineStart, lineEnd - lineStart);
+            int colon = field.IndexOf((byte)':');
+            if (colon <= 0) return 400;
+            foreach (byte b in field) if ((b < 0x20 && b != (byte)'\t') || b == 0x7f) return 400;
+        }
+    }
+
+    /// <summary>
+    /// The next CRLF-terminated line at <paramref name="position"/>: returns its end (before CR) and
+    /// moves past it; -1 with a failure (-1 client gone, 400 malformed, 408 too slow).
+    /// </summary>
+    private int FindLine(Connection c, ref int have, ref int position, out int start, out int failure)
+    {
+        failure = 0;
+        while (true)
+        {
+            int lf = _in.AsSpan(position, have - position).IndexOf((byte)'\n');
+            if (lf >= 0)
+            {
+                start = position;
+                int end = position + lf;
+                if (end == start || _in[end - 1] != (byte)'\r')
+                {
+                    failure = 400;
+                    return -1;
+                }
+                position = end + 1;
+                return end - 1;
+            }
+            start = 0;
+            if (have - position > MaxChunkLine)
+            {
+                failure = 400;
+                return -1;
+            }
+            Compact(ref have, ref position);
+            int n = Receive(c, _in.Length - have, ref have);
+            if (n <= 0)
+            {
+                failure = n == 0 ? -1 : 408;
+                return -1;
+            }
+        }
+    }
+
+    /// <summary>chunk-size [ chunk-ext ] (RFC 9112 §7.1): hex digits, then optional ";name[=value]" extensions.</summary>
+    private static bool TryChunkSize(ReadOnlySpan<byte> line, out long size)
+    {
+        size = 0;
+        int i = 0;
+        while (i < line.Length && IsHex(line[i]))
+        {
+            if (i >= 15) return false;
+            size = size * 16 + HexValue(line[i]);
+            i++;
+        }
+        if (i == 0) return false;
+        ReadOnlySpan<byte> rest = line.Slice(i);
+        if (rest.IsEmpty) return true;
+        rest = rest.TrimStart(" \t"u8);
+        if (rest.IsEmpty || rest[0] != (byte)';') return false;
+        foreach (byte b in rest) if ((b < 0x20 && b != (byte)'\t') || b == 0x7f) return false;
+        return true;
+    }
+
+    private static bool IsHex(byte b) => (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+    /// <summary>Moves the unread bytes to the front of the buffer (the head they follow is no longer needed).</summary>
+    private void Compact(ref int have, ref int position)
+    {
+        if (position == 0) return;
+        have -= position;
+        if (have > 0) Buffer.BlockCopy(_in, position, _in, 0, have);
+        position = 0;
+    }
+
+    /// <summary>Reads what has arrived, waiting up to Timeout: bytes read, 0 when the client closed, -1 on timeout.</summary>
+    private int Receive(Connection c, long max, ref int have)
+    {
+        if (max <= 0) return -1;
+        while (true)
+        {
+            long n;
+            fixed (byte* p = _in) n = Sys.Recv(c.Fd, p + have, (int)max);
+            if (n > 0)
+            {
+                have += (int)n;
+                return (int)n;
+            }
+            if (n == 0 || !Sys.WouldBlock(Sys.Errno)) return 0;
+            if (!Poll.Readable(c.Fd, TConfig.TimeoutMilliseconds)) return -1;
+        }
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /// <summary>Writes until done or the socket is full; a full socket leaves the rest with the connection.</summary>
+    private Sent Send(Connection c, ref Plan plan)
+    {
+        int sent = 0;
+        fixed (byte* p = _out)
+        {
+            while (sent < plan.Length)
+            {
+                long n = Sys.SendWithFlags(c.Fd, p + sent, plan.Length - sent, plan.File >= 0 ? LibC.MSG_MORE : 0);
+                if (n > 0)
+                {
+                    sent += (int)n;
+                    continue;
+                }
+                if (n < 0 && Sys.WouldBlock(Sys.Errno))
+                {
+                    c.PendingHead = _out.AsSpan(sent, plan.Length - sent).ToArray();
+                    c.PendingHeadOffset = 0;
+                    break;
+                }
+                if (plan.File >= 0) Sys.Close(plan.File);
+                return Sent.Failed;
+            }
+        }
+        if (plan.File >= 0)
+        {
+            c.PendingFile = plan.File;
+            c.PendingFileOffset = plan.FileOffset;
+            c.PendingFileRemaining = plan.FileLength;
+        }
+        return c.HasPendingOutput ? ContinuePending(c) : Sent.Done;
+    }
+
+    /// <summary>Write completion: what is left of the head, then the file with sendfile.</summary>
+    private static Sent ContinuePending(Connection c)
+    {
+        if (c.PendingHead is byte[] head)
+        {
+            fixed (byte* p = head)
+            {
+                while (c.PendingHeadOffset < head.Length)
+                {
+                    long n = Sys.SendWithFlags(c.Fd, p + c.PendingHeadOffset, head.Length - c.PendingHeadOffset, c.PendingFileRemaining > 0 ? LibC.MSG_MORE : 0);
+                    if (n > 0)
+                    {
+                        c.PendingHeadOffset += (int)n;
+                        continue;
+                    }
+                    return n < 0 && Sys.WouldBlock(Sys.Errno) ? Sent.Blocked : Sent.Failed;
+                }
+            }
+            c.PendingHead = null;
+        }
+        while (c.PendingFileRemaining > 0)
+        {
+            long n = Sys.SendFile(c.Fd, c.PendingFile, ref c.PendingFileOffset, c.PendingFileRemaining);
+            if (n > 0)
+            {
+                c.PendingFileRemaining -= n;
+                continue;
+            }
+            if (n < 0 && Sys.WouldBlock(Sys.Errno)) return Sent.Blocked;
+            return Sent.Failed; // an error, or the file shrank under us
+        }
+        if (c.PendingFile >= 0)
+        {
+            Sys.Close(c.PendingFile);
+            c.PendingFile = -1;
+        }
+        return Sent.Done;
+    }
+}
