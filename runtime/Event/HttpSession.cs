@@ -489,7 +489,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         }
     }
 
-    /// <summary>chunk-size [ chunk-ext ] (RFC 9112 §7.1): hex digits, then optional ";name[=value]" extensions.</summary>
+    /// <summary>chunk-size [ chunk-ext ] (RFC 9112 §7.1): hex digits, then ";name[=value]" extensions, which are ignored.</summary>
     private static bool TryChunkSize(ReadOnlySpan<byte> line, out long size)
     {
         size = 0;
@@ -502,10 +502,37 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         }
         if (i == 0) return false;
         ReadOnlySpan<byte> rest = line.Slice(i);
-        if (rest.IsEmpty) return true;
-        rest = rest.TrimStart(" \t"u8);
-        if (rest.IsEmpty || rest[0] != (byte)';') return false;
-        foreach (byte b in rest) if ((b < 0x20 && b != (byte)'\t') || b == 0x7f) return false;
+        while (!rest.IsEmpty)
+        {
+            rest = rest.TrimStart(" \t"u8);
+            if (rest.IsEmpty || rest[0] != (byte)';') return false;
+            rest = rest.Slice(1).TrimStart(" \t"u8);
+            int name = 0;
+            while (name < rest.Length && RequestParser.IsTokenChar(rest[name])) name++;
+            if (name == 0) return false; // ";" with no extension name
+            rest = rest.Slice(name).TrimStart(" \t"u8);
+            if (rest.IsEmpty || rest[0] != (byte)'=') continue;
+            rest = rest.Slice(1).TrimStart(" \t"u8);
+            if (!rest.IsEmpty && rest[0] == (byte)'"')
+            {
+                int close = 1;
+                while (close < rest.Length && rest[close] != (byte)'"')
+                {
+                    if (rest[close] == (byte)'\\') close++;
+                    else if (rest[close] < 0x20 && rest[close] != (byte)'\t') return false;
+                    close++;
+                }
+                if (close >= rest.Length) return false;
+                rest = rest.Slice(close + 1);
+            }
+            else
+            {
+                int value = 0;
+                while (value < rest.Length && RequestParser.IsTokenChar(rest[value])) value++;
+                if (value == 0) return false;
+                rest = rest.Slice(value);
+            }
+        }
         return true;
     }
 

@@ -110,12 +110,9 @@ public static class RequestParser
 
         if (version.Length != 8 || !version.StartsWith("HTTP/"u8) || version[6] != (byte)'.' || !IsDigit(version[5]) || !IsDigit(version[7])) return false;
         int major = version[5] - '0';
-        if (major != 1)
-        {
-            status = major == 0 ? 400 : 505;
-            return false;
-        }
-        r.Minor = version[7] - '0' >= 1 ? 1 : 0;
+        if (major == 0) return false;
+        // A later major version is answered as HTTP/1.1, as httpd does (HTTP/2 does not arrive this way).
+        r.Minor = major > 1 || version[7] - '0' >= 1 ? 1 : 0;
         r.MethodStart = offset;
         r.MethodLength = method.Length;
         r.Method = MethodOf(method);
@@ -123,6 +120,7 @@ public static class RequestParser
         r.TargetLength = target.Length;
         if (target[0] == (byte)'*' && (target.Length != 1 || r.Method != HttpMethod.Options)) return false;
         if (IsAuthorityForm(target) && r.Method != HttpMethod.Connect) return false;
+        if (IsAbsoluteForm(target) && !IsStrictAuthority(target.Slice(target.IndexOf("://"u8) + 3))) return false;
         status = 0;
         return true;
     }
@@ -275,6 +273,66 @@ public static class RequestParser
         if (host[i] != Colon) return false;
         for (i++; i < host.Length; i++) if (!IsDigit(host[i])) return false;
         return true;
+    }
+
+    /// <summary>
+    /// The authority of an absolute-form target, as strictly as httpd's Strict mode: no userinfo,
+    /// no percent-encoding, a port of digits only, IPv6 only in brackets, and a host that looks
+    /// numeric must be a plain dotted-decimal IPv4 address (no octal, hex or shortened forms).
+    /// </summary>
+    private static bool IsStrictAuthority(ReadOnlySpan<byte> rest)
+    {
+        int end = rest.IndexOfAny((byte)'/', (byte)'?');
+        ReadOnlySpan<byte> authority = end < 0 ? rest : rest.Slice(0, end);
+        if (authority.IsEmpty || authority.IndexOfAny((byte)'@', (byte)'%') >= 0) return false;
+        ReadOnlySpan<byte> host = authority;
+        if (authority[0] == (byte)'[')
+        {
+            int close = authority.IndexOf((byte)']');
+            if (close < 0) return false;
+            Span<char> literal = stackalloc char[close - 1];
+            for (int i = 0; i < literal.Length; i++) literal[i] = (char)authority[i + 1];
+            if (!System.Net.IPAddress.TryParse(literal, out System.Net.IPAddress? v6) || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return false;
+            ReadOnlySpan<byte> after = authority.Slice(close + 1);
+            return after.IsEmpty || (after[0] == Colon && IsPort(after.Slice(1)));
+        }
+        int colon = authority.IndexOf(Colon);
+        if (colon >= 0)
+        {
+            host = authority.Slice(0, colon);
+            if (!IsPort(authority.Slice(colon + 1))) return false;
+        }
+        if (host.IsEmpty) return false;
+        foreach (byte b in host) if (!(IsAlphaNum(b) || b == (byte)'-' || b == (byte)'.')) return false;
+        int lastDot = host.LastIndexOf((byte)'.');
+        ReadOnlySpan<byte> lastLabel = host.Slice(lastDot + 1);
+        return lastLabel.IsEmpty || !IsDigit(lastLabel[0]) || IsDottedQuad(host);
+    }
+
+    private static bool IsPort(ReadOnlySpan<byte> port)
+    {
+        if (port.Length > 5) return false;
+        foreach (byte b in port) if (!IsDigit(b)) return false;
+        return true;
+    }
+
+    private static bool IsDottedQuad(ReadOnlySpan<byte> host)
+    {
+        int parts = 0;
+        foreach (Range range in host.Split((byte)'.'))
+        {
+            ReadOnlySpan<byte> part = host[range];
+            if (part.IsEmpty || part.Length > 3 || (part.Length > 1 && part[0] == (byte)'0')) return false;
+            int value = 0;
+            foreach (byte b in part)
+            {
+                if (!IsDigit(b)) return false;
+                value = value * 10 + (b - '0');
+            }
+            if (value > 255) return false;
+            parts++;
+        }
+        return parts == 4;
     }
 
     /// <summary>tchar (RFC 9110 §5.6.2).</summary>
