@@ -303,7 +303,7 @@ public static class RequestParser
             if (!IsPort(authority.Slice(colon + 1))) return false;
         }
         if (host.IsEmpty) return false;
-        foreach (byte b in host) if (!(IsAlphaNum(b) || b == (byte)'-' || b == (byte)'.')) return false;
+        foreach (byte b in host) if (!(IsAlphaNum(b) || b == (byte)'-' || b == (byte)'.' || b == (byte)'_' || b == (byte)'~')) return false;
         int lastDot = host.LastIndexOf((byte)'.');
         ReadOnlySpan<byte> lastLabel = host.Slice(lastDot + 1);
         return lastLabel.IsEmpty || !IsDigit(lastLabel[0]) || IsDottedQuad(host);
