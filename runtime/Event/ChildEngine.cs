@@ -6,6 +6,14 @@ using Tmds.Linux;
 
 namespace EventMpm.Event;
 
+/// <summary>The events one worker took from the pollset, and which it is serving.</summary>
+internal sealed unsafe class WorkerBatchState
+{
+    public epoll_event* Events;
+    public int Count;
+    public int Next;
+}
+
 /// <summary>
 /// One child process's engine: the event MPM's listener thread and its worker pool.
 ///
@@ -34,6 +42,9 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
 
     /// <summary>The linger read size of httpd's event MPM.</summary>
     private const int LingerReadSize = 32 * 1024;
+
+    /// <summary>Ready connections a worker takes per wait on the pollset.</summary>
+    private const int WorkerBatch = 8;
 
     private const ulong DoorbellToken = ulong.MaxValue;
     private const ulong StopToken = ulong.MaxValue - 1;
@@ -120,7 +131,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
             {
                 ulong token = events[i].data.u64;
                 if (token == DoorbellToken) _doorbell.Drain();
-                else if (token >= ListenTokenBase && token < StopToken) AcceptAll(_listeners[(int)(token - ListenTokenBase)]);
+                else if (token >= ListenTokenBase && token < StopToken) AcceptOne(_listeners[(int)(token - ListenTokenBase)]);
                 else if (_table.Find(token) is Connection c) DrainLinger(c);
             }
             ExpireQueues();
@@ -152,29 +163,32 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         return busy >= TConfig.ThreadsPerChild + (idle - hysteresis) * TConfig.AsyncRequestWorkerFactor;
     }
 
-    private void AcceptAll(ListenSocket listener)
+    /// <summary>
+    /// A listening socket polled readable: apply the admission rule, then take one connection
+    /// (the socket is level-triggered, so the next wait reports any other). As in httpd, the rule
+    /// is applied only when a connection is actually waiting.
+    /// </summary>
+    private void AcceptOne(ListenSocket listener)
     {
-        while (_listenersEnabled)
+        if (!_listenersEnabled) return;
+        if (AboveLimit(hysteresis: 0))
         {
-            if (AboveLimit(hysteresis: 0))
-            {
-                EnableListeners(false);
-                return;
-            }
-            int fd = listener.Accept(out int errno);
-            if (fd < 0)
-            {
-                if (!Sys.WouldBlock(errno) && errno != LibC.EINTR && errno != LibC.ECONNABORTED)
-                {
-                    Console.Error.WriteLine("[error] accept: " + Sys.Describe(errno));
-                }
-                return;
-            }
-            Interlocked.Increment(ref _open);
-            Sys.SetInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1);
-            Connection c = _table.Allocate(fd);
-            Park(c, _newConnections, Epoll.In);
+            EnableListeners(false);
+            return;
         }
+        int fd = listener.Accept(out int errno);
+        if (fd < 0)
+        {
+            if (!Sys.WouldBlock(errno) && errno != LibC.EINTR && errno != LibC.ECONNABORTED)
+            {
+                Console.Error.WriteLine("[error] accept: " + Sys.Describe(errno));
+            }
+            return;
+        }
+        Interlocked.Increment(ref _open);
+        Sys.SetInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1);
+        Connection c = _table.Allocate(fd);
+        Park(c, _newConnections, Epoll.In);
     }
 
     private void EnableListeners(bool enable)
@@ -236,7 +250,8 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
             _listenerSet.Remove(l.Fd);
             l.Dispose();
         }
-        // Idle connections close at once (httpd's purge when dying), lingering ones get the short time.
+        // Idle connections close at once: no response of theirs is in flight to protect with a
+        // linger (httpd's purge when dying). Connections already lingering keep the short time.
         while (true)
         {
             Connection? c;
@@ -246,28 +261,65 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
                 if (c is not null) (c.Parked == Parked.KeepAlive ? _keepAlive : _newConnections).Remove(c);
             }
             if (c is null) break;
-            StartLinger(c, shortLinger: true);
+            Close(c);
         }
     }
 
     // ------------------------------------------------------------------ workers
 
+    /// <summary>
+    /// A worker waits on the pollset itself and takes up to <see cref="WorkerBatch"/> ready
+    /// connections per wait, serving them one after another: under load a running worker finds
+    /// work without sleeping, and the kernel wakes a sleeping one only when nobody is running.
+    /// A connection is claimed only when its turn comes; a worker about to block on one request
+    /// gives the rest of its batch back to the pollset first (<see cref="ReleaseBatch"/>).
+    /// </summary>
     private void WorkerLoop()
     {
-        var session = new HttpSession<TConfig>(this, _site);
-        epoll_event ev;
-        while (true)
+        var batch = new WorkerBatchState { Events = (epoll_event*)System.Runtime.InteropServices.NativeMemory.Alloc(WorkerBatch, (nuint)sizeof(epoll_event)) };
+        var session = new HttpSession<TConfig>(this, _site, batch);
+        try
         {
-            Interlocked.Increment(ref _idle);
-            if (!_listenersEnabled && !_stopping) _doorbell.Ring();
-            int n = _pollset.Wait(&ev, 1, -1);
-            Interlocked.Decrement(ref _idle);
-            if (n == 0) continue;
-            ulong token = ev.data.u64;
-            if (token == StopToken) return;
-            if (_table.Find(token) is not Connection c || !Claim(c, token)) continue;
-            session.Serve(c);
+            while (true)
+            {
+                Interlocked.Increment(ref _idle);
+                if (!_listenersEnabled && !_stopping) _doorbell.Ring();
+                batch.Count = _pollset.Wait(batch.Events, WorkerBatch, -1);
+                Interlocked.Decrement(ref _idle);
+                for (batch.Next = 0; batch.Next < batch.Count; batch.Next++)
+                {
+                    ulong token = batch.Events[batch.Next].data.u64;
+                    if (token == StopToken) return;
+                    if (_table.Find(token) is Connection c && Claim(c, token)) session.Serve(c);
+                }
+            }
         }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(batch.Events);
+        }
+    }
+
+    /// <summary>Re-arms the events a worker took but has not served, so other workers can.</summary>
+    public void ReleaseBatch(WorkerBatchState batch)
+    {
+        for (int i = batch.Next + 1; i < batch.Count; i++)
+        {
+            ulong token = batch.Events[i].data.u64;
+            if (token == StopToken) continue;
+            lock (_queueLock)
+            {
+                if (_table.Find(token) is not Connection c || c.Token != token) continue;
+                uint events = c.Parked switch
+                {
+                    Parked.NewConnection or Parked.KeepAlive => Epoll.In,
+                    Parked.WriteCompletion => Epoll.Out,
+                    _ => 0,
+                };
+                if (events != 0) _pollset.Modify(c.Fd, events | Epoll.OneShot | Epoll.RdHup, token);
+            }
+        }
+        batch.Count = batch.Next + 1;
     }
 
     /// <summary>Takes a connection out of its queue; false when the listener (or nobody) has it now.</summary>

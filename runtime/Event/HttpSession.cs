@@ -30,11 +30,13 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private readonly byte[] _in = GC.AllocateArray<byte>(ReceiveSize, pinned: true);
     private readonly byte[] _out = GC.AllocateArray<byte>(SendSize, pinned: true);
     private readonly HttpRequest _request = new();
+    private readonly WorkerBatchState _batch;
 
-    public HttpSession(ChildEngine<TConfig> engine, HttpSite site)
+    public HttpSession(ChildEngine<TConfig> engine, HttpSite site, WorkerBatchState batch)
     {
         _engine = engine;
         _site = site;
+        _batch = batch;
     }
 
     private enum Sent { Done, Blocked, Failed }
@@ -113,6 +115,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
                     return;
                 }
                 // Part of a head has come: wait for the rest, holding this worker as httpd does.
+                _engine.ReleaseBatch(_batch);
                 if (!Poll.Readable(c.Fd, HeaderTimeout))
                 {
                     SendError(c, 408, shortLinger: true);
@@ -563,6 +566,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
                 return (int)n;
             }
             if (n == 0 || !Sys.WouldBlock(Sys.Errno)) return 0;
+            _engine.ReleaseBatch(_batch);
             if (!Poll.Readable(c.Fd, TConfig.TimeoutMilliseconds)) return -1;
         }
     }

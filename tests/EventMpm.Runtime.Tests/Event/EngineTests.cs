@@ -95,7 +95,9 @@ public sealed class EngineTests
         using var server = new TestServer<OneWorkerConfig>();
         using Socket stalled = server.Connect();
         Wire.Send(stalled, Wire.Get("/big.bin"));
-        Thread.Sleep(300); // the worker fills the socket and hands the rest to write completion
+        // The worker fills the socket, hands the rest to write completion and is idle again.
+        Thread.Sleep(100);
+        WaitFor(() => server.Server.IdleWorkers == 1);
 
         using Socket other = server.Connect();
         var clock = Stopwatch.StartNew();
