@@ -70,3 +70,70 @@ public sealed class NativeBinaryTests(PublishedStaticSite site) : IClassFixture<
         Assert.DoesNotContain("Syntax OK", r.All);
     }
 }
+
+/// <summary>The native binary serving for real: started, asked, stopped with a signal.</summary>
+[Collection(DotnetCollection.Name)]
+public sealed class NativeServingTests(PublishedStaticSite site) : IClassFixture<PublishedStaticSite>
+{
+    [Theory]
+    [InlineData("TERM", 15)]
+    [InlineData("INT", 2)]
+    public void Serves_then_stops_cleanly_on_a_signal(string name, int signal)
+    {
+        int port = FreePort();
+        var start = new System.Diagnostics.ProcessStartInfo(site.Binary, $"-C \"Listen 127.0.0.1:{port}\"")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var server = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            using var idle = Connect(port);
+            idle.Send(System.Text.Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            var buffer = new byte[65536];
+            int n = idle.Receive(buffer);
+            string response = System.Text.Encoding.ASCII.GetString(buffer, 0, n);
+            Assert.StartsWith("HTTP/1.1 200 OK", response);
+            Assert.Contains("It works!", response + (idle.Available > 0 ? System.Text.Encoding.ASCII.GetString(buffer, 0, idle.Receive(buffer)) : ""));
+
+            Assert.Equal(0, Kill(server.Id, signal));
+            Assert.True(server.WaitForExit(5000), "SIG" + name + " did not stop the server");
+            Assert.Equal(0, server.ExitCode);
+            idle.ReceiveTimeout = 2000;
+            Assert.Equal(0, idle.Receive(buffer)); // the kept-alive connection was closed
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill();
+        }
+    }
+
+    private static System.Net.Sockets.Socket Connect(int port)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var s = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+            try
+            {
+                s.Connect("127.0.0.1", port);
+                return s;
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 100)
+            {
+                s.Dispose();
+                System.Threading.Thread.Sleep(50);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+}
