@@ -58,6 +58,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     private readonly ConnectionTable _table = new();
     private readonly object _queueLock = new();
     private readonly TimeoutQueue _newConnections, _keepAlive, _writeCompletion, _linger, _shortLinger;
+    private readonly TimeoutQueue[] _queues;
     private readonly Thread[] _workers;
     private readonly HttpSite _site;
     private int _open, _lingering, _idle;
@@ -76,6 +77,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         _writeCompletion = new TimeoutQueue(Parked.WriteCompletion, TConfig.TimeoutMilliseconds);
         _linger = new TimeoutQueue(Parked.Linger, LingerMilliseconds);
         _shortLinger = new TimeoutQueue(Parked.ShortLinger, ShortLingerMilliseconds);
+        _queues = new[] { _newConnections, _keepAlive, _writeCompletion, _linger, _shortLinger };
 
         _listenerSet.Add(_doorbell.Fd, Epoll.In, DoorbellToken);
         _pollset.Add(_stopBell.Fd, Epoll.In, StopToken); // level-triggered: once rung, every worker sees it
@@ -206,7 +208,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
             bool closeNow = false;
             lock (_queueLock)
             {
-                foreach (TimeoutQueue q in new[] { _newConnections, _keepAlive, _writeCompletion, _linger, _shortLinger })
+                foreach (TimeoutQueue q in _queues)
                 {
                     Connection? head = q.Head;
                     if (head is null || head.QueuedAt + q.TimeoutTicks > now) continue;

@@ -246,7 +246,8 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
             Span<byte> date = stackalloc byte[29];
             HttpDate.Format(file.ModifiedSeconds, date);
             w.Field("Last-Modified"u8, date);
-            w.Field("ETag"u8, facts.ETag);
+            Span<byte> etag = stackalloc byte[FileFacts.MaxETagLength];
+            w.Field("ETag"u8, etag.Slice(0, facts.FormatETag(etag)));
         }
         if (answer.Status is 200 or 206)
         {

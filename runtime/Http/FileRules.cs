@@ -1,13 +1,32 @@
 using System;
-using System.Globalization;
 
 namespace EventMpm.Http;
 
 /// <summary>What the server knows of a file when it answers for it.</summary>
 public readonly record struct FileFacts(long Size, long ModifiedSeconds, long ModifiedMicroseconds)
 {
+    /// <summary>The longest ETag: two 16-digit hex numbers, a dash and two quotes.</summary>
+    public const int MaxETagLength = 35;
+
     /// <summary>httpd's default ETag (FileETag MTime Size): size and modification time in microseconds, hex.</summary>
-    public string ETag => "\"" + Size.ToString("x", CultureInfo.InvariantCulture) + "-" + ModifiedMicroseconds.ToString("x", CultureInfo.InvariantCulture) + "\"";
+    public int FormatETag(Span<byte> destination)
+    {
+        destination[0] = (byte)'"';
+        System.Buffers.Text.Utf8Formatter.TryFormat(Size, destination.Slice(1), out int a, new System.Buffers.StandardFormat('x'));
+        destination[1 + a] = (byte)'-';
+        System.Buffers.Text.Utf8Formatter.TryFormat(ModifiedMicroseconds, destination.Slice(2 + a), out int b, new System.Buffers.StandardFormat('x'));
+        destination[2 + a + b] = (byte)'"';
+        return 3 + a + b;
+    }
+
+    public string ETag
+    {
+        get
+        {
+            Span<byte> tag = stackalloc byte[MaxETagLength];
+            return System.Text.Encoding.ASCII.GetString(tag.Slice(0, FormatETag(tag)));
+        }
+    }
 }
 
 /// <summary>The status and the part of the file to send, decided from the request's conditions and Range.</summary>
@@ -22,7 +41,8 @@ public static class FileRules
 {
     public static FileAnswer Decide(ReadOnlySpan<byte> head, HttpRequest r, in FileFacts file)
     {
-        string etag = file.ETag;
+        Span<byte> buffer = stackalloc byte[FileFacts.MaxETagLength];
+        ReadOnlySpan<byte> etag = buffer.Slice(0, file.FormatETag(buffer));
         bool getOrHead = r.Method is HttpMethod.Get or HttpMethod.Head;
         if (r.IfMatchStart >= 0)
         {
@@ -55,7 +75,7 @@ public static class FileRules
         return new FileAnswer(200, 0, file.Size);
     }
 
-    private static bool IfRangeHolds(ReadOnlySpan<byte> head, HttpRequest r, in FileFacts file, string etag)
+    private static bool IfRangeHolds(ReadOnlySpan<byte> head, HttpRequest r, in FileFacts file, ReadOnlySpan<byte> etag)
     {
         if (r.IfRangeStart < 0) return true;
         ReadOnlySpan<byte> value = head.Slice(r.IfRangeStart, r.IfRangeLength);
@@ -109,7 +129,7 @@ public static class FileRules
     }
 
     /// <summary>Whether a list of entity-tags (or "*") contains <paramref name="etag"/>.</summary>
-    private static bool MatchesAny(ReadOnlySpan<byte> list, string etag, bool weak)
+    private static bool MatchesAny(ReadOnlySpan<byte> list, ReadOnlySpan<byte> etag, bool weak)
     {
         if (list.Trim(" \t"u8).SequenceEqual("*"u8)) return true;
         while (!list.IsEmpty)
@@ -122,14 +142,7 @@ public static class FileRules
         return false;
     }
 
-    private static bool StrongEquals(ReadOnlySpan<byte> tag, string etag) => !tag.StartsWith("W/"u8) && EqualsAscii(tag, etag);
+    private static bool StrongEquals(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> etag) => !tag.StartsWith("W/"u8) && tag.SequenceEqual(etag);
 
-    private static bool WeakEquals(ReadOnlySpan<byte> tag, string etag) => EqualsAscii(tag.StartsWith("W/"u8) ? tag.Slice(2) : tag, etag);
-
-    private static bool EqualsAscii(ReadOnlySpan<byte> bytes, string text)
-    {
-        if (bytes.Length != text.Length) return false;
-        for (int i = 0; i < bytes.Length; i++) if (bytes[i] != text[i]) return false;
-        return true;
-    }
+    private static bool WeakEquals(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> etag) => (tag.StartsWith("W/"u8) ? tag.Slice(2) : tag).SequenceEqual(etag);
 }

@@ -31,6 +31,14 @@ public static class RequestPath
         int query = target.IndexOf((byte)'?');
         if (query >= 0) target = target.Slice(0, query);
         if (target.IsEmpty || target[0] != (byte)'/') return 400;
+        if (IsPlain(target))
+        {
+            // The common case: nothing to decode or resolve, one string and no other allocation.
+            trailingSlash = target[^1] == (byte)'/';
+            ReadOnlySpan<byte> inner = target.Slice(1, target.Length - (trailingSlash && target.Length > 1 ? 2 : 1));
+            relative = System.Text.Encoding.ASCII.GetString(inner);
+            return 0;
+        }
 
         Span<byte> decoded = target.Length <= 1024 ? stackalloc byte[target.Length] : new byte[target.Length];
         int n = 0;
@@ -78,6 +86,18 @@ public static class RequestPath
         relative = result.ToString();
         trailingSlash = path.EndsWith('/') || path.EndsWith("/.", StringComparison.Ordinal) || path.EndsWith("/..", StringComparison.Ordinal);
         return 0;
+    }
+
+    /// <summary>Printable ASCII with no escapes, no empty segments and no segment starting with a dot.</summary>
+    private static bool IsPlain(ReadOnlySpan<byte> target)
+    {
+        for (int i = 0; i < target.Length; i++)
+        {
+            byte b = target[i];
+            if (b <= 0x20 || b >= 0x7f || b == (byte)'%') return false;
+            if (b == (byte)'/' && i + 1 < target.Length && (target[i + 1] == (byte)'/' || target[i + 1] == (byte)'.')) return false;
+        }
+        return true;
     }
 
     private static bool TryHex(byte b, out int value)
