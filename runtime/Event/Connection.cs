@@ -46,18 +46,22 @@ internal sealed class Connection
     // What write completion still has to send.
     public byte[]? PendingHead;
     public int PendingHeadOffset;
+    public byte[]? PendingBody;
+    public int PendingBodyOffset, PendingBodyRemaining;
     public int PendingFile = -1;
     public long PendingFileOffset, PendingFileRemaining;
     public bool CloseAfterPending;
 
     public ulong Token => ((ulong)Generation << 32) | (uint)Slot;
 
-    public bool HasPendingOutput => PendingHead is not null || PendingFileRemaining > 0;
+    public bool HasPendingOutput => PendingHead is not null || PendingBodyRemaining > 0 || PendingFileRemaining > 0;
 
     public void ClearPending()
     {
         PendingHead = null;
         PendingHeadOffset = 0;
+        PendingBody = null;
+        PendingBodyOffset = PendingBodyRemaining = 0;
         if (PendingFile >= 0) Native.Sys.Close(PendingFile);
         PendingFile = -1;
         PendingFileOffset = PendingFileRemaining = 0;

@@ -46,6 +46,10 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     {
         public int Status;
         public int Length;
+        /// <summary>A body from the file cache, sent after the head with one writev.</summary>
+        public byte[]? Body;
+        public int BodyOffset, BodyLength;
+        /// <summary>Or a file range, sent with sendfile.</summary>
         public int File;
         public long FileOffset, FileLength;
         public bool KeepAlive;
@@ -200,6 +204,11 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         if (r.Method is not (HttpMethod.Get or HttpMethod.Head)) return ErrorPlan(c, r, 405);
 
         ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
+        int queryAt = target.IndexOf((byte)'?');
+        ReadOnlySpan<byte> path = queryAt < 0 ? target : target.Slice(0, queryAt);
+        bool plain = path.Length > 0 && path[0] == (byte)'/' && RequestPath.IsPlain(path);
+        if (plain && _site.Cache.Find(path) is CachedFile cached) return CachedPlan(c, r, cached);
+
         int status = RequestPath.Resolve(target, out string relative, out bool trailingSlash);
         if (status != 0) return ErrorPlan(c, r, status);
         status = _site.Root.Open(relative, out OpenedFile file);
@@ -229,45 +238,30 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
             Sys.Close(file.Fd);
             return ErrorPlan(c, r, 403);
         }
+        if (plain && file.Size <= FileCache.MaxFileSize
+            && _site.Cache.Add(System.Text.Encoding.ASCII.GetString(path), relative, file, _site.Types.For(relative)) is CachedFile added)
+        {
+            Sys.Close(file.Fd);
+            return CachedPlan(c, r, added);
+        }
         return FilePlan(c, r, file, relative);
+    }
+
+    private Plan CachedPlan(Connection c, HttpRequest r, CachedFile file)
+    {
+        Plan plan = FileHead(c, r, file.Facts, file.ContentType, out FileAnswer answer);
+        if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0)
+        {
+            plan.Body = file.Body;
+            plan.BodyOffset = (int)answer.Offset;
+            plan.BodyLength = (int)answer.Length;
+        }
+        return plan;
     }
 
     private Plan FilePlan(Connection c, HttpRequest r, OpenedFile file, string relative)
     {
-        var facts = new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds);
-        FileAnswer answer = FileRules.Decide(_in, r, facts);
-        var plan = new Plan { Status = answer.Status, File = -1 };
-        plan.KeepAlive = KeepAlivePolicy.Decide(r, answer.Status, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _engine.Stopping, out int left);
-        var w = new HeadWriter(_out);
-        w.StatusLine(answer.Status);
-        CommonFields(ref w);
-        if (answer.Status != 412)
-        {
-            Span<byte> date = stackalloc byte[29];
-            HttpDate.Format(file.ModifiedSeconds, date);
-            w.Field("Last-Modified"u8, date);
-            Span<byte> etag = stackalloc byte[FileFacts.MaxETagLength];
-            w.Field("ETag"u8, etag.Slice(0, facts.FormatETag(etag)));
-        }
-        if (answer.Status is 200 or 206)
-        {
-            w.Field("Accept-Ranges"u8, "bytes"u8);
-            w.Field("Content-Length"u8, answer.Length);
-            if (_site.Types.For(relative) is byte[] type) w.Field("Content-Type"u8, type);
-            if (answer.Status == 206) w.ContentRange(answer.Offset, answer.Length, file.Size);
-        }
-        else if (answer.Status == 416)
-        {
-            w.ContentRange(0, 0, file.Size);
-            w.Field("Content-Length"u8, 0);
-        }
-        else if (answer.Status == 412)
-        {
-            w.Field("Content-Length"u8, 0);
-        }
-        KeepAliveFields(ref w, r, plan.KeepAlive, left);
-        w.End();
-        plan.Length = w.Length;
+        Plan plan = FileHead(c, r, new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds), _site.Types.For(relative), out FileAnswer answer);
         if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0)
         {
             plan.File = file.Fd;
@@ -278,6 +272,45 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         {
             Sys.Close(file.Fd);
         }
+        return plan;
+    }
+
+    /// <summary>The head of a file's response, after its conditions and Range are decided.</summary>
+    private Plan FileHead(Connection c, HttpRequest r, in FileFacts facts, byte[]? contentType, out FileAnswer answer)
+    {
+        answer = FileRules.Decide(_in, r, facts);
+        var plan = new Plan { Status = answer.Status, File = -1 };
+        plan.KeepAlive = KeepAlivePolicy.Decide(r, answer.Status, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _engine.Stopping, out int left);
+        var w = new HeadWriter(_out);
+        w.StatusLine(answer.Status);
+        CommonFields(ref w);
+        if (answer.Status != 412)
+        {
+            Span<byte> date = stackalloc byte[29];
+            HttpDate.Format(facts.ModifiedSeconds, date);
+            w.Field("Last-Modified"u8, date);
+            Span<byte> etag = stackalloc byte[FileFacts.MaxETagLength];
+            w.Field("ETag"u8, etag.Slice(0, facts.FormatETag(etag)));
+        }
+        if (answer.Status is 200 or 206)
+        {
+            w.Field("Accept-Ranges"u8, "bytes"u8);
+            w.Field("Content-Length"u8, answer.Length);
+            if (contentType is not null) w.Field("Content-Type"u8, contentType);
+            if (answer.Status == 206) w.ContentRange(answer.Offset, answer.Length, facts.Size);
+        }
+        else if (answer.Status == 416)
+        {
+            w.ContentRange(0, 0, facts.Size);
+            w.Field("Content-Length"u8, 0);
+        }
+        else if (answer.Status == 412)
+        {
+            w.Field("Content-Length"u8, 0);
+        }
+        KeepAliveFields(ref w, r, plan.KeepAlive, left);
+        w.End();
+        plan.Length = w.Length;
         return plan;
     }
 
@@ -577,26 +610,47 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     /// <summary>Writes until done or the socket is full; a full socket leaves the rest with the connection.</summary>
     private Sent Send(Connection c, ref Plan plan)
     {
-        int sent = 0;
-        fixed (byte* p = _out)
+        int headSent = 0, bodySent = 0;
+        fixed (byte* head = _out)
+        fixed (byte* body = plan.Body)
         {
-            while (sent < plan.Length)
+            while (headSent < plan.Length || bodySent < plan.BodyLength)
             {
-                long n = Sys.SendWithFlags(c.Fd, p + sent, plan.Length - sent, plan.File >= 0 ? LibC.MSG_MORE : 0);
+                long n;
+                if (plan.Body is not null)
+                {
+                    Sys.IoVec* vectors = stackalloc Sys.IoVec[2];
+                    int count = 0;
+                    if (headSent < plan.Length) vectors[count++] = new Sys.IoVec { Base = head + headSent, Length = (nuint)(plan.Length - headSent) };
+                    vectors[count++] = new Sys.IoVec { Base = body + plan.BodyOffset + bodySent, Length = (nuint)(plan.BodyLength - bodySent) };
+                    n = Sys.WriteV(c.Fd, vectors, count);
+                }
+                else
+                {
+                    n = Sys.SendWithFlags(c.Fd, head + headSent, plan.Length - headSent, plan.File >= 0 ? LibC.MSG_MORE : 0);
+                }
                 if (n > 0)
                 {
-                    sent += (int)n;
+                    int toHead = (int)Math.Min(n, plan.Length - headSent);
+                    headSent += toHead;
+                    bodySent += (int)n - toHead;
                     continue;
                 }
-                if (n < 0 && Sys.WouldBlock(Sys.Errno))
-                {
-                    c.PendingHead = _out.AsSpan(sent, plan.Length - sent).ToArray();
-                    c.PendingHeadOffset = 0;
-                    break;
-                }
+                if (n < 0 && Sys.WouldBlock(Sys.Errno)) break;
                 if (plan.File >= 0) Sys.Close(plan.File);
                 return Sent.Failed;
             }
+        }
+        if (headSent < plan.Length)
+        {
+            c.PendingHead = _out.AsSpan(headSent, plan.Length - headSent).ToArray();
+            c.PendingHeadOffset = 0;
+        }
+        if (bodySent < plan.BodyLength)
+        {
+            c.PendingBody = plan.Body;
+            c.PendingBodyOffset = plan.BodyOffset + bodySent;
+            c.PendingBodyRemaining = plan.BodyLength - bodySent;
         }
         if (plan.File >= 0)
         {
@@ -626,6 +680,24 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
                 }
             }
             c.PendingHead = null;
+        }
+        if (c.PendingBody is byte[] pendingBody)
+        {
+            fixed (byte* p = pendingBody)
+            {
+                while (c.PendingBodyRemaining > 0)
+                {
+                    long n = Sys.SendWithFlags(c.Fd, p + c.PendingBodyOffset, c.PendingBodyRemaining, 0);
+                    if (n > 0)
+                    {
+                        c.PendingBodyOffset += (int)n;
+                        c.PendingBodyRemaining -= (int)n;
+                        continue;
+                    }
+                    return n < 0 && Sys.WouldBlock(Sys.Errno) ? Sent.Blocked : Sent.Failed;
+                }
+            }
+            c.PendingBody = null;
         }
         while (c.PendingFileRemaining > 0)
         {

@@ -25,6 +25,8 @@ internal sealed class HttpSite : IDisposable
 
     public DocumentRoot Root { get; }
 
+    public FileCache Cache { get; } = new();
+
     public MimeTypes Types { get; }
 
     public string[] DirectoryIndex { get; }

@@ -89,7 +89,7 @@ public static class RequestPath
     }
 
     /// <summary>Printable ASCII with no escapes, no empty segments and no segment starting with a dot.</summary>
-    private static bool IsPlain(ReadOnlySpan<byte> target)
+    public static bool IsPlain(ReadOnlySpan<byte> target)
     {
         for (int i = 0; i < target.Length; i++)
         {

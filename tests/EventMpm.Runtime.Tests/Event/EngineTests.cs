@@ -187,6 +187,32 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Small_files_come_from_memory_and_a_change_is_seen_within_a_second()
+    {
+        using var server = new TestServer<QuickConfig>();
+        string file = System.IO.Path.Combine(server.Root, "page.txt");
+        System.IO.File.WriteAllText(file, "first version\n");
+        using Socket s = server.Connect();
+        Wire.Send(s, Wire.Get("/page.txt"));
+        var first = Wire.ReadOne(s);
+        Assert.Equal("first version\n", Encoding.ASCII.GetString(first.Body));
+
+        // The cached copy answers conditions and ranges exactly as the file does.
+        string etag = first.Head.Split("\r\n").Single(l => l.StartsWith("ETag: ")).Substring(6);
+        Wire.Send(s, Wire.Get("/page.txt", "If-None-Match: " + etag + "\r\n"));
+        Assert.Equal(304, Wire.ReadOne(s).Status);
+        Wire.Send(s, Wire.Get("/page.txt", "Range: bytes=6-12\r\n"));
+        var part = Wire.ReadOne(s);
+        Assert.Equal((206, "version"), (part.Status, Encoding.ASCII.GetString(part.Body)));
+
+        System.IO.File.WriteAllText(file, "second, longer version\n");
+        System.IO.File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
+        Thread.Sleep(1100);
+        Wire.Send(s, Wire.Get("/page.txt"));
+        Assert.Equal("second, longer version\n", Encoding.ASCII.GetString(Wire.ReadOne(s).Body));
+    }
+
+    [Fact]
     public void Stop_closes_idle_connections_and_returns()
     {
         var server = new TestServer<QuickConfig>();
