@@ -208,8 +208,9 @@ public sealed class EngineTests
         System.IO.File.WriteAllText(file, "second, longer version\n");
         System.IO.File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
         Thread.Sleep(1100);
-        Wire.Send(s, Wire.Get("/page.txt"));
-        Assert.Equal("second, longer version\n", Encoding.ASCII.GetString(Wire.ReadOne(s).Body));
+        using Socket again = server.Connect(); // the first one has expired (KeepAliveTimeout 600 ms)
+        Wire.Send(again, Wire.Get("/page.txt"));
+        Assert.Equal("second, longer version\n", Encoding.ASCII.GetString(Wire.ReadOne(again).Body));
     }
 
     [Fact]
