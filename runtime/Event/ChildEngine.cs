@@ -342,8 +342,12 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
 
     // ------------------------------------------------------------------ state changes (called by the owner)
 
-    /// <summary>Gives a connection back to the pollset: waiting for its next request.</summary>
-    public void ParkForRead(Connection c) => Park(c, c.Served == 0 ? _newConnections : _keepAlive, Epoll.In);
+    /// <summary>Gives a connection back to the pollset to wait for its next request; when stopping, closes it instead.</summary>
+    public void ParkForRead(Connection c)
+    {
+        if (_stopping) Close(c);
+        else Park(c, c.Served == 0 ? _newConnections : _keepAlive, Epoll.In);
+    }
 
     /// <summary>Gives a connection back to the pollset until its socket drains (write completion).</summary>
     public void ParkForWrite(Connection c) => Park(c, _writeCompletion, Epoll.Out);
