@@ -126,6 +126,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         while (true)
         {
             if (_stopping && !_listenersClosed) BeginStopping();
+            if (_stopping) PurgeIdle();
             if (_stopping && (Volatile.Read(ref _open) == 0 || Now >= _stopDeadline)) return;
 
             int n = _listenerSet.Wait(events, Capacity, WaitTimeout());
@@ -211,7 +212,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
                 foreach (TimeoutQueue q in _queues)
                 {
                     Connection? head = q.Head;
-                    if (head is null || head.QueuedAt + q.TimeoutTicks > now) continue;
+                    if (head is null || head.QueuedAt + q.TimeoutTicks > now || Volatile.Read(ref head.Arming)) continue;
                     q.Remove(head);
                     expired = head;
                     closeNow = q.Kind is Parked.WriteCompletion or Parked.Linger or Parked.ShortLinger;
@@ -252,19 +253,30 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
             _listenerSet.Remove(l.Fd);
             l.Dispose();
         }
-        // Idle connections close at once: no response of theirs is in flight to protect with a
-        // linger (httpd's purge when dying). Connections already lingering keep the short time.
-        while (true)
+    }
+
+    /// <summary>
+    /// While stopping, idle connections close at once: no response of theirs is in flight to
+    /// protect with a linger (httpd's purge when dying). Lingering ones keep the short time. One
+    /// being parked at this moment is left for the next pass.
+    /// </summary>
+    private void PurgeIdle()
+    {
+        var idle = new System.Collections.Generic.List<Connection>();
+        lock (_queueLock)
         {
-            Connection? c;
-            lock (_queueLock)
+            foreach (TimeoutQueue q in new[] { _keepAlive, _newConnections })
             {
-                c = _keepAlive.Head ?? _newConnections.Head;
-                if (c is not null) (c.Parked == Parked.KeepAlive ? _keepAlive : _newConnections).Remove(c);
+                for (Connection? c = q.Head, next; c is not null; c = next)
+                {
+                    next = c.Next;
+                    if (Volatile.Read(ref c.Arming)) continue;
+                    q.Remove(c);
+                    idle.Add(c);
+                }
             }
-            if (c is null) break;
-            Close(c);
         }
+        foreach (Connection c in idle) Close(c);
     }
 
     // ------------------------------------------------------------------ workers
@@ -354,20 +366,24 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
 
     private void Park(Connection c, TimeoutQueue queue, uint events)
     {
-        // The registration happens under the queue lock: an expiry cannot slip between the two,
-        // and the event cannot fire before the connection is in its queue.
-        lock (_queueLock)
+        // Into the queue first, then armed: its event can only fire once it is in the queue, so
+        // the worker that sees the event finds it there. While Arming is set the listener will
+        // not expire it, so it cannot be closed under the epoll_ctl, which runs outside the lock.
+        c.Arming = true;
+        lock (_queueLock) queue.Append(c, Now);
+        bool add = !c.InPollset;
+        c.InPollset = true;
+        int rc = add ? _pollset.Add(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token)
+                     : _pollset.Modify(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token);
+        if (rc == 0)
         {
-            queue.Append(c, Now);
-            int rc = c.InPollset ? _pollset.Modify(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token)
-                                 : _pollset.Add(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token);
-            if (rc == 0)
-            {
-                c.InPollset = true;
-                return;
-            }
-            queue.Remove(c);
+            Volatile.Write(ref c.Arming, false);
+            return;
         }
+        // Not armed, so no event can take it: it is still ours to close.
+        if (add) c.InPollset = false;
+        lock (_queueLock) queue.Remove(c);
+        Volatile.Write(ref c.Arming, false);
         Close(c);
     }
 

@@ -37,6 +37,9 @@ internal sealed class Connection
     /// <summary>In lingering close: counted apart, as httpd's lingering_count, by the admission rule.</summary>
     public bool Lingering;
 
+    /// <summary>Set while a worker puts it in a queue and arms it; the listener leaves it alone meanwhile.</summary>
+    public bool Arming;
+
     /// <summary>Whether the descriptor is registered in the workers' pollset.</summary>
     public bool InPollset;
 
