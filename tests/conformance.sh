@@ -11,7 +11,9 @@
 # fails the run, and so does a known one that passes, so the list cannot go stale.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+# shared/ sits beside the checkout on these machines; a clone elsewhere finds it at /work/shared.
 SHARED=${EVENTMPM_SHARED:-$REPO/../shared}
+[ -d "$SHARED" ] || SHARED=/work/shared
 KNOWN=(
   "HTTP/1.0: no chunked, close unless keep-alive"   # asks /server-status: the mod_status issue
   "/server-status and ?auto parse"                   # the mod_status issue

@@ -8,7 +8,9 @@
 #   PART=peers|idle examples/BenchSite/bench.sh      one half only
 set -eu
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
+# shared/ sits beside the checkout on these machines; a clone elsewhere finds it at /work/shared.
 SHARED=${EVENTMPM_SHARED:-$REPO/../shared}
+[ -d "$SHARED" ] || SHARED=/work/shared
 export BENCH_DIR=${BENCH_DIR:-/tmp/eventmpm-bench}
 BIN=$BENCH_DIR/BenchSite
 dotnet publish "$REPO/examples/BenchSite" -c Release -o "$BIN" -nodeReuse:false > /dev/null

@@ -100,7 +100,7 @@ public static class ServerHost
                 + Environment.ProcessId + ", listening on " + string.Join(", ", deployment.Listen) + ")");
             error.Flush();
             server.Run();
-            error.WriteLine("caught SIGTERM, shutting down");
+            error.WriteLine("caught a stop signal, shut down");
             return 0;
         }
     }
