@@ -280,7 +280,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     {
         answer = FileRules.Decide(_in, r, facts);
         var plan = new Plan { Status = answer.Status, File = -1 };
-        plan.KeepAlive = KeepAlivePolicy.Decide(r, answer.Status, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _engine.Stopping, out int left);
+        plan.KeepAlive = KeepsAlive(c, r, answer.Status, out int left);
         var w = new HeadWriter(_out);
         w.StatusLine(answer.Status);
         CommonFields(ref w);
@@ -317,7 +317,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private Plan ErrorPlan(Connection c, HttpRequest r, int status)
     {
         var plan = new Plan { Status = status, File = -1 };
-        plan.KeepAlive = KeepAlivePolicy.Decide(r, status, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _engine.Stopping, out int left);
+        plan.KeepAlive = KeepsAlive(c, r, status, out int left);
         byte[] body = _site.ErrorBody(status);
         var w = new HeadWriter(_out);
         w.StatusLine(status);
@@ -336,7 +336,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private Plan RedirectToDirectory(Connection c, HttpRequest r, ReadOnlySpan<byte> target)
     {
         var plan = new Plan { Status = 301, File = -1 };
-        plan.KeepAlive = KeepAlivePolicy.Decide(r, 301, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _engine.Stopping, out int left);
+        plan.KeepAlive = KeepsAlive(c, r, 301, out int left);
         int query = target.IndexOf((byte)'?');
         ReadOnlySpan<byte> path = query < 0 ? target : target.Slice(0, query);
         if (path.Length > 0 && path[0] != (byte)'/')
@@ -359,6 +359,10 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         plan.Length = w.Length;
         return plan;
     }
+
+    /// <summary>httpd's keep-alive decision for this response, with the compiled KeepAlive settings.</summary>
+    private bool KeepsAlive(Connection c, HttpRequest r, int status, out int left)
+        => KeepAlivePolicy.Decide(r, status, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _engine.Stopping, out left);
 
     private void CommonFields(ref HeadWriter w)
     {
