@@ -7,8 +7,8 @@ namespace EventMpm.Http;
 /// Turns a request target into a path under DocumentRoot that cannot leave it: the query is
 /// dropped, %XX is decoded once (so %252e stays a literal "%2e"), the bytes must be valid UTF-8
 /// (overlong forms are invalid), NUL is refused, and "." and ".." segments are resolved, with a
-/// ".." above the root refused. Backslashes are ordinary characters on Linux. Symbolic links are
-/// followed only while they stay beneath DocumentRoot (the kernel checks, see DocumentRoot.cs).
+/// ".." above the root refused. Backslashes are ordinary characters on Linux. Relative symbolic
+/// links are followed only while they stay beneath DocumentRoot (the kernel checks, see DocumentRoot.cs).
 /// </summary>
 public static class RequestPath
 {

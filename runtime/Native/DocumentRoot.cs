@@ -10,8 +10,8 @@ internal readonly record struct OpenedFile(int Fd, long Size, long ModifiedSecon
 /// <summary>
 /// DocumentRoot, held open as a directory descriptor. Files are opened relative to it with
 /// openat2(RESOLVE_BENEATH), so the kernel refuses any path, ".." or symbolic link that would
-/// leave it: links are followed while they stay inside DocumentRoot (httpd's FollowSymLinks,
-/// fenced to the root). "/proc"-style magic links are never followed.
+/// leave it: relative links are followed while they stay inside DocumentRoot (httpd's
+/// FollowSymLinks, fenced to the root); absolute links and "/proc"-style magic links never are.
 /// </summary>
 internal sealed unsafe class DocumentRoot : IDisposable
 {

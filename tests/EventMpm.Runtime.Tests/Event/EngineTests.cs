@@ -129,6 +129,50 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Relative_symbolic_links_are_followed_only_inside_DocumentRoot()
+    {
+        using var server = new TestServer<QuickConfig>();
+        string outside = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eventmpm-outside-" + Guid.NewGuid().ToString("N")[..8]);
+        System.IO.File.WriteAllText(outside, "secret\n");
+        try
+        {
+            System.IO.File.CreateSymbolicLink(System.IO.Path.Combine(server.Root, "inside-link.txt"), "hello.txt");
+            System.IO.File.CreateSymbolicLink(System.IO.Path.Combine(server.Root, "sub", "up-link.txt"), "../hello.txt");
+            System.IO.File.CreateSymbolicLink(System.IO.Path.Combine(server.Root, "absolute-link.txt"), System.IO.Path.Combine(server.Root, "hello.txt"));
+            System.IO.File.CreateSymbolicLink(System.IO.Path.Combine(server.Root, "outside-link.txt"), outside);
+            System.IO.Directory.CreateSymbolicLink(System.IO.Path.Combine(server.Root, "etc"), "/etc");
+            using Socket s = server.Connect();
+            Wire.Send(s, Wire.Get("/inside-link.txt"));
+            Assert.Equal("Hello, world!\n", Encoding.ASCII.GetString(Wire.ReadOne(s).Body));
+            Wire.Send(s, Wire.Get("/sub/up-link.txt"));
+            Assert.Equal(200, Wire.ReadOne(s).Status);
+            // An absolute link is not followed, even to a file inside (the kernel's RESOLVE_BENEATH).
+            Wire.Send(s, Wire.Get("/absolute-link.txt"));
+            Assert.Equal(404, Wire.ReadOne(s).Status);
+            Wire.Send(s, Wire.Get("/outside-link.txt"));
+            Assert.Equal(404, Wire.ReadOne(s).Status);
+            Wire.Send(s, Wire.Get("/etc/passwd"));
+            Assert.Equal(404, Wire.ReadOne(s).Status);
+        }
+        finally
+        {
+            System.IO.File.Delete(outside);
+        }
+    }
+
+    [Fact]
+    public void A_chunked_body_over_LimitRequestBody_is_refused_with_413()
+    {
+        using var server = new TestServer<QuickConfig>();
+        using Socket s = server.Connect();
+        string chunk = new string('x', 800);
+        Wire.Send(s, "POST /hello.txt HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n");
+        var r = Wire.ReadOne(s);
+        Assert.Equal(413, r.Status);
+        Assert.Contains("Connection: close", r.Head);
+    }
+
+    [Fact]
     public void A_chunked_body_is_read_and_the_connection_goes_on()
     {
         using var server = new TestServer<QuickConfig>();
