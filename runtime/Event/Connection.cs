@@ -85,8 +85,6 @@ internal sealed class TimeoutQueue(Parked kind, long timeoutTicks)
 
     public long TimeoutTicks { get; } = timeoutTicks;
 
-    public int Count { get; private set; }
-
     public Connection? Head => _head;
 
     public void Append(Connection c, long now)
@@ -98,7 +96,6 @@ internal sealed class TimeoutQueue(Parked kind, long timeoutTicks)
         if (_tail is null) _head = c;
         else _tail.Next = c;
         _tail = c;
-        Count++;
     }
 
     public void Remove(Connection c)
@@ -109,7 +106,6 @@ internal sealed class TimeoutQueue(Parked kind, long timeoutTicks)
         else c.Next.Previous = c.Previous;
         c.Previous = c.Next = null;
         c.Parked = Parked.No;
-        Count--;
     }
 
     /// <summary>When the head expires, or long.MaxValue for an empty queue.</summary>

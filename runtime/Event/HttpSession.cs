@@ -631,7 +631,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
                 }
                 else
                 {
-                    n = Sys.SendWithFlags(c.Fd, head + headSent, plan.Length - headSent, plan.File >= 0 ? LibC.MSG_MORE : 0);
+                    n = Sys.Send(c.Fd, head + headSent, plan.Length - headSent, plan.File >= 0 ? LibC.MSG_MORE : 0);
                 }
                 if (n > 0)
                 {
@@ -674,7 +674,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
             {
                 while (c.PendingHeadOffset < head.Length)
                 {
-                    long n = Sys.SendWithFlags(c.Fd, p + c.PendingHeadOffset, head.Length - c.PendingHeadOffset, c.PendingFileRemaining > 0 ? LibC.MSG_MORE : 0);
+                    long n = Sys.Send(c.Fd, p + c.PendingHeadOffset, head.Length - c.PendingHeadOffset, c.PendingFileRemaining > 0 ? LibC.MSG_MORE : 0);
                     if (n > 0)
                     {
                         c.PendingHeadOffset += (int)n;
@@ -691,7 +691,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
             {
                 while (c.PendingBodyRemaining > 0)
                 {
-                    long n = Sys.SendWithFlags(c.Fd, p + c.PendingBodyOffset, c.PendingBodyRemaining, 0);
+                    long n = Sys.Send(c.Fd, p + c.PendingBodyOffset, c.PendingBodyRemaining, 0);
                     if (n > 0)
                     {
                         c.PendingBodyOffset += (int)n;

@@ -18,15 +18,6 @@ public readonly record struct FileFacts(long Size, long ModifiedSeconds, long Mo
         destination[2 + a + b] = (byte)'"';
         return 3 + a + b;
     }
-
-    public string ETag
-    {
-        get
-        {
-            Span<byte> tag = stackalloc byte[MaxETagLength];
-            return System.Text.Encoding.ASCII.GetString(tag.Slice(0, FormatETag(tag)));
-        }
-    }
 }
 
 /// <summary>The status and the part of the file to send, decided from the request's conditions and Range.</summary>

@@ -20,7 +20,6 @@ public enum BodyFraming : byte
 public sealed class HttpRequest
 {
     public HttpMethod Method;
-    public int MethodStart, MethodLength;
     public int TargetStart, TargetLength;
     /// <summary>1 for HTTP/1.1 (and 1.x above it), 0 for HTTP/1.0.</summary>
     public int Minor;
@@ -46,7 +45,7 @@ public sealed class HttpRequest
     public void Reset()
     {
         Method = HttpMethod.Unknown;
-        MethodStart = MethodLength = TargetStart = TargetLength = Minor = HeadLength = FieldCount = 0;
+        TargetStart = TargetLength = Minor = HeadLength = FieldCount = 0;
         HostStart = -1; HostLength = 0;
         ConnectionClose = ConnectionKeepAlive = ExpectContinue = false;
         Framing = BodyFraming.None;

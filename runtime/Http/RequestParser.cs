@@ -1,4 +1,5 @@
 using System;
+using System.Text;
 
 namespace EventMpm.Http;
 
@@ -113,8 +114,6 @@ public static class RequestParser
         if (major == 0) return false;
         // A later major version is answered as HTTP/1.1, as httpd does (HTTP/2 does not arrive this way).
         r.Minor = major > 1 || version[7] - '0' >= 1 ? 1 : 0;
-        r.MethodStart = offset;
-        r.MethodLength = method.Length;
         r.Method = MethodOf(method);
         r.TargetStart = offset + sp1 + 1;
         r.TargetLength = target.Length;
@@ -345,11 +344,4 @@ public static class RequestParser
     private static bool IsHex(byte b) => IsDigit(b) || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
 
     private static bool IsAlphaNum(byte b) => IsDigit(b) || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
-}
-
-/// <summary>ASCII helpers over bytes.</summary>
-internal static class Ascii
-{
-    public static bool EqualsIgnoreCase(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-        => System.Text.Ascii.EqualsIgnoreCase(a, b);
 }

@@ -14,18 +14,15 @@ internal sealed unsafe class ListenSocket : IDisposable
 {
     private readonly Socket _socket;
 
-    private ListenSocket(Socket socket, ListenAddress address)
+    private ListenSocket(Socket socket)
     {
         _socket = socket;
-        Address = address;
         Fd = (int)socket.Handle;
         int flags = LibC.fcntl(Fd, LibC.F_GETFL);
         LibC.fcntl(Fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK);
     }
 
     public int Fd { get; }
-
-    public ListenAddress Address { get; }
 
     /// <summary>The port actually bound (differs from the configuration when it asked for port 0 in tests).</summary>
     public int BoundPort => ((IPEndPoint)_socket.LocalEndPoint!).Port;
@@ -47,7 +44,7 @@ internal sealed unsafe class ListenSocket : IDisposable
             if (sendBufferSize > 0) socket.SendBufferSize = sendBufferSize;
             socket.Bind(new IPEndPoint(ip, address.Port));
             socket.Listen(backlog);
-            return new ListenSocket(socket, address);
+            return new ListenSocket(socket);
         }
         catch
         {

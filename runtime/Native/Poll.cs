@@ -8,8 +8,6 @@ internal static unsafe class Poll
     /// <summary>True when the descriptor is ready (or has an error to report) within the timeout.</summary>
     public static bool Readable(int fd, int timeoutMs) => Wait(fd, LibC.POLLIN, timeoutMs);
 
-    public static bool Writable(int fd, int timeoutMs) => Wait(fd, LibC.POLLOUT, timeoutMs);
-
     private static bool Wait(int fd, int events, int timeoutMs)
     {
         pollfd p = default;

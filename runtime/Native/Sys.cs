@@ -38,10 +38,8 @@ internal static unsafe partial class Sys
 
     public static long Recv(int fd, byte* buffer, int length) => (long)LibC.recv(fd, buffer, (size_t)length, 0);
 
-    public static long Send(int fd, byte* buffer, int length) => (long)LibC.send(fd, buffer, (size_t)length, LibC.MSG_NOSIGNAL);
-
     /// <summary>send(2) that never raises SIGPIPE; MSG_MORE holds a head back to share a packet with the file after it.</summary>
-    public static long SendWithFlags(int fd, byte* buffer, int length, int flags) => (long)LibC.send(fd, buffer, (size_t)length, LibC.MSG_NOSIGNAL | flags);
+    public static long Send(int fd, byte* buffer, int length, int flags = 0) => (long)LibC.send(fd, buffer, (size_t)length, LibC.MSG_NOSIGNAL | flags);
 
     public static void Close(int fd) => LibC.close(fd);
 

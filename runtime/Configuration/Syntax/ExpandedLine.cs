@@ -22,8 +22,6 @@ public sealed class ExpandedLine
 
     public string Text { get; }
 
-    public LogicalLine Source => _line;
-
     public SourceLocation Locate(int offset, int length)
     {
         int start = ToWritten(offset);

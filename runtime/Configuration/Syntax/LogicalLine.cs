@@ -27,8 +27,6 @@ public sealed class LogicalLine
 
     public string File => _file;
 
-    public int FirstLine => _segmentLines[0];
-
     /// <summary>Maps a character range of <see cref="Text"/> back to the file.</summary>
     public SourceLocation Locate(int offset, int length)
     {
@@ -41,9 +39,6 @@ public sealed class LogicalLine
         int column = raw - _segmentOffsets[segment] + 1;
         return new SourceLocation(_file, _segmentLines[segment], column, length);
     }
-
-    /// <summary>The whole line's first word, or the whole text when it has one word.</summary>
-    public SourceLocation LocateAll() => Locate(0, Text.Length);
 
     /// <summary>A line that is not in any file: a directive given on the command line (-C).</summary>
     public static LogicalLine FromCommandLine(string origin, string text)

@@ -258,6 +258,35 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Listen_without_an_address_serves_IPv4_and_IPv6()
+    {
+        string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eventmpm-dual-" + Guid.NewGuid().ToString("N")[..8]);
+        System.IO.Directory.CreateDirectory(root);
+        System.IO.File.WriteAllText(System.IO.Path.Combine(root, "index.html"), "dual\n");
+        var deployment = new EventMpm.Configuration.DeploymentSettings
+        {
+            DocumentRoot = root,
+            Listen = new EventMpm.Configuration.EquatableArray<EventMpm.Configuration.ListenAddress>(new[] { new EventMpm.Configuration.ListenAddress("", 0) }),
+        };
+        try
+        {
+            using var server = Server<QuickConfig>.Open(deployment, new ServerPaths(deployment, root));
+            server.Start();
+            foreach (var address in new[] { System.Net.IPAddress.Loopback, System.Net.IPAddress.IPv6Loopback })
+            {
+                using var s = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+                s.Connect(address, server.Ports[0]);
+                Wire.Send(s, Wire.Get("/"));
+                Assert.Equal("dual\n", Encoding.ASCII.GetString(Wire.ReadOne(s).Body));
+            }
+        }
+        finally
+        {
+            System.IO.Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Stop_closes_idle_connections_and_returns()
     {
         var server = new TestServer<QuickConfig>();
