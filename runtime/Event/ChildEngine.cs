@@ -1,7 +1,9 @@
 using System;
 using System.Threading;
 using EventMpm.Hosting;
+using EventMpm.Logging;
 using EventMpm.Native;
+using EventMpm.Scoreboard;
 using Tmds.Linux;
 
 namespace EventMpm.Event;
@@ -61,16 +63,22 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     private readonly TimeoutQueue[] _queues;
     private readonly Thread[] _workers;
     private readonly HttpSite _site;
+    private readonly ScoreboardImage _board;
+    private readonly int _slot;
     private int _open, _lingering, _idle;
+    private long _accepted;
     private volatile bool _listenersEnabled;
     private volatile bool _stopping;
     private long _stopDeadline;
     private bool _listenersClosed;
 
-    public ChildEngine(ListenSocket[] listeners, HttpSite site)
+    /// <param name="board">The scoreboard this child reports to; <paramref name="slot"/> is its process row.</param>
+    public ChildEngine(ListenSocket[] listeners, HttpSite site, ScoreboardImage board, int slot)
     {
         _listeners = listeners;
         _site = site;
+        _board = board;
+        _slot = slot;
         int headerTimeout = TConfig.RequestReadHeaderTimeout > 0 ? TConfig.RequestReadHeaderTimeout * 1000 : TConfig.TimeoutMilliseconds;
         _newConnections = new TimeoutQueue(Parked.NewConnection, headerTimeout);
         _keepAlive = new TimeoutQueue(Parked.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds);
@@ -89,6 +97,20 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         {
             _workers[i] = new Thread(WorkerLoop, TConfig.ThreadStackSize) { Name = "worker " + i, IsBackground = true };
         }
+        ref ProcessScore process = ref board.Process(slot);
+        process.Threads = TConfig.ThreadsPerChild;
+        process.NotAccepting = 0;
+        process.Quiescing = 0;
+        process.Accepted = 0;
+        PublishCounts();
+        for (int i = 0; i < Math.Min(TConfig.ThreadsPerChild, board.ThreadLimit); i++)
+        {
+            WorkerScore* w = board.Worker(slot, i);
+            w->Pid = Environment.ProcessId;
+            w->Generation = process.Generation;
+            w->MyAccessCount = w->MyBytesServed = 0;
+            w->Status = WorkerStatus.Starting;
+        }
     }
 
     public int OpenConnections => Volatile.Read(ref _open);
@@ -97,10 +119,15 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
 
     public bool Accepting => _listenersEnabled;
 
+    /// <summary>The scoreboard and this child's row in it, for the status page.</summary>
+    public ScoreboardImage Board => _board;
+
+    public int Slot => _slot;
+
     /// <summary>Runs the listener on the calling thread until <see cref="Stop"/> and every connection has ended.</summary>
     public void Run()
     {
-        foreach (Thread t in _workers) t.Start();
+        for (int i = 0; i < _workers.Length; i++) _workers[i].Start(i);
         ListenerLoop();
         _stopBell.Ring();
         foreach (Thread t in _workers) t.Join();
@@ -139,7 +166,22 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
             }
             ExpireQueues();
             if (!_listenersEnabled && !_stopping && !AboveLimit(hysteresis: 1)) EnableListeners(true);
+            PublishCounts();
         }
+    }
+
+    /// <summary>The connection counts mod_status shows, written by the listener alone (as httpd's, up to a second stale).</summary>
+    private void PublishCounts()
+    {
+        ref ProcessScore p = ref _board.Process(_slot);
+        lock (_queueLock)
+        {
+            p.KeepAlive = (uint)_keepAlive.Count;
+            p.WriteCompletion = (uint)_writeCompletion.Count;
+        }
+        p.LingeringClose = (uint)Volatile.Read(ref _lingering);
+        p.Connections = (uint)Volatile.Read(ref _open);
+        p.Accepted = _accepted;
     }
 
     private int WaitTimeout()
@@ -192,11 +234,17 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         Sys.SetInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1);
         Connection c = _table.Allocate(fd);
         Park(c, _newConnections, Epoll.In);
+        if (++_accepted == TConfig.MaxConnectionsPerChild)
+        {
+            ErrorLog.Info("mpm_event", "", "Stopping process due to MaxConnectionsPerChild");
+            Stop();
+        }
     }
 
     private void EnableListeners(bool enable)
     {
         _listenersEnabled = enable;
+        _board.Process(_slot).NotAccepting = enable ? (byte)0 : (byte)1;
         for (int i = 0; i < _listeners.Length; i++) _listenerSet.Modify(_listeners[i].Fd, enable ? Epoll.In : 0, ListenTokenBase + (ulong)i);
     }
 
@@ -247,6 +295,12 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     private void BeginStopping()
     {
         _listenersClosed = true;
+        _board.Process(_slot).Quiescing = 1;
+        for (int i = 0; i < Math.Min(TConfig.ThreadsPerChild, _board.ThreadLimit); i++)
+        {
+            WorkerScore* w = _board.Worker(_slot, i);
+            if (w->Status == WorkerStatus.Ready) w->Status = WorkerStatus.Graceful; // as httpd's close_listeners marks them
+        }
         _stopDeadline = Now + Math.Max(TConfig.TimeoutMilliseconds, ShortLingerMilliseconds);
         foreach (ListenSocket l in _listeners)
         {
@@ -288,14 +342,20 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     /// A connection is claimed only when its turn comes; a worker about to block on one request
     /// gives the rest of its batch back to the pollset first (<see cref="ReleaseBatch"/>).
     /// </summary>
-    private void WorkerLoop()
+    private void WorkerLoop(object? index)
     {
+        int thread = (int)index!;
+        // A worker beyond the scoreboard's ThreadLimit (a graceful restart onto a binary with a
+        // larger ThreadsPerChild keeps the old shape) reports into a private slot.
+        WorkerScore* score = thread < _board.ThreadLimit ? _board.Worker(_slot, thread)
+            : (WorkerScore*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(WorkerScore));
         var batch = new WorkerBatchState { Events = (epoll_event*)System.Runtime.InteropServices.NativeMemory.Alloc(WorkerBatch, (nuint)sizeof(epoll_event)) };
-        var session = new HttpSession<TConfig>(this, _site, batch);
+        var session = new HttpSession<TConfig>(this, _site, batch, score);
         try
         {
             while (true)
             {
+                score->Status = _stopping ? WorkerStatus.Graceful : WorkerStatus.Ready;
                 Interlocked.Increment(ref _idle);
                 if (!_listenersEnabled && !_stopping) _doorbell.Ring();
                 batch.Count = _pollset.Wait(batch.Events, WorkerBatch, -1);
@@ -310,7 +370,9 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         }
         finally
         {
+            score->Status = WorkerStatus.Dead;
             System.Runtime.InteropServices.NativeMemory.Free(batch.Events);
+            if (thread >= _board.ThreadLimit) System.Runtime.InteropServices.NativeMemory.Free(score);
         }
     }
 

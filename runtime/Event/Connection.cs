@@ -43,6 +43,9 @@ internal sealed class Connection
     /// <summary>Whether the descriptor is registered in the workers' pollset.</summary>
     public bool InPollset;
 
+    /// <summary>The client's address, formatted once for ExtendedStatus.</summary>
+    public byte[]? Client;
+
     /// <summary>Pipelined request bytes read before a response had to wait for write completion.</summary>
     public byte[]? PendingInput;
 
@@ -87,6 +90,9 @@ internal sealed class TimeoutQueue(Parked kind, long timeoutTicks)
 
     public Connection? Head => _head;
 
+    /// <summary>Entries now queued (the scoreboard's async connection counts).</summary>
+    public int Count { get; private set; }
+
     public void Append(Connection c, long now)
     {
         c.Parked = Kind;
@@ -96,6 +102,7 @@ internal sealed class TimeoutQueue(Parked kind, long timeoutTicks)
         if (_tail is null) _head = c;
         else _tail.Next = c;
         _tail = c;
+        Count++;
     }
 
     public void Remove(Connection c)
@@ -106,6 +113,7 @@ internal sealed class TimeoutQueue(Parked kind, long timeoutTicks)
         else c.Next.Previous = c.Previous;
         c.Previous = c.Next = null;
         c.Parked = Parked.No;
+        Count--;
     }
 
     /// <summary>When the head expires, or long.MaxValue for an empty queue.</summary>
@@ -138,6 +146,7 @@ internal sealed class ConnectionTable
             c.Parked = Parked.No;
             c.InPollset = false;
             c.Lingering = false;
+            c.Client = null;
             return c;
         }
     }

@@ -2,6 +2,7 @@ using System;
 using EventMpm.Hosting;
 using EventMpm.Http;
 using EventMpm.Native;
+using EventMpm.Scoreboard;
 using Tmds.Linux;
 
 namespace EventMpm.Event;
@@ -31,12 +32,16 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private readonly byte[] _out = GC.AllocateArray<byte>(SendSize, pinned: true);
     private readonly HttpRequest _request = new();
     private readonly WorkerBatchState _batch;
+    private readonly WorkerScore* _score;
+    private long _requestStarted;
 
-    public HttpSession(ChildEngine<TConfig> engine, HttpSite site, WorkerBatchState batch)
+    /// <param name="score">This worker's scoreboard slot: its status letter and what it served.</param>
+    public HttpSession(ChildEngine<TConfig> engine, HttpSite site, WorkerBatchState batch, WorkerScore* score)
     {
         _engine = engine;
         _site = site;
         _batch = batch;
+        _score = score;
     }
 
     private enum Sent { Done, Blocked, Failed }
@@ -59,6 +64,12 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
 
     public void Serve(Connection c)
     {
+        if (c.Served == 0 && !c.HasPendingOutput)
+        {
+            _score->ConnectionCount = 0;
+            _score->ConnectionBytes = 0;
+        }
+        _score->Status = c.HasPendingOutput ? WorkerStatus.Write : WorkerStatus.Read;
         if (c.HasPendingOutput)
         {
             switch (ContinuePending(c))
@@ -133,6 +144,9 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private bool Respond(Connection c, ref int have)
     {
         HttpRequest r = _request;
+        _requestStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        _score->Status = WorkerStatus.Write; // httpd's 'W' covers the handler's run, not only the sending
+        if (TConfig.ExtendedStatus) RecordRequest(c, r);
         int consumed = r.HeadLength;
         bool hasBody = (r.Framing == BodyFraming.ContentLength && r.ContentLength > 0) || r.Framing == BodyFraming.Chunked;
         long limit = TConfig.LimitRequestBody;
@@ -170,6 +184,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private bool Finish(Connection c, ref Plan plan, ref int have, int consumed)
     {
         c.Served++;
+        RecordServed(plan.BodyLength + plan.FileLength);
         have -= consumed;
         if (have > 0) Buffer.BlockCopy(_in, consumed, _in, 0, have);
         switch (Send(c, ref plan))
@@ -185,15 +200,48 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         }
         if (!plan.KeepAlive)
         {
+            _score->Status = WorkerStatus.Closing;
             _engine.StartLinger(c, shortLinger: false);
             return false;
         }
         if (have == 0)
         {
+            _score->Status = WorkerStatus.KeepAlive;
             _engine.ParkForRead(c);
             return false;
         }
+        _score->Status = WorkerStatus.Read;
         return true;
+    }
+
+    // ------------------------------------------------------------------ the scoreboard
+
+    /// <summary>Counts a finished request in this worker's slot: single writer, no lock (reference §4.2).</summary>
+    private void RecordServed(long bodyBytes)
+    {
+        long micros = (long)System.Diagnostics.Stopwatch.GetElapsedTime(_requestStarted).TotalMicroseconds;
+        WorkerScore* w = _score;
+        w->AccessCount++;
+        w->MyAccessCount++;
+        w->BytesServed += bodyBytes;
+        w->MyBytesServed += bodyBytes;
+        w->ConnectionBytes += bodyBytes;
+        w->ConnectionCount++;
+        w->LastDuration = micros;
+        w->Duration += micros;
+        w->LastUsed = ScoreboardImage.UnixMicroseconds;
+    }
+
+    /// <summary>ExtendedStatus: the request line (its first 63 bytes, as httpd keeps), the client and the protocol.</summary>
+    private void RecordRequest(Connection c, HttpRequest r)
+    {
+        ReadOnlySpan<byte> head = _in.AsSpan(0, r.HeadLength);
+        int end = head.IndexOfAny((byte)'\r', (byte)'\n');
+        ScoreboardImage.Store(_score->Request, WorkerScore.RequestSize, end < 0 ? head : head.Slice(0, end));
+        ScoreboardImage.Store(_score->Protocol, WorkerScore.ProtocolSize, r.IsHttp11 ? "HTTP/1.1"u8 : "HTTP/1.0"u8);
+        c.Client ??= Sys.PeerAddress(c.Fd);
+        ScoreboardImage.Store(_score->Client, WorkerScore.ClientSize, c.Client);
+        ScoreboardImage.Store(_score->VHost, WorkerScore.VHostSize, _site.VHost);
     }
 
     // ------------------------------------------------------------------ deciding the response
@@ -207,10 +255,19 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         int queryAt = target.IndexOf((byte)'?');
         ReadOnlySpan<byte> path = queryAt < 0 ? target : target.Slice(0, queryAt);
         bool plain = path.Length > 0 && path[0] == (byte)'/' && RequestPath.IsPlain(path);
-        if (plain && _site.Cache.Find(path) is CachedFile cached) return CachedPlan(c, r, cached);
+        ReadOnlySpan<byte> query = queryAt < 0 ? default : target.Slice(queryAt + 1);
+        if (plain)
+        {
+            if (_site.HasLocations && _site.HandlerFor(path) == LocationHandler.ServerStatus) return StatusPlan(c, r, query);
+            if (_site.Cache.Find(path) is CachedFile cached) return CachedPlan(c, r, cached);
+        }
 
         int status = RequestPath.Resolve(target, out string relative, out bool trailingSlash);
         if (status != 0) return ErrorPlan(c, r, status);
+        if (!plain && _site.HasLocations && _site.HandlerFor(System.Text.Encoding.UTF8.GetBytes("/" + relative)) == LocationHandler.ServerStatus)
+        {
+            return StatusPlan(c, r, query);
+        }
         status = _site.Root.Open(relative, out OpenedFile file);
         if (status != 0) return ErrorPlan(c, r, status);
         if (file.IsDirectory)
@@ -312,6 +369,45 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         w.End();
         plan.Length = w.Length;
         return plan;
+    }
+
+    /// <summary>mod_status's page for this request's query (?auto, ?refresh=N, ?notable).</summary>
+    private Plan StatusPlan(Connection c, HttpRequest r, ReadOnlySpan<byte> query)
+    {
+        StatusQuery options = StatusQuery.Parse(query);
+        StatusSnapshot snapshot = StatusSnapshot.Take(_engine.Board, _site.Status.MaxRequestWorkers / _site.Status.ThreadsPerChild, _site.Status.ThreadsPerChild);
+        ProcessTimes cpu = _site.Status.ExtendedStatus ? ProcessTimes.Read(snapshot) : default;
+        string name = _site.ServerName.Length != 0 ? _site.ServerName
+            : r.HostStart >= 0 ? HostName(_in.AsSpan(r.HostStart, r.HostLength)) : "localhost";
+        string text = options.Auto ? StatusPage.Auto(snapshot, _site.Status, name, cpu)
+            : StatusPage.Html(snapshot, _site.Status, name, cpu, options.NoTable);
+        byte[] body = System.Text.Encoding.Latin1.GetBytes(text);
+
+        var plan = new Plan { Status = 200, File = -1 };
+        plan.KeepAlive = KeepsAlive(c, r, 200, out int left);
+        var w = new HeadWriter(_out);
+        w.StatusLine(200);
+        CommonFields(ref w);
+        if (options.Refresh > 0) w.Field("Refresh"u8, options.Refresh);
+        w.Field("Content-Length"u8, body.Length);
+        w.Field("Content-Type"u8, options.Auto ? "text/plain; charset=ISO-8859-1"u8 : "text/html; charset=ISO-8859-1"u8);
+        KeepAliveFields(ref w, r, plan.KeepAlive, left);
+        w.End();
+        plan.Length = w.Length;
+        if (r.Method == HttpMethod.Get)
+        {
+            plan.Body = body;
+            plan.BodyLength = body.Length;
+        }
+        return plan;
+    }
+
+    /// <summary>The host part of a Host field: without the port, brackets kept for IPv6.</summary>
+    private static string HostName(ReadOnlySpan<byte> host)
+    {
+        int colon = host.LastIndexOf((byte)':');
+        if (colon > 0 && host.IndexOf((byte)']') < colon) host = host.Slice(0, colon);
+        return System.Text.Encoding.ASCII.GetString(host);
     }
 
     private Plan ErrorPlan(Connection c, HttpRequest r, int status)

@@ -6,24 +6,70 @@ using EventMpm.Native;
 
 namespace EventMpm.Event;
 
+/// <summary>Who answers a request, as SetHandler names it.</summary>
+internal enum LocationHandler : byte
+{
+    /// <summary>default-handler: files from DocumentRoot.</summary>
+    Files,
+    /// <summary>mod_status's page.</summary>
+    ServerStatus,
+}
+
 /// <summary>What every worker of a child shares to answer requests: the files, their types, the fixed header values.</summary>
 internal sealed class HttpSite : IDisposable
 {
     private readonly Dictionary<int, byte[]> _errorBodies = new();
 
-    public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader)
+    private readonly (byte[] Path, LocationHandler Handler)[] _locations;
+
+    public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
+        IReadOnlyList<Configuration.LocationSpec> locations, string serverName, StatusIdentity status)
     {
+        _locations = new (byte[], LocationHandler)[locations.Count];
+        for (int i = 0; i < locations.Count; i++)
+        {
+            _locations[i] = (Encoding.UTF8.GetBytes(locations[i].Path.TrimEnd('/')),
+                locations[i].Handler == "server-status" ? LocationHandler.ServerStatus : LocationHandler.Files);
+        }
+        ServerName = serverName;
+        VHost = Encoding.ASCII.GetBytes(serverName);
+        Status = status;
         Root = root;
         Types = types;
         DirectoryIndex = new List<string>(directoryIndex).ToArray();
         ServerHeader = Encoding.ASCII.GetBytes(serverHeader);
-        foreach (int status in new[] { 400, 403, 404, 405, 408, 411, 412, 413, 414, 416, 417, 500, 501, 503, 505 })
+        foreach (int code in new[] { 400, 403, 404, 405, 408, 411, 412, 413, 414, 416, 417, 500, 501, 503, 505 })
         {
-            _errorBodies[status] = StatusText.ErrorBody(status);
+            _errorBodies[code] = StatusText.ErrorBody(code);
         }
     }
 
     public DocumentRoot Root { get; }
+
+    /// <summary>ServerName, or empty when the Host of each request names the server (UseCanonicalName Off).</summary>
+    public string ServerName { get; }
+
+    public StatusIdentity Status { get; }
+
+    /// <summary>The ExtendedStatus VHost column.</summary>
+    public byte[] VHost { get; }
+
+    /// <summary>
+    /// The handler of the <c>&lt;Location&gt;</c> a path falls in: its prefix matched at a segment
+    /// boundary ("/server-status" covers "/server-status/x", not "/server-statusx"); a later
+    /// section wins over an earlier one, as httpd merges them in order.
+    /// </summary>
+    public LocationHandler HandlerFor(ReadOnlySpan<byte> path)
+    {
+        LocationHandler handler = LocationHandler.Files;
+        foreach ((byte[] prefix, LocationHandler h) in _locations)
+        {
+            if (path.StartsWith(prefix) && (path.Length == prefix.Length || path[prefix.Length] == (byte)'/' || prefix.Length == 0)) handler = h;
+        }
+        return handler;
+    }
+
+    public bool HasLocations => _locations.Length != 0;
 
     public FileCache Cache { get; } = new();
 

@@ -13,6 +13,20 @@ public static class ConfigReport
 
     public static string Version => ServerSoftware + " (NativeAOT, compiled configuration)";
 
+    /// <summary>
+    /// mod_status's "Server Built", in httpd's <c>__DATE__ __TIME__</c> form: the binary's own
+    /// time, since a deterministic build embeds none.
+    /// </summary>
+    public static string Built
+    {
+        get
+        {
+            string? path = System.Environment.ProcessPath;
+            System.DateTime time = path is not null && File.Exists(path) ? File.GetLastWriteTimeUtc(path) : System.DateTime.UnixEpoch;
+            return time.ToString("MMM dd yyyy HH:mm:ss", CultureInfo.InvariantCulture);
+        }
+    }
+
     public static void WriteSettings(TextWriter o, ServerSettings s, ServerPaths paths, IReadOnlyList<DirectiveValue> overrides, IReadOnlyList<string> sources)
     {
         o.WriteLine("Server version: " + Version);

@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Net.Sockets;
 using System.Threading;
 using EventMpm.Configuration;
 using EventMpm.Event;
 using EventMpm.Http;
 using EventMpm.Native;
+using EventMpm.Scoreboard;
 
 namespace EventMpm.Hosting;
 
@@ -14,28 +14,70 @@ namespace EventMpm.Hosting;
 public sealed class ServerStartException(string message) : Exception(message);
 
 /// <summary>
-/// One running server process (one child, in the multi-process model to come): its listening
-/// sockets, DocumentRoot and engine. The command line starts one in the foreground; tests start
-/// them in the background on ephemeral ports.
+/// One serving process's engine: its listening sockets, DocumentRoot and scoreboard row. A child
+/// of the control process serves the sockets it inherited in the slot it was given; a single
+/// process (<c>-X</c>, and the tests) binds its own and reports to a private scoreboard.
 /// </summary>
 public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServerConfig
 {
     private readonly ChildEngine<TConfig> _engine;
     private readonly ListenSocket[] _listeners;
     private readonly HttpSite _site;
+    private readonly ScoreboardImage? _ownBoard;
     private Thread? _thread;
 
-    private Server(ListenSocket[] listeners, HttpSite site)
+    private Server(ListenSocket[] listeners, HttpSite site, ScoreboardImage board, int slot, bool ownsBoard)
     {
         _listeners = listeners;
         _site = site;
-        _engine = new ChildEngine<TConfig>(listeners, site);
+        _ownBoard = ownsBoard ? board : null;
+        _engine = new ChildEngine<TConfig>(listeners, site, board, slot);
     }
 
-    /// <summary>Binds every Listen address and opens DocumentRoot, as httpd's parent does before serving.</summary>
+    /// <summary>Binds every Listen address and opens DocumentRoot: one process serving alone (<c>-X</c>).</summary>
     public static Server<TConfig> Open(DeploymentSettings deployment, ServerPaths paths)
     {
+        ListenSocket[] listeners = OpenListeners(deployment);
+        try
+        {
+            HttpSite site = OpenSite(deployment, paths);
+            ScoreboardImage board = ScoreboardImage.Create(1, Math.Max(TConfig.ThreadLimit, TConfig.ThreadsPerChild));
+            board.Process(0).Pid = Environment.ProcessId;
+            return new Server<TConfig>(listeners, site, board, 0, ownsBoard: true);
+        }
+        catch
+        {
+            foreach (ListenSocket l in listeners) l.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A child's engine on the sockets and scoreboard its control process handed down.</summary>
+    internal static Server<TConfig> OpenChild(ListenSocket[] listeners, ScoreboardImage board, int slot, DeploymentSettings deployment, ServerPaths paths)
+        => new(listeners, OpenSite(deployment, paths), board, slot, ownsBoard: false);
+
+    /// <summary>One socket per Listen, as httpd's parent opens them before it forks.</summary>
+    internal static ListenSocket[] OpenListeners(DeploymentSettings deployment)
+    {
         if (deployment.Listen.Count == 0) throw new ServerStartException("no listening sockets available, shutting down");
+        var listeners = new List<ListenSocket>();
+        foreach (ListenAddress address in deployment.Listen)
+        {
+            try
+            {
+                listeners.Add(ListenSocket.Open(address, TConfig.ListenBacklog, TConfig.SendBufferSize));
+            }
+            catch (SocketException e)
+            {
+                foreach (ListenSocket l in listeners) l.Dispose();
+                throw new ServerStartException("(" + e.ErrorCode + ")" + e.Message + ": AH00072: make_sock: could not bind to address " + address);
+            }
+        }
+        return listeners.ToArray();
+    }
+
+    private static HttpSite OpenSite(DeploymentSettings deployment, ServerPaths paths)
+    {
         DocumentRoot root;
         try
         {
@@ -46,28 +88,8 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             throw new ServerStartException("DocumentRoot '" + paths.DocumentRoot + "' is not a directory, or is not readable: " + e.Message);
         }
         var types = new MimeTypes(TConfig.TypesConfig.Length == 0 ? "" : paths.Resolve(TConfig.TypesConfig), TConfig.AddType);
-        var listeners = new List<ListenSocket>();
-        try
-        {
-            foreach (ListenAddress address in deployment.Listen)
-            {
-                try
-                {
-                    listeners.Add(ListenSocket.Open(address, TConfig.ListenBacklog, TConfig.SendBufferSize));
-                }
-                catch (SocketException e)
-                {
-                    throw new ServerStartException("(" + e.ErrorCode + ")" + e.Message + ": could not bind to address " + address);
-                }
-            }
-        }
-        catch
-        {
-            foreach (ListenSocket l in listeners) l.Dispose();
-            root.Dispose();
-            throw;
-        }
-        return new Server<TConfig>(listeners.ToArray(), new HttpSite(root, types, TConfig.DirectoryIndex, ConfigReport.ServerSoftware));
+        var status = new StatusIdentity(ConfigReport.ServerSoftware, ConfigReport.Built, TConfig.MaxRequestWorkers, TConfig.ThreadsPerChild, TConfig.ExtendedStatus);
+        return new HttpSite(root, types, TConfig.DirectoryIndex, ConfigReport.ServerSoftware, TConfig.Locations, deployment.ServerName, status);
     }
 
     /// <summary>The ports bound, in Listen order (a test that asked for port 0 learns its port here).</summary>
@@ -89,6 +111,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         _thread.Start();
     }
 
+    /// <summary>Graceful stop: no new connections, idle ones close, in-flight responses finish.</summary>
     public void Stop() => _engine.Stop();
 
     /// <summary>Stops and waits for the engine to finish.</summary>
@@ -98,5 +121,6 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         _thread?.Join();
         _engine.Dispose();
         _site.Dispose();
+        _ownBoard?.Dispose();
     }
 }

@@ -32,6 +32,12 @@ internal static unsafe partial class Sys
 
     public static long WriteV(int fd, IoVec* vectors, int count) => writev_(fd, vectors, count);
 
+    [LibraryImport(Libc, EntryPoint = "gettid")]
+    private static partial int gettid_();
+
+    /// <summary>The kernel's id of the calling thread, as httpd's error log prints it.</summary>
+    public static int ThreadId => gettid_();
+
     public static int Errno => Marshal.GetLastPInvokeError();
 
     public static bool WouldBlock(int errno) => errno == LibC.EAGAIN || errno == LibC.EWOULDBLOCK;
@@ -45,6 +51,21 @@ internal static unsafe partial class Sys
 
     /// <summary>Sets an int socket option; the result is ignored where the option is an optimisation.</summary>
     public static int SetInt(int fd, int level, int option, int value) => LibC.setsockopt(fd, level, option, &value, sizeof(int));
+
+    /// <summary>The peer's address as text ("127.0.0.1", "::1"), for the status page; empty when unknown.</summary>
+    public static byte[] PeerAddress(int fd)
+    {
+        sockaddr_storage address;
+        socklen_t length = (socklen_t)sizeof(sockaddr_storage);
+        if (LibC.getpeername(fd, (sockaddr*)&address, &length) != 0) return System.Array.Empty<byte>();
+        int family = (int)address.ss_family;
+        System.Net.IPAddress? ip = family == LibC.AF_INET ? new System.Net.IPAddress(new System.ReadOnlySpan<byte>(&((sockaddr_in*)&address)->sin_addr, 4))
+            : family == LibC.AF_INET6 ? new System.Net.IPAddress(new System.ReadOnlySpan<byte>(&((sockaddr_in6*)&address)->sin6_addr, 16))
+            : null;
+        if (ip is null) return System.Array.Empty<byte>();
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        return System.Text.Encoding.ASCII.GetBytes(ip.ToString());
+    }
 
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno) + " (errno " + errno + ")";
 }

@@ -97,7 +97,7 @@ public sealed class EngineTests
         Wire.Send(stalled, Wire.Get("/big.bin"));
         // The worker fills the socket, hands the rest to write completion and is idle again.
         Thread.Sleep(100);
-        WaitFor(() => server.Server.IdleWorkers == 1);
+        Wire.WaitFor(() => server.Server.IdleWorkers == 1);
 
         using Socket other = server.Connect();
         var clock = Stopwatch.StartNew();
@@ -205,14 +205,14 @@ public sealed class EngineTests
     public void Admission_stops_accepting_at_the_computed_limit_and_resumes_with_hysteresis()
     {
         using var server = new TestServer<AdmissionConfig>();
-        WaitFor(() => server.Server.IdleWorkers == 2);
+        Wire.WaitFor(() => server.Server.IdleWorkers == 2);
         // ThreadsPerChild 2 + AsyncRequestWorkerFactor 2 x 2 idle workers = 6 connections.
         var held = Enumerable.Range(0, 6).Select(_ => server.Connect()).ToList();
-        WaitFor(() => server.Server.OpenConnections == 6);
+        Wire.WaitFor(() => server.Server.OpenConnections == 6);
 
         using Socket waiting = server.Connect(); // completes in the kernel backlog
         Wire.Send(waiting, Wire.Get("/hello.txt"));
-        WaitFor(() => !server.Server.Accepting);
+        Wire.WaitFor(() => !server.Server.Accepting);
         Thread.Sleep(300);
         Assert.Equal(6, server.Server.OpenConnections);
         Assert.Equal(0, waiting.Available);
@@ -220,7 +220,7 @@ public sealed class EngineTests
         // Re-enabling needs one idle worker's worth more room: below 2 + 2 x (2 - 1) = 4 open.
         held[0].Dispose();
         held[1].Dispose();
-        WaitFor(() => server.Server.OpenConnections == 4);
+        Wire.WaitFor(() => server.Server.OpenConnections == 4);
         Thread.Sleep(300);
         Assert.False(server.Server.Accepting);
         held[2].Dispose();
@@ -298,15 +298,5 @@ public sealed class EngineTests
         server.Dispose();
         Assert.True(clock.ElapsedMilliseconds < 3000, "stopping took " + clock.ElapsedMilliseconds + " ms");
         Assert.True(Wire.ClosesWithin(idle, 1000));
-    }
-
-    private static void WaitFor(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.ElapsedMilliseconds < 5000, "timed out waiting for the server");
-            Thread.Sleep(10);
-        }
     }
 }

@@ -86,6 +86,17 @@ public static class Wire
         return (int.Parse(head.Substring(9, 3)), head, body);
     }
 
+    /// <summary>Waits (at most 5 s) for the server to reach a state, polling it: no fixed sleeps.</summary>
+    public static void WaitFor(Func<bool> condition, string what = "the server")
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.ElapsedMilliseconds > 5000) throw new TimeoutException("timed out waiting for " + what);
+            System.Threading.Thread.Sleep(10);
+        }
+    }
+
     public static (int Status, string Head, byte[] Body) ReadOne(Socket s)
     {
         byte[] leftover = Array.Empty<byte>();

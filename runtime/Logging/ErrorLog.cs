@@ -1,0 +1,70 @@
+using System;
+using System.Globalization;
+using System.IO;
+using EventMpm.Configuration;
+
+namespace EventMpm.Logging;
+
+/// <summary>
+/// The error log, in httpd's line format so operators' greps and log tools work unchanged:
+/// <c>[Fri Nov 27 08:34:48.123456 2026] [mpm_event:notice] [pid 123:tid 456] AH00489: text</c>.
+/// Lines less severe than <see cref="Level"/> (LogLevel) are dropped, notices excepted. One process-wide log, as httpd's.
+/// </summary>
+public static class ErrorLog
+{
+    private static readonly object s_lock = new();
+    private static TextWriter s_writer = Console.Error;
+
+    public static LogLevel Level { get; set; } = LogLevel.Warn;
+
+    /// <summary>Where lines go (stderr until the server opens its ErrorLog).</summary>
+    public static TextWriter Writer
+    {
+        get => s_writer;
+        set { lock (s_lock) s_writer = value; }
+    }
+
+    /// <summary>Notices are written whatever LogLevel says, as httpd writes them (its start and stop lines).</summary>
+    public static bool Enabled(LogLevel level) => level <= Level || level == LogLevel.Notice;
+
+    /// <summary>Writes one line: <paramref name="code"/> is httpd's AH number where httpd has one for the event, else empty.</summary>
+    public static void Write(LogLevel level, string module, string code, string message)
+    {
+        if (!Enabled(level)) return;
+        DateTime now = DateTime.Now;
+        string line = "[" + now.ToString("ddd MMM dd HH:mm:ss", CultureInfo.InvariantCulture)
+            + "." + (now.Ticks / 10 % 1_000_000).ToString("D6", CultureInfo.InvariantCulture)
+            + " " + now.Year.ToString(CultureInfo.InvariantCulture)
+            + "] [" + module + ":" + Name(level) + "] [pid " + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)
+            + ":tid " + Native.Sys.ThreadId.ToString(CultureInfo.InvariantCulture) + "] "
+            + (code.Length == 0 ? "" : code + ": ") + message;
+        lock (s_lock)
+        {
+            s_writer.WriteLine(line);
+            s_writer.Flush();
+        }
+    }
+
+    public static void Notice(string module, string code, string message) => Write(LogLevel.Notice, module, code, message);
+
+    public static void Error(string module, string code, string message) => Write(LogLevel.Error, module, code, message);
+
+    public static void Warn(string module, string code, string message) => Write(LogLevel.Warn, module, code, message);
+
+    public static void Info(string module, string code, string message) => Write(LogLevel.Info, module, code, message);
+
+    public static void Debug(string module, string code, string message) => Write(LogLevel.Debug, module, code, message);
+
+    private static string Name(LogLevel level) => level switch
+    {
+        LogLevel.Emerg => "emerg",
+        LogLevel.Alert => "alert",
+        LogLevel.Crit => "crit",
+        LogLevel.Error => "error",
+        LogLevel.Warn => "warn",
+        LogLevel.Notice => "notice",
+        LogLevel.Info => "info",
+        LogLevel.Debug => "debug",
+        _ => "trace" + ((int)level - (int)LogLevel.Trace1 + 1).ToString(CultureInfo.InvariantCulture),
+    };
+}
