@@ -45,6 +45,9 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     /// <summary>The linger read size of httpd's event MPM.</summary>
     private const int LingerReadSize = 32 * 1024;
 
+    /// <summary>How long a stopping child keeps an idle connection, in case its next request is on the way.</summary>
+    private const int StopIdleGraceMilliseconds = 1000;
+
     /// <summary>Ready connections a worker takes per wait on the pollset.</summary>
     private const int WorkerBatch = 8;
 
@@ -192,7 +195,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
             next = Math.Min(Math.Min(_newConnections.NextExpiry, _keepAlive.NextExpiry),
                    Math.Min(_writeCompletion.NextExpiry, Math.Min(_linger.NextExpiry, _shortLinger.NextExpiry)));
         }
-        if (_stopping) next = Math.Min(next, _stopDeadline);
+        if (_stopping) next = Math.Min(next, Math.Min(_stopDeadline, Now + 100)); // purge idle ones on time
         // Wake at least once a second: a worker that parks a connection does not ring the
         // doorbell, so a new queue head is seen within a second (httpd's queues fire late, never early).
         long wait = Math.Min(next - Now, 1000);
@@ -310,18 +313,22 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     }
 
     /// <summary>
-    /// While stopping, idle connections close at once: no response of theirs is in flight to
-    /// protect with a linger (httpd's purge when dying). Lingering ones keep the short time. One
-    /// being parked at this moment is left for the next pass.
+    /// While stopping, idle connections close once they have been idle for
+    /// <see cref="StopIdleGraceMilliseconds"/>: no response of theirs is in flight to protect
+    /// with a linger. httpd closes them at once; the grace closes the race in which a client's
+    /// next request is already on its way (under load a kept-alive connection is idle for
+    /// microseconds), so a graceful restart loses no request: the request is answered with
+    /// Connection: close instead. One being parked at this moment is left for the next pass.
     /// </summary>
     private void PurgeIdle()
     {
         var idle = new System.Collections.Generic.List<Connection>();
+        long cutoff = Now - StopIdleGraceMilliseconds;
         lock (_queueLock)
         {
             foreach (TimeoutQueue q in new[] { _keepAlive, _newConnections })
             {
-                for (Connection? c = q.Head, next; c is not null; c = next)
+                for (Connection? c = q.Head, next; c is not null && c.QueuedAt <= cutoff; c = next)
                 {
                     next = c.Next;
                     if (Volatile.Read(ref c.Arming)) continue;
@@ -416,12 +423,12 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
 
     // ------------------------------------------------------------------ state changes (called by the owner)
 
-    /// <summary>Gives a connection back to the pollset to wait for its next request; when stopping, closes it instead.</summary>
-    public void ParkForRead(Connection c)
-    {
-        if (_stopping) Close(c);
-        else Park(c, c.Served == 0 ? _newConnections : _keepAlive, Epoll.In);
-    }
+    /// <summary>
+    /// Gives a connection back to the pollset to wait for its next request. While stopping too: a
+    /// response sent before the stop promised keep-alive, so the client may already be sending;
+    /// that request is answered (with Connection: close), an idle one is purged after the grace.
+    /// </summary>
+    public void ParkForRead(Connection c) => Park(c, c.Served == 0 ? _newConnections : _keepAlive, Epoll.In);
 
     /// <summary>Gives a connection back to the pollset until its socket drains (write completion).</summary>
     public void ParkForWrite(Connection c) => Park(c, _writeCompletion, Epoll.Out);

@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using EventMpm.Configuration;
+using EventMpm.Logging;
+using EventMpm.Mpm;
 
 namespace EventMpm.Hosting;
 
@@ -40,6 +42,7 @@ public static class ServerHost
             return 0;
         }
 
+        ErrorLog.Level = TConfig.LogLevel;
         ServerSettings compiled = CompiledSettings.Read<TConfig>();
         var (deployment, diagnostics, written) = StartupOverrides.Apply(compiled.Deployment, compiled.LogFormats, command.Directives, EnvironmentVariables());
         bool failed = false;
@@ -71,10 +74,13 @@ public static class ServerHost
             return 0;
         }
 
-        return Serve<TConfig>(program, deployment, paths, error);
+        if (ChildHandoff.FromEnvironment() is ChildHandoff child) return ChildProcess<TConfig>.Run(child, deployment, paths);
+        if (command.Signal is string verb) return ControlCommand.Send(program, verb, paths, command.ServeArguments, output);
+        if (command.SingleProcess) return Serve<TConfig>(program, deployment, paths, error);
+        return ControlProcess<TConfig>.Run(command.ServeArguments, deployment, paths, ControlHandoff.FromEnvironment());
     }
 
-    /// <summary>Serves in the foreground until SIGTERM or SIGINT; in-flight responses finish first.</summary>
+    /// <summary>-X: one process serves in the foreground until SIGTERM or SIGINT; in-flight responses finish first.</summary>
     private static int Serve<TConfig>(string program, DeploymentSettings deployment, ServerPaths paths, TextWriter error) where TConfig : struct, IServerConfig
     {
         Server<TConfig> server;

@@ -53,6 +53,15 @@ internal sealed unsafe class ListenSocket : IDisposable
         }
     }
 
+    /// <summary>A listening socket inherited from the control process (its descriptor number was handed down).</summary>
+    public static ListenSocket Adopt(int fd)
+    {
+        var socket = new Socket(new SafeSocketHandle((IntPtr)fd, ownsHandle: true));
+        // Inherited descriptors stay open across exec; ours close on it again from here.
+        LibC.fcntl(fd, LibC.F_SETFD, LibC.fcntl(fd, LibC.F_GETFD) | LibC.FD_CLOEXEC);
+        return new ListenSocket(socket);
+    }
+
     /// <summary>A new non-blocking connection, or -1 with the errno (EAGAIN when none is waiting).</summary>
     public int Accept(out int errno)
     {

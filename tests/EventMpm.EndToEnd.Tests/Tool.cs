@@ -37,6 +37,15 @@ public static class Tool
     /// <summary><c>dotnet</c> with MSBuild's worker nodes ending with the command, so no test leaves processes behind.</summary>
     public static Result Dotnet(string arguments, string? workingDirectory = null) => Run("dotnet", arguments + " -nodeReuse:false", workingDirectory);
 
+    /// <summary>Installs a Debian package when its command is missing (a fresh machine has only what the repo installs).</summary>
+    public static void RequireCommand(string command, string package)
+    {
+        if (Run("sh", "-c \"command -v " + command + "\"").ExitCode == 0) return;
+        Run("apt-get", "update -qq");
+        Result install = Run("sh", "-c \"DEBIAN_FRONTEND=noninteractive apt-get install -y -qq " + package + "\"");
+        if (install.ExitCode != 0) throw new InvalidOperationException("cannot install " + package + ":\n" + install.All);
+    }
+
     /// <summary>A path in the repository, found from this source file's own location.</summary>
     public static string Repo(string relative, [CallerFilePath] string here = "")
         => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "../..", relative));

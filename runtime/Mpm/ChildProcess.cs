@@ -1,0 +1,135 @@
+using System;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+using EventMpm.Configuration;
+using EventMpm.Hosting;
+using EventMpm.Logging;
+using EventMpm.Native;
+using EventMpm.Scoreboard;
+using Tmds.Linux;
+
+namespace EventMpm.Mpm;
+
+/// <summary>
+/// A child process: the control process executed this binary again and handed it a slot, a
+/// generation, the listening sockets and the scoreboard. It drops to User and Group, serves with
+/// one engine, and stops as httpd's children do: SIGUSR1 (the control process's graceful stop,
+/// for a graceful restart, an idle reduction or a graceful stop) lets in-flight requests finish;
+/// so does a first SIGTERM, and a second one (the control process repeats it after 3 s) ends it
+/// at once: httpd cuts in-flight requests at the first, which a container's stop should not do.
+/// The control process's death (its pipe closes) stops it gracefully.
+/// </summary>
+internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfig
+{
+    private const int SIGUSR1 = 10;
+
+    public static int Run(ChildHandoff handoff, DeploymentSettings deployment, ServerPaths paths)
+    {
+        LibC.close(handoff.AliveWrite); // only the control process may hold it, or its death would go unseen
+        Processes.SetName(System.IO.Path.GetFileName(Environment.GetCommandLineArgs()[0]));
+        ScoreboardImage board;
+        ListenSocket[] listeners;
+        try
+        {
+            board = ScoreboardImage.Attach(handoff.Board);
+            listeners = handoff.Listeners.Select(ListenSocket.Adopt).ToArray();
+        }
+        catch (InvalidOperationException e)
+        {
+            ErrorLog.Write(LogLevel.Emerg, "mpm_event", "", "child " + handoff.Slot + ": " + e.Message);
+            return ControlProcess<TConfig>.ExitChildFatal;
+        }
+        if (!DropPrivileges(deployment) || !SetCoreDumpDirectory(deployment, paths)) return ControlProcess<TConfig>.ExitChildFatal;
+
+        Server<TConfig> server;
+        try
+        {
+            server = Server<TConfig>.OpenChild(listeners, board, handoff.Slot, deployment, paths);
+        }
+        catch (ServerStartException e)
+        {
+            ErrorLog.Write(LogLevel.Emerg, "mpm_event", "", e.Message);
+            return ControlProcess<TConfig>.ExitChildFatal;
+        }
+
+        void Graceful(PosixSignalContext c)
+        {
+            c.Cancel = true;
+            server.Stop();
+        }
+        void Ignore(PosixSignalContext c) => c.Cancel = true;
+        int terms = 0;
+        void Terminate(PosixSignalContext c)
+        {
+            c.Cancel = true;
+            if (Interlocked.Increment(ref terms) == 1) server.Stop();
+            else Environment.Exit(0); // the control process's repeated SIGTERM (3 s on): connections are cut, as httpd's ungraceful stop
+        }
+        using (server)
+        using (PosixSignalRegistration.Create((PosixSignal)SIGUSR1, Graceful))
+        using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, Terminate))
+        using (PosixSignalRegistration.Create(PosixSignal.SIGINT, Ignore)) // a terminal's ^C reaches the whole group; the control process answers it
+        using (PosixSignalRegistration.Create(PosixSignal.SIGHUP, Ignore))
+        {
+            var watcher = new Thread(() =>
+            {
+                Processes.WaitReadable(handoff.AliveRead);
+                ErrorLog.Warn("mpm_event", "", "the control process has gone; child " + handoff.Slot + " stops gracefully");
+                server.Stop();
+            }) { IsBackground = true, Name = "parent watcher" };
+            watcher.Start();
+            server.Run();
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// httpd's unixd_setup_child: started as root with a User, drop to it (its supplementary
+    /// groups, then Group, then the uid) before serving a single request.
+    /// </summary>
+    private static bool DropPrivileges(DeploymentSettings deployment)
+    {
+        if (Processes.EffectiveUser != 0 || deployment.User.Length == 0) return true;
+        if (Processes.FindUser(deployment.User) is not var (uid, primaryGid, name))
+        {
+            ErrorLog.Write(LogLevel.Emerg, "unixd", "AH00544", "bad user name " + deployment.User);
+            return false;
+        }
+        uint gid = primaryGid;
+        if (deployment.Group.Length != 0)
+        {
+            if (Processes.FindGroup(deployment.Group) is not uint g)
+            {
+                ErrorLog.Write(LogLevel.Emerg, "unixd", "AH00545", "bad group name " + deployment.Group);
+                return false;
+            }
+            gid = g;
+        }
+        int errno = Processes.DropPrivileges(name, uid, gid);
+        if (errno != 0)
+        {
+            ErrorLog.Write(LogLevel.Alert, "unixd", "AH02156", "setuid/setgid/initgroups to " + deployment.User + " failed: " + Sys.Describe(errno));
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>CoreDumpDirectory: a crash dumps core there (the working directory), even after the uid changed.</summary>
+    private static bool SetCoreDumpDirectory(DeploymentSettings deployment, ServerPaths paths)
+    {
+        if (deployment.CoreDumpDirectory.Length == 0) return true;
+        string directory = paths.Resolve(deployment.CoreDumpDirectory);
+        try
+        {
+            Environment.CurrentDirectory = directory;
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            ErrorLog.Write(LogLevel.Emerg, "core", "AH00550", "CoreDumpDirectory " + directory + " cannot be used: " + e.Message);
+            return false;
+        }
+        Processes.AllowCoreDumps();
+        return true;
+    }
+}

@@ -1,0 +1,256 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+
+namespace EventMpm.EndToEnd.Tests;
+
+/// <summary>
+/// The process model on the native binary, with real processes, signals and sockets: children
+/// started, replaced and retired; graceful restarts (also onto a rebuilt binary) under load;
+/// graceful stop; privileges; the operator's -k commands.
+/// </summary>
+[Collection(DotnetCollection.Name)]
+public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<PublishedMpmSite>
+{
+    private const int SIGKILL = 9, SIGTERM = 15, SIGUSR1 = 10, SIGWINCH = 28;
+
+    [Fact]
+    public void StartServers_two_children_start_load_starts_more_up_to_the_limit_and_idle_retires_one()
+    {
+        using var server = new MpmServer(site);
+        MpmServer.WaitFor(() => server.Children().Count == 2 && server.Auto()["Processes"] == "2", 10, "StartServers 2");
+        Assert.Contains("Child 0 started: pid ", server.Log);
+        Assert.Contains("Child 1 started: pid ", server.Log);
+        Assert.Equal(16, server.Auto()["Scoreboard"].Length); // MaxRequestWorkers slots, as httpd prints them
+
+        // 40 open connections: a child takes 12 (ThreadsPerChild 4 + 2 x 4 idle) and then stops
+        // accepting, which takes its threads out of the idle count, so more children start, up to
+        // MaxRequestWorkers / ThreadsPerChild = 4.
+        var held = Enumerable.Range(0, 40).Select(_ => Connect(server.Port)).ToList();
+        try
+        {
+            MpmServer.WaitFor(() => server.Auto()["Processes"] == "4", 15, "4 children under load");
+            // At the limit with too few idle threads, httpd's warning, once: AH00484 when none is
+            // idle, AH10159 when the last child still has some.
+            const string warning = "AH00484: server reached MaxRequestWorkers setting|AH10159: server is within MinSpareThreads of MaxRequestWorkers";
+            MpmServer.WaitFor(() => System.Text.RegularExpressions.Regex.IsMatch(server.Log, warning), 5, "the MaxRequestWorkers warning");
+            Thread.Sleep(1500);
+            Assert.Equal("4", server.Auto()["Processes"]); // never past the active limit
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(server.Log, warning));
+        }
+        finally
+        {
+            foreach (Socket s in held) s.Dispose();
+        }
+        // Idle again: 16 idle threads > MaxSpareThreads 13, so one child is asked to stop.
+        MpmServer.WaitFor(() => server.Auto() is var a && a["Processes"] == "3" && a["Stopping"] == "0", 15, "one child to retire");
+        Assert.Contains("idle threads above MaxSpareThreads", server.Log);
+        Assert.Equal(3, server.Children().Count);
+    }
+
+    [Fact]
+    public void A_child_killed_with_SIGKILL_is_replaced_and_the_kill_is_logged()
+    {
+        using var server = new MpmServer(site);
+        MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
+        int victim = server.Children()[0];
+        Assert.Equal(0, MpmServer.Kill(victim, SIGKILL));
+        MpmServer.WaitFor(() => server.Children() is var c && c.Count == 2 && !c.Contains(victim), 5, "a replacement child");
+        Assert.Contains($"AH00052: child pid {victim} exit signal Killed (9)", server.Log);
+        Assert.NotNull(server.Get("/", out string head));
+        Assert.StartsWith("HTTP/1.1 200", head);
+    }
+
+    [Fact]
+    public void MaxConnectionsPerChild_retires_a_child_and_another_takes_its_place_without_a_failed_request()
+    {
+        using var server = new MpmServer(site);
+        MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
+        var first = server.Children();
+        // 250 connections over 2 children with MaxConnectionsPerChild 100: at least one reaches it.
+        for (int i = 0; i < 250; i++)
+        {
+            Assert.Equal("<p>MpmSite</p>\n", server.Get("/", out _));
+        }
+        MpmServer.WaitFor(() => server.Children().Except(first).Any() && server.Children().Count >= 2, 10, "a new child in a retired one's place");
+        Assert.True(first.Any(pid => !server.Children().Contains(pid)), "no child of the first two was retired");
+        Assert.Matches(@"Child \d started: pid \d+, gen 0[\s\S]*Child \d stopped[\s\S]*Child \d started", server.Log);
+    }
+
+    [Fact]
+    public void Ten_graceful_restarts_under_wrk_lose_no_request()
+    {
+        using var server = new MpmServer(site);
+        MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
+        Tool.Result? load = null;
+        var wrk = new Thread(() => load = Tool.Run("wrk", $"-t2 -c16 -d14s http://127.0.0.1:{server.Port}/", timeoutSeconds: 60)) { IsBackground = true };
+        wrk.Start();
+        Thread.Sleep(1000);
+        for (int restart = 1; restart <= 10; restart++)
+        {
+            Assert.Equal(0, MpmServer.Kill(server.ControlPid, SIGUSR1));
+            int generation = restart;
+            MpmServer.WaitFor(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == generation.ToString(), 10, "generation " + generation);
+            Thread.Sleep(300);
+        }
+        wrk.Join();
+        Assert.NotNull(load);
+        Assert.True(load!.ExitCode == 0, load.All);
+        Assert.DoesNotContain("Socket errors", load.Output);
+        Assert.DoesNotContain("Non-2xx", load.Output);
+        Assert.Matches(@"\d+ requests in", load.Output);
+        Assert.Equal(10, server.Log.Split("AH00493: SIGUSR1 received.  Doing graceful restart").Length - 1);
+        Assert.True(server.ControlAlive);
+    }
+
+    [Fact]
+    public void Graceful_restart_onto_a_rebuilt_binary_serves_the_new_value_while_the_old_generation_drains()
+    {
+        using var server = new MpmServer(site);
+        MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
+        Assert.Contains("Keep-Alive: timeout=2", KeepAliveOf(server));
+        var oldChildren = server.Children();
+
+        // A slow download from the old generation, in flight across the restart.
+        using Socket slow = Connect(server.Port);
+        slow.ReceiveBufferSize = 16 * 1024;
+        slow.Send(Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+        var buffer = new byte[16 * 1024];
+        long received = slow.Receive(buffer);
+
+        // Replace the binary as an operator would (a new file at the same path), then -k graceful.
+        string incoming = server.Binary + ".new";
+        File.Copy(Path.Combine(site.Rebuilt, "MpmSite"), incoming);
+        File.Move(incoming, server.Binary, overwrite: true);
+        Tool.Result graceful = server.Command(server.Arguments + " -k graceful");
+        Assert.True(graceful.ExitCode == 0, graceful.All);
+
+        MpmServer.WaitFor(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == "1", 10, "the new generation");
+        MpmServer.WaitFor(() => KeepAliveOf(server).Contains("timeout=3"), 10, "the new binary's KeepAliveTimeout");
+        var auto = server.Auto();
+        Assert.Equal("2", auto["ParentServerConfigGeneration"]);
+        Assert.Contains(oldChildren, pid => server.Children().Contains(pid)); // the old generation is still draining
+
+        // The old generation's download completes, whole; then its child exits.
+        while (received < MpmServer.BigSize + 200)
+        {
+            int n = slow.Receive(buffer);
+            if (n == 0) break;
+            received += n;
+            Thread.Sleep(received < 4 * 1024 * 1024 ? 1 : 0);
+        }
+        Assert.True(received > MpmServer.BigSize, "the in-flight download was cut at " + received);
+        MpmServer.WaitFor(() => !server.Children().Intersect(oldChildren).Any(), 15, "the old generation to exit");
+        MpmServer.WaitFor(() => server.Auto()["Stopping"] == "0", 5, "no stopping child");
+        Assert.Equal(server.ControlPid, int.Parse(File.ReadAllText(server.PidFile).Trim())); // same process, new image
+    }
+
+    [Fact]
+    public void Graceful_stop_finishes_an_in_flight_slow_response_within_GracefulShutdownTimeout()
+    {
+        using var server = new MpmServer(site);
+        MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
+        using Socket slow = Connect(server.Port);
+        slow.ReceiveBufferSize = 16 * 1024;
+        slow.Send(Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+        var buffer = new byte[64 * 1024];
+        long received = slow.Receive(buffer);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, MpmServer.Kill(server.ControlPid, SIGWINCH));
+        MpmServer.WaitFor(() => server.Log.Contains("AH00492: caught SIGWINCH, shutting down gracefully"), 5, "the graceful stop");
+        Assert.ThrowsAny<SocketException>(() => Connect(server.Port, attempts: 1)); // no longer listening
+
+        // Read the rest at about 8 MiB/s: about 2 s, within GracefulShutdownTimeout 5.
+        int n;
+        while ((n = slow.Receive(buffer)) > 0)
+        {
+            received += n;
+            if (received % (512 * 1024) < n) Thread.Sleep(60);
+        }
+        Assert.True(received > MpmServer.BigSize, "the response was cut at " + received);
+        MpmServer.WaitFor(() => !server.ControlAlive, 10, "the server to exit");
+        Assert.True(clock.Elapsed.TotalSeconds < 5 + 2, "graceful stop took " + clock.Elapsed);
+        Assert.False(File.Exists(server.PidFile));
+    }
+
+    [Fact]
+    public void Children_run_as_User_and_Group_while_the_control_process_keeps_root()
+    {
+        Assert.True(Environment.UserName == "root", "this test starts the server as root, as httpd is started");
+        using var server = new MpmServer(site, "-C \"User nobody\" -C \"Group nogroup\"", start: false);
+        // nobody must be able to read the document root.
+        Assert.Equal(0, Tool.Run("chmod", $"755 {server.Folder} {server.Docroot} {Path.GetDirectoryName(server.Folder)}").ExitCode);
+        server.Start();
+        MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
+        foreach (int child in server.Children())
+        {
+            string status = File.ReadAllText($"/proc/{child}/status");
+            Assert.Matches(@"\nUid:\t65534\t65534\t65534\t65534\n", status);
+            Assert.Matches(@"\nGid:\t65534\t65534\t65534\t65534\n", status);
+            Assert.Matches(@"\nGroups:\t(65534 ?)?\n", status); // nobody's supplementary groups, not root's
+        }
+        Assert.Matches(@"\nUid:\t0\t", File.ReadAllText($"/proc/{server.ControlPid}/status"));
+        Assert.Equal("<p>MpmSite</p>\n", server.Get("/", out _));
+    }
+
+    [Fact]
+    public void Dash_k_starts_stops_and_reports_a_server_that_is_not_running()
+    {
+        using var server = new MpmServer(site);
+        Tool.Result again = server.Command(server.Arguments + " -k start");
+        Assert.Contains($"MpmSite (pid {server.ControlPid}) already running", again.All);
+
+        Tool.Result stop = server.Command(server.Arguments + " -k stop");
+        Assert.Equal(0, stop.ExitCode);
+        MpmServer.WaitFor(() => !server.ControlAlive, 15, "the server to stop");
+        Assert.False(File.Exists(server.PidFile));
+        Assert.Contains("AH00491: caught SIGTERM, shutting down", server.Log);
+        Assert.Contains("MpmSite (no pid file) not running", server.Command(server.Arguments + " -k stop").All);
+    }
+
+    [Fact]
+    public void ScoreBoardFile_puts_the_scoreboard_in_a_file_other_programs_can_map()
+    {
+        using var server = new MpmServer(site, "-C \"ScoreBoardFile logs/scoreboard\"");
+        MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
+        string file = Path.Combine(server.Folder, "logs", "scoreboard");
+        byte[] header = File.ReadAllBytes(file)[..64];
+        Assert.Equal("EMPMSB01", Encoding.ASCII.GetString(header, 0, 8));
+        Assert.Equal(6, BitConverter.ToInt32(header, 8)); // ServerLimit
+        Assert.Equal(4, BitConverter.ToInt32(header, 12)); // ThreadLimit
+        Assert.Equal(server.ControlPid, BitConverter.ToInt32(header, 32));
+    }
+
+    /// <summary>The head of a response to a client that asks for keep-alive by name (so the Keep-Alive field is sent).</summary>
+    private static string KeepAliveOf(MpmServer server)
+    {
+        using Socket s = Connect(server.Port);
+        s.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+        var buffer = new byte[4096];
+        int n = s.Receive(buffer);
+        return Encoding.ASCII.GetString(buffer, 0, n);
+    }
+
+    private static Socket Connect(int port, int attempts = 50)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var s = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10_000 };
+            try
+            {
+                s.Connect("127.0.0.1", port);
+                return s;
+            }
+            catch (SocketException) when (attempt < attempts)
+            {
+                s.Dispose();
+                Thread.Sleep(50);
+            }
+        }
+    }
+}
