@@ -87,6 +87,7 @@ public static class ServerHost
         try
         {
             server = Server<TConfig>.Open(deployment, paths);
+            PidFile.Write(paths.PidFile, Environment.ProcessId);
         }
         catch (ServerStartException e)
         {
@@ -102,11 +103,11 @@ public static class ServerHost
         using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop))
         using (PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop))
         {
-            error.WriteLine(ConfigReport.ServerSoftware + " configured -- resuming normal operations (pid "
-                + Environment.ProcessId + ", listening on " + string.Join(", ", deployment.Listen) + ")");
-            error.Flush();
+            ErrorLog.Notice("mpm_event", "AH00489", ConfigReport.ServerSoftware + " configured -- resuming normal operations (one process, -X; listening on "
+                + string.Join(", ", deployment.Listen) + ")");
             server.Run();
-            error.WriteLine("caught a stop signal, shut down");
+            PidFile.Remove(paths.PidFile, Environment.ProcessId);
+            ErrorLog.Notice("mpm_event", "AH00491", "caught SIGTERM, shutting down");
             return 0;
         }
     }

@@ -71,6 +71,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         try
         {
             control = handoff is null ? ColdStart(args, deployment, paths) : Adopt(args, deployment, paths, handoff);
+            PidFile.Write(paths.PidFile, Environment.ProcessId);
         }
         catch (Exception e) when (e is ServerStartException or InvalidOperationException or System.IO.IOException or UnauthorizedAccessException)
         {
@@ -149,7 +150,6 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         ref GlobalScore global = ref _board.Global;
         global.RunningGeneration = _generation;
         global.ParentPid = Environment.ProcessId;
-        PidFile.Write(_paths.PidFile, Environment.ProcessId);
 
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Request(c, Pending.Stop));
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Request(c, Pending.Stop));
@@ -184,7 +184,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
                     break;
             }
             bool? reaped = ReapChildren();
-            if (reaped is null) return Stop("a child of the current generation could not start; shutting down", "AH00288");
+            if (reaped is null) return Stop("a child of the current generation could not start (see above); shutting down", "") + 1;
             if (Environment.TickCount64 >= nextMaintenance)
             {
                 if (reaped == false) _successiveKills = 0;

@@ -10,10 +10,17 @@ internal static class PidFile
     /// <summary>Writes the pid (creating the directory, so a fresh publish folder works without a logs/ made by hand).</summary>
     public static void Write(string path, int pid)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temporary = path + ".new";
-        File.WriteAllText(temporary, pid.ToString(CultureInfo.InvariantCulture) + "\n");
-        File.Move(temporary, path, overwrite: true); // a reader never sees a half-written file
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            string temporary = path + ".new";
+            File.WriteAllText(temporary, pid.ToString(CultureInfo.InvariantCulture) + "\n");
+            File.Move(temporary, path, overwrite: true); // a reader never sees a half-written file
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Hosting.ServerStartException("AH00100: could not log pid to file " + path + ": " + e.Message);
+        }
     }
 
     /// <summary>The pid in the file, or null when there is no file or it holds no number.</summary>

@@ -108,24 +108,27 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
     }
 
     [Fact]
-    public void Graceful_restart_onto_a_rebuilt_binary_serves_the_new_value_while_the_old_generation_drains()
+    public void Graceful_restart_after_dotnet_publish_into_the_running_folder_serves_the_new_value_while_the_old_generation_drains()
     {
         using var server = new MpmServer(site);
         MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
         Assert.Contains("Keep-Alive: timeout=2", KeepAliveOf(server));
         var oldChildren = server.Children();
 
+        // Rebuild with a changed directive and publish over the running binary, as a developer
+        // would (MSBuild replaces the file rather than writing into it: the running image is
+        // untouched), then -k graceful.
+        Tool.Result publish = Tool.Dotnet($"publish {Tool.Repo("tests/MpmSite")} -c Release -p:MpmKeepAliveTimeout=3 -o {server.Folder}");
+        Assert.True(publish.ExitCode == 0, publish.All);
+        Assert.Contains("Keep-Alive: timeout=2", KeepAliveOf(server)); // still the old generation
+
         // A slow download from the old generation, in flight across the restart.
         using Socket slow = Connect(server.Port);
         slow.ReceiveBufferSize = 16 * 1024;
-        slow.Send(Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+        slow.Send(Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
         var buffer = new byte[16 * 1024];
         long received = slow.Receive(buffer);
 
-        // Replace the binary as an operator would (a new file at the same path), then -k graceful.
-        string incoming = server.Binary + ".new";
-        File.Copy(Path.Combine(site.Rebuilt, "MpmSite"), incoming);
-        File.Move(incoming, server.Binary, overwrite: true);
         Tool.Result graceful = server.Command(server.Arguments + " -k graceful");
         Assert.True(graceful.ExitCode == 0, graceful.All);
 
@@ -136,10 +139,9 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
         Assert.Contains(oldChildren, pid => server.Children().Contains(pid)); // the old generation is still draining
 
         // The old generation's download completes, whole; then its child exits.
-        while (received < MpmServer.BigSize + 200)
+        int n;
+        while ((n = slow.Receive(buffer)) > 0)
         {
-            int n = slow.Receive(buffer);
-            if (n == 0) break;
             received += n;
             Thread.Sleep(received < 4 * 1024 * 1024 ? 1 : 0);
         }
@@ -156,7 +158,7 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
         MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
         using Socket slow = Connect(server.Port);
         slow.ReceiveBufferSize = 16 * 1024;
-        slow.Send(Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+        slow.Send(Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
         var buffer = new byte[64 * 1024];
         long received = slow.Receive(buffer);
 
@@ -199,6 +201,17 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
     }
 
     [Fact]
+    public void A_child_that_cannot_start_stops_the_server_with_the_reason()
+    {
+        using var server = new MpmServer(site, "-C \"User no-such-user\"", start: false);
+        server.StartOnly();
+        MpmServer.WaitFor(() => !server.ControlAlive, 10, "the server to give up");
+        Assert.Contains("AH00544: bad user name no-such-user", server.Log);
+        Assert.Contains("could not start (see above); shutting down", server.Log);
+        Assert.False(File.Exists(server.PidFile));
+    }
+
+    [Fact]
     public void Dash_k_starts_stops_and_reports_a_server_that_is_not_running()
     {
         using var server = new MpmServer(site);
@@ -211,6 +224,38 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
         Assert.False(File.Exists(server.PidFile));
         Assert.Contains("AH00491: caught SIGTERM, shutting down", server.Log);
         Assert.Contains("MpmSite (no pid file) not running", server.Command(server.Arguments + " -k stop").All);
+    }
+
+    [Fact]
+    public void Dash_k_restart_replaces_every_child_at_once_and_starts_a_new_generation()
+    {
+        using var server = new MpmServer(site);
+        MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
+        var before = server.Children();
+        using Socket idle = Connect(server.Port);
+        idle.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+        var buffer = new byte[4096];
+        Assert.True(idle.Receive(buffer) > 0);
+
+        Tool.Result restart = server.Command(server.Arguments + " -k restart");
+        Assert.True(restart.ExitCode == 0, restart.All);
+        MpmServer.WaitFor(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == "1" && a["Processes"] == "2", 10, "generation 1");
+        Assert.Empty(server.Children().Intersect(before)); // the old children were stopped before the new image started
+        Assert.Contains("AH00494: SIGHUP received.  Attempting to restart", server.Log);
+        Assert.Equal("1", server.Auto()["ParentServerConfigGeneration"]); // a fresh scoreboard, as httpd's cold restart
+        idle.ReceiveTimeout = 5000;
+        Assert.Equal(0, idle.Receive(buffer)); // its child is gone, and with it the connection
+    }
+
+    [Fact]
+    public void Dash_X_serves_from_one_process_without_children()
+    {
+        using var server = new MpmServer(site, "-X");
+        Assert.Empty(server.Children());
+        var auto = server.Auto();
+        Assert.Equal("1", auto["Processes"]);
+        Assert.Equal(4, auto["Scoreboard"].Length); // one process of ThreadsPerChild workers
+        Assert.Equal("<p>MpmSite</p>\n", server.Get("/", out _));
     }
 
     [Fact]

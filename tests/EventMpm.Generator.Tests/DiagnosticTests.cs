@@ -34,6 +34,7 @@ public sealed class DiagnosticTests
         Case("EMPM030", DiagnosticSeverity.Warning, "Listen 80\nThreadsPerChild 10\nThreadsPerChild 20\n", 3, 1, "already set at /src/Site/httpd.conf(2,1)"),
         Case("EMPM032", DiagnosticSeverity.Info, "Listen 80\nMaxClients 150\n", 2, 1, "MaxClients is deprecated, use MaxRequestWorkers"),
         Case("EMPM033", DiagnosticSeverity.Error, "Listen 80\nListen 80\n", 2, 8, "Cannot define multiple Listeners on the same IP:port"),
+        Case("EMPM034", DiagnosticSeverity.Info, "Listen 80\nMaxMemFree 4096\n", 2, 1, "so the value has no effect"),
         Case("EMPM041", DiagnosticSeverity.Error, "ServerName example.org\n", 1, 1, "No Listen directive"),
         Case("EMPM042", DiagnosticSeverity.Error, "Listen 80\nCustomLog logs/a nosuch\n", 2, 18, "no LogFormat is named 'nosuch'"),
         Case("EMPM050", DiagnosticSeverity.Warning, "Listen 80\nServerLimit 30000\n", 2, 1, "ServerLimit of 30000 exceeds compile-time limit of 20000 servers, decreasing to 20000."),

@@ -88,12 +88,20 @@ public static class DirectiveCatalog
             // ---- The event MPM (seed: the directives mpm_event documents) ----
             new("AsyncRequestWorkerFactor", Arity.One, C, "Limits the number of connections per process to ThreadsPerChild plus this factor times the idle workers", "2", AsyncRequestWorkerFactor),
             new("CoreDumpDirectory", Arity.One, D, "The directory a crashing process dumps core into", "", c => Deploy(c, d => d with { CoreDumpDirectory = c.Arg(0) })),
-            new("EnableExceptionHook", Arity.Flag, C, "Runs exception hooks after a crash", "Off", c => Flag(c, (s, v) => s with { EnableExceptionHook = v })),
+            new("EnableExceptionHook", Arity.Flag, C, "Runs exception hooks after a crash", "Off", c =>
+            {
+                Flag(c, (s, v) => s with { EnableExceptionHook = v });
+                Explain(c, "EnableExceptionHook runs mod_whatkilledus-style hooks after a crash in httpd; a .NET process has none. Here the control process logs a crashed child with its signal (AH00052) and replaces it at once; set CoreDumpDirectory to keep its core dump.");
+            }),
             new("Group", Arity.One, D, "The group the child processes run as: a name or #gid", "", c => Account(c, (d, v) => d with { Group = v })),
             new("Listen", Arity.OneOrTwo, D, "An address and port to listen on: [IP-address:]port [protocol]", "", Listen, repeatable: true),
             new("ListenBacklog", Arity.One, C, "The length of the kernel's pending-connection queue", "511", c => Int(c, 1, (s, v) => s with { ListenBacklog = v })),
             new("MaxConnectionsPerChild", Arity.One, C, "Connections a child process handles before it is replaced; 0 means never", "0", c => Int(c, 0, (s, v) => s with { MaxConnectionsPerChild = v })),
-            new("MaxMemFree", Arity.One, C, "KBytes of free memory an allocator keeps before giving it back; 0 means unlimited", "2048", c => Int(c, 0, (s, v) => s with { MaxMemFree = v })),
+            new("MaxMemFree", Arity.One, C, "KBytes of free memory an allocator keeps before giving it back; 0 means unlimited", "2048", c =>
+            {
+                Int(c, 0, (s, v) => s with { MaxMemFree = v });
+                Explain(c, "MaxMemFree caps the free memory of httpd's APR allocators; EventMpm has none: each worker owns fixed buffers (80 KiB) and the .NET garbage collector returns the rest to the system, so the value has no effect.");
+            }),
             new("MaxRequestWorkers", Arity.One, C, "The most worker threads serving at once, over all child processes", "400", MaxRequestWorkers),
             new("MaxSpareThreads", Arity.One, C, "The most idle worker threads before a child process is stopped", "250", c => Int(c, 0, (s, v) => s with { MaxSpareThreads = v })),
             new("MinSpareThreads", Arity.One, C, "The fewest idle worker threads before another child process is started", "75", c => Int(c, 0, (s, v) => s with { MinSpareThreads = v })),
@@ -160,6 +168,9 @@ public static class DirectiveCatalog
     {
         if (c.Milliseconds(0) is int v) Set(c, s => change(s, v));
     }
+
+    /// <summary>Says at the directive's line what it does in this server, where that differs from httpd.</summary>
+    private static void Explain(DirectiveCall c, string message) => c.Diagnostics.Report(DiagnosticCatalog.DifferentHere, c.Name.Location, message);
 
     private static void Flag(DirectiveCall c, System.Func<ServerSettings, bool, ServerSettings> change)
     {

@@ -38,6 +38,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticKind ProjectOverride = new("EMPM031", DiagnosticLevel.Info, "Project-file directive overrides the configuration file");
     public static readonly DiagnosticKind DeprecatedAlias = new("EMPM032", DiagnosticLevel.Info, "Deprecated directive name");
     public static readonly DiagnosticKind DuplicateListen = new("EMPM033", DiagnosticLevel.Error, "Same address given to Listen twice");
+    public static readonly DiagnosticKind DifferentHere = new("EMPM034", DiagnosticLevel.Info, "Directive has a different effect in EventMpm");
 
     // Whole-configuration checks.
     public static readonly DiagnosticKind NoConfiguration = new("EMPM040", DiagnosticLevel.Error, "No configuration given");
@@ -75,7 +76,7 @@ public static class DiagnosticCatalog
         MissingClosingBracket, StrayClosingTag, MismatchedClosingTag, UnclosedSection, SectionNeedsArgument,
         WrongContext, UnsupportedSection, UnsupportedFeature,
         IncludeNotFound, IncludeNoMatch, IncludeTooDeep, UndefinedVariable, UnknownModule,
-        DuplicateDirective, ProjectOverride, DeprecatedAlias, DuplicateListen,
+        DuplicateDirective, ProjectOverride, DeprecatedAlias, DuplicateListen, DifferentHere,
         NoConfiguration, MissingListen, UnknownLogFormat,
         ServerLimitTooHigh, ServerLimitTooLow, ThreadLimitTooHigh, ThreadLimitTooLow,
         ThreadsPerChildAboveThreadLimit, ThreadsPerChildTooLow, MaxRequestWorkersBelowThreads,
