@@ -64,6 +64,12 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     private readonly object _queueLock = new();
     private readonly TimeoutQueue _newConnections, _keepAlive, _writeCompletion, _linger, _shortLinger;
     private readonly TimeoutQueue[] _queues;
+    // Connections reading a head have deadlines of their own (mod_reqtimeout's MinRate extends
+    // each by the bytes received), so they wait in a heap by deadline rather than a FIFO. An
+    // entry is stale once its connection was claimed or parked again; stale entries are dropped
+    // when they reach the top.
+    private readonly System.Collections.Generic.PriorityQueue<(Connection Connection, ulong Token, long Deadline), long> _readingHead = new();
+    private int _waitingIo;
     private readonly Thread[] _workers;
     private readonly HttpSite _site;
     private readonly ScoreboardImage _board;
@@ -183,6 +189,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
             p.WriteCompletion = (uint)_writeCompletion.Count;
         }
         p.LingeringClose = (uint)Volatile.Read(ref _lingering);
+        p.WaitIo = (uint)Volatile.Read(ref _waitingIo);
         p.Connections = (uint)Volatile.Read(ref _open);
         p.Accepted = _accepted;
     }
@@ -194,6 +201,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         {
             next = Math.Min(Math.Min(_newConnections.NextExpiry, _keepAlive.NextExpiry),
                    Math.Min(_writeCompletion.NextExpiry, Math.Min(_linger.NextExpiry, _shortLinger.NextExpiry)));
+            if (_readingHead.TryPeek(out _, out long headDeadline)) next = Math.Min(next, headDeadline);
         }
         if (_stopping) next = Math.Min(next, Math.Min(_stopDeadline, Now + 100)); // purge idle ones on time
         // Wake at least once a second: a worker that parks a connection does not ring the
@@ -202,12 +210,14 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         return (int)Math.Max(wait, 0);
     }
 
-    /// <summary>httpd's connections_above_limit, with the -d hysteresis when re-enabling.</summary>
+    /// <summary>httpd's connections_above_limit, with the -d hysteresis when re-enabling; connections reading a head do not count.</summary>
     private bool AboveLimit(int hysteresis)
     {
         int idle = Volatile.Read(ref _idle);
         if (idle == 0) return true;
-        int busy = Volatile.Read(ref _open) - Volatile.Read(ref _lingering);
+        // Beyond httpd: a connection still receiving its head holds no worker, so like a lingering
+        // one it does not count; a slowloris crowd cannot close the door on other clients.
+        int busy = Volatile.Read(ref _open) - Volatile.Read(ref _lingering) - Volatile.Read(ref _waitingIo);
         return busy >= TConfig.ThreadsPerChild + (idle - hysteresis) * TConfig.AsyncRequestWorkerFactor;
     }
 
@@ -236,6 +246,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         Interlocked.Increment(ref _open);
         Sys.SetInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1);
         Connection c = _table.Allocate(fd);
+        c.AcceptedAt = Now;
         Park(c, _newConnections, Epoll.In);
         if (++_accepted == TConfig.MaxConnectionsPerChild)
         {
@@ -270,9 +281,34 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
                     break;
                 }
             }
-            if (expired is null) return;
+            if (expired is null) break;
             if (closeNow) Close(expired);
             else StartLinger(expired, shortLinger: true);
+        }
+        ExpireHeads(now);
+    }
+
+    /// <summary>A head that did not arrive in time: 408, as mod_reqtimeout answers, then a short linger.</summary>
+    private void ExpireHeads(long now)
+    {
+        while (true)
+        {
+            Connection c;
+            lock (_queueLock)
+            {
+                if (!_readingHead.TryPeek(out var entry, out long deadline) || deadline > now) return;
+                c = entry.Connection;
+                bool current = c.Token == entry.Token && c.Parked == Parked.ReadingHead && c.HeadDeadline == deadline;
+                if (current && Volatile.Read(ref c.Arming)) return; // being parked right now: next pass
+                _readingHead.Dequeue();
+                if (!current) continue;
+                c.Parked = Parked.No;
+                _waitingIo--;
+            }
+            byte[] answer = _site.TimeoutResponse();
+            fixed (byte* p = answer) Sys.Send(c.Fd, p, answer.Length); // a few hundred bytes into an idle socket
+            c.PendingInput = null;
+            StartLinger(c, shortLinger: true);
         }
     }
 
@@ -395,7 +431,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
                 if (_table.Find(token) is not Connection c || c.Token != token) continue;
                 uint events = c.Parked switch
                 {
-                    Parked.NewConnection or Parked.KeepAlive => Epoll.In,
+                    Parked.NewConnection or Parked.KeepAlive or Parked.ReadingHead => Epoll.In,
                     Parked.WriteCompletion => Epoll.Out,
                     _ => 0,
                 };
@@ -416,6 +452,10 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
                 case Parked.NewConnection: _newConnections.Remove(c); return true;
                 case Parked.KeepAlive: _keepAlive.Remove(c); return true;
                 case Parked.WriteCompletion: _writeCompletion.Remove(c); return true;
+                case Parked.ReadingHead:
+                    c.Parked = Parked.No; // its heap entry is stale from now on
+                    _waitingIo--;
+                    return true;
                 default: return false;
             }
         }
@@ -430,6 +470,47 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     /// </summary>
     public void ParkForRead(Connection c) => Park(c, c.Served == 0 ? _newConnections : _keepAlive, Epoll.In);
 
+    /// <summary>
+    /// Part of a head has come: the connection waits for the rest in the pollset, holding no
+    /// worker (httpd holds one here; slow clients are the reason this server does not). The bytes
+    /// so far travel in <see cref="Connection.PendingInput"/>. Its deadline is mod_reqtimeout's:
+    /// header seconds from the head's start, plus a second per MinRate bytes received, at most
+    /// the header maximum; without RequestReadTimeout, Timeout from now.
+    /// </summary>
+    public void ParkForHead(Connection c, int received)
+    {
+        long deadline;
+        if (TConfig.RequestReadHeaderTimeout <= 0) deadline = Now + TConfig.TimeoutMilliseconds;
+        else
+        {
+            deadline = c.HeadStartedAt + TConfig.RequestReadHeaderTimeout * 1000L;
+            if (TConfig.RequestReadHeaderMinRate > 0) deadline += received * 1000L / TConfig.RequestReadHeaderMinRate;
+            if (TConfig.RequestReadHeaderMaxTimeout > 0) deadline = Math.Min(deadline, c.HeadStartedAt + TConfig.RequestReadHeaderMaxTimeout * 1000L);
+        }
+        c.Arming = true;
+        lock (_queueLock)
+        {
+            c.Parked = Parked.ReadingHead;
+            c.HeadDeadline = deadline;
+            _readingHead.Enqueue((c, c.Token, deadline), deadline);
+            _waitingIo++;
+        }
+        int rc = Arm(c, Epoll.In);
+        if (rc == 0)
+        {
+            Volatile.Write(ref c.Arming, false);
+            if (deadline <= Now + 1) _doorbell.Ring(); // already due: the listener may be asleep for a second
+            return;
+        }
+        lock (_queueLock)
+        {
+            c.Parked = Parked.No;
+            _waitingIo--;
+        }
+        Volatile.Write(ref c.Arming, false);
+        Close(c);
+    }
+
     /// <summary>Gives a connection back to the pollset until its socket drains (write completion).</summary>
     public void ParkForWrite(Connection c) => Park(c, _writeCompletion, Epoll.Out);
 
@@ -440,20 +521,27 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         // not expire it, so it cannot be closed under the epoll_ctl, which runs outside the lock.
         c.Arming = true;
         lock (_queueLock) queue.Append(c, Now);
-        bool add = !c.InPollset;
-        c.InPollset = true;
-        int rc = add ? _pollset.Add(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token)
-                     : _pollset.Modify(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token);
+        int rc = Arm(c, events);
         if (rc == 0)
         {
             Volatile.Write(ref c.Arming, false);
             return;
         }
         // Not armed, so no event can take it: it is still ours to close.
-        if (add) c.InPollset = false;
         lock (_queueLock) queue.Remove(c);
         Volatile.Write(ref c.Arming, false);
         Close(c);
+    }
+
+    /// <summary>Registers or re-arms a connection's one-shot event in the workers' pollset; 0 or an errno.</summary>
+    private int Arm(Connection c, uint events)
+    {
+        bool add = !c.InPollset;
+        c.InPollset = true;
+        int rc = add ? _pollset.Add(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token)
+                     : _pollset.Modify(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token);
+        if (rc != 0 && add) c.InPollset = false;
+        return rc;
     }
 
     /// <summary>

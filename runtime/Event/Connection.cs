@@ -15,6 +15,8 @@ internal enum Parked : byte
     Linger,
     /// <summary>Lingering close after a timeout or purge (SECONDS_TO_LINGER).</summary>
     ShortLinger,
+    /// <summary>Part of a request head has come; waiting for the rest (RequestReadTimeout header=, with MinRate).</summary>
+    ReadingHead,
 }
 
 /// <summary>
@@ -32,6 +34,12 @@ internal sealed class Connection
     public Parked Parked;
     public long QueuedAt;
     public Connection? Previous, Next;
+    /// <summary>When it was accepted (Environment.TickCount64): a first request head's time counts from here.</summary>
+    public long AcceptedAt;
+
+    /// <summary>When the head being read began to arrive, and when it must be complete (mod_reqtimeout's header stage).</summary>
+    public long HeadStartedAt, HeadDeadline;
+
     /// <summary>Requests answered on this connection (httpd's keepalives).</summary>
     public int Served;
     /// <summary>In lingering close: counted apart, as httpd's lingering_count, by the admission rule.</summary>

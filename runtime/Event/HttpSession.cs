@@ -34,6 +34,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private readonly WorkerBatchState _batch;
     private readonly WorkerScore* _score;
     private long _requestStarted;
+    private long _bodyStarted, _bodyReceived;
 
     /// <param name="score">This worker's scoreboard slot: its status letter and what it served.</param>
     public HttpSession(ChildEngine<TConfig> engine, HttpSite site, WorkerBatchState batch, WorkerScore* score)
@@ -60,7 +61,6 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         public bool KeepAlive;
     }
 
-    private static int HeaderTimeout => TConfig.RequestReadHeaderTimeout > 0 ? TConfig.RequestReadHeaderTimeout * 1000 : TConfig.TimeoutMilliseconds;
 
     public void Serve(Connection c)
     {
@@ -90,6 +90,11 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
             have = pending.Length;
             c.PendingInput = null;
         }
+        else
+        {
+            // A new head starts: a first request's time counts from the accept (mod_reqtimeout).
+            c.HeadStartedAt = c.Served == 0 ? c.AcceptedAt : Environment.TickCount64;
+        }
         fixed (byte* buffer = _in)
         {
             while (true)
@@ -100,6 +105,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
                     if (result == ParseResult.Complete)
                     {
                         if (!Respond(c, ref have)) return;
+                        c.HeadStartedAt = Environment.TickCount64; // a pipelined head starts now
                         continue;
                     }
                     if (result == ParseResult.Error)
@@ -129,13 +135,11 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
                     _engine.ParkForRead(c);
                     return;
                 }
-                // Part of a head has come: wait for the rest, holding this worker as httpd does.
-                _engine.ReleaseBatch(_batch);
-                if (!Poll.Readable(c.Fd, HeaderTimeout))
-                {
-                    SendError(c, 408, shortLinger: true);
-                    return;
-                }
+                // Part of a head has come: the rest is awaited in the pollset, not in this worker.
+                c.PendingInput = _in.AsSpan(0, have).ToArray();
+                _score->Status = WorkerStatus.Ready;
+                _engine.ParkForHead(c, have);
+                return;
             }
         }
     }
@@ -529,6 +533,8 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     /// </summary>
     private int ConsumeBody(Connection c, HttpRequest r, ref int have, ref int position)
     {
+        _bodyStarted = Environment.TickCount64;
+        _bodyReceived = 0;
         if (r.Framing == BodyFraming.ContentLength)
         {
             long remaining = r.ContentLength;
@@ -697,12 +703,28 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
             if (n > 0)
             {
                 have += (int)n;
+                _bodyReceived += n;
                 return (int)n;
             }
             if (n == 0 || !Sys.WouldBlock(Sys.Errno)) return 0;
             _engine.ReleaseBatch(_batch);
-            if (!Poll.Readable(c.Fd, TConfig.TimeoutMilliseconds)) return -1;
+            int wait = BodyWait();
+            if (wait <= 0 || !Poll.Readable(c.Fd, wait)) return -1;
         }
+    }
+
+    /// <summary>
+    /// How long the body may still take (mod_reqtimeout's body stage: body seconds from its start
+    /// plus a second per MinRate bytes received, at most the body maximum); without
+    /// RequestReadTimeout, Timeout for each read. A worker waits for a body, as httpd's does.
+    /// </summary>
+    private int BodyWait()
+    {
+        if (TConfig.RequestReadBodyTimeout <= 0) return TConfig.TimeoutMilliseconds;
+        long deadline = _bodyStarted + TConfig.RequestReadBodyTimeout * 1000L;
+        if (TConfig.RequestReadBodyMinRate > 0) deadline += _bodyReceived * 1000L / TConfig.RequestReadBodyMinRate;
+        if (TConfig.RequestReadBodyMaxTimeout > 0) deadline = Math.Min(deadline, _bodyStarted + TConfig.RequestReadBodyMaxTimeout * 1000L);
+        return (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue);
     }
 
     // ------------------------------------------------------------------ sending

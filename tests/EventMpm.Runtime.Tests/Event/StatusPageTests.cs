@@ -93,6 +93,23 @@ public sealed class StatusPageTests
     }
 
     [Fact]
+    public void Connections_waiting_for_the_rest_of_a_head_are_counted_as_wait_io()
+    {
+        using var server = new TestServer<StatusConfig>();
+        var slow = Enumerable.Range(0, 3).Select(_ => server.Connect()).ToList();
+        try
+        {
+            foreach (Socket s in slow) Wire.Send(s, "GET / HTTP/1.1\r\nHost: a");
+            Wire.WaitFor(() => Auto(server)["ConnsAsyncWaitIO"] == "3", "3 partial heads in ?auto");
+            Assert.Equal("1", Auto(server)["BusyWorkers"]); // only the one drawing the page: the heads hold none
+        }
+        finally
+        {
+            foreach (Socket s in slow) s.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_stalled_reader_is_counted_as_async_writing_and_the_worker_that_answers_is_busy()
     {
         using var server = new TestServer<StatusConfig>();

@@ -1,0 +1,117 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Net.Sockets;
+using System.Text;
+using EventMpm.Hosting;
+using Xunit;
+
+namespace EventMpm.Runtime.Tests.Event;
+
+/// <summary>mod_reqtimeout with short times: header=1-2,MinRate=500 body=1,MinRate=500.</summary>
+public struct ShortReadTimeoutConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 1;
+    public static int RequestReadHeaderTimeout => 1;
+    public static int RequestReadHeaderMaxTimeout => 2;
+    public static int RequestReadHeaderMinRate => 500;
+    public static int RequestReadBodyTimeout => 1;
+    public static int RequestReadBodyMinRate => 500;
+}
+
+/// <summary>Slow clients over real sockets: they wait in the pollset, never in a worker, until their time is up.</summary>
+public sealed class SlowClientTests
+{
+    [Fact]
+    public void A_slow_head_does_not_hold_the_only_worker()
+    {
+        using var server = new TestServer<OneWorkerConfig>();
+        using Socket slow = server.Connect();
+        Wire.Send(slow, "GET /hello.txt HTTP/1.1\r\nHost: loc");
+        Wire.WaitFor(() => server.Server.OpenConnections == 1 && server.Server.IdleWorkers == 1, "the partial head to be parked");
+
+        using Socket other = server.Connect();
+        Wire.Send(other, Wire.Get("/hello.txt"));
+        Assert.Equal(200, Wire.ReadOne(other).Status); // served by the one worker while the head is incomplete
+
+        Wire.Send(slow, "alhost\r\n\r\n");
+        var r = Wire.ReadOne(slow);
+        Assert.Equal(200, r.Status);
+        Assert.Equal("Hello, world!\n", Encoding.ASCII.GetString(r.Body));
+    }
+
+    [Fact]
+    public void A_head_byte_by_byte_is_assembled_across_many_wake_ups()
+    {
+        using var server = new TestServer<OneWorkerConfig>();
+        using Socket slow = server.Connect();
+        slow.NoDelay = true;
+        foreach (char ch in Wire.Get("/sub/index.html"))
+        {
+            slow.Send(new[] { (byte)ch });
+            System.Threading.Thread.Sleep(2);
+        }
+        Assert.Equal(200, Wire.ReadOne(slow).Status);
+    }
+
+    [Fact]
+    public void A_head_that_stops_arriving_gets_408_when_the_header_time_is_up()
+    {
+        using var server = new TestServer<ShortReadTimeoutConfig>();
+        using Socket slow = server.Connect();
+        var clock = Stopwatch.StartNew();
+        Wire.Send(slow, "GET /hello.txt HTTP/1.1\r\n");
+        var r = Wire.ReadOne(slow);
+        Assert.Equal(408, r.Status);
+        Assert.Contains("Connection: close", r.Head);
+        Assert.InRange(clock.ElapsedMilliseconds, 900, 2900); // header=1, checked at least once a second
+        Assert.True(Wire.ClosesWithin(slow, 3000));
+    }
+
+    [Fact]
+    public void Bytes_received_extend_the_header_time_by_MinRate_up_to_the_maximum()
+    {
+        using var server = new TestServer<ShortReadTimeoutConfig>();
+        using Socket slow = server.Connect();
+        var clock = Stopwatch.StartNew();
+        // 600 bytes at MinRate 500 extend header=1 by 1.2 s, capped by the maximum of 2 s.
+        Wire.Send(slow, "GET /hello.txt HTTP/1.1\r\nX-Pad: " + new string('a', 560) + "\r\n");
+        Assert.Equal(408, Wire.ReadOne(slow).Status);
+        Assert.InRange(clock.ElapsedMilliseconds, 1900, 3900);
+    }
+
+    [Fact]
+    public void A_body_that_stops_arriving_gets_408_when_the_body_time_is_up()
+    {
+        using var server = new TestServer<ShortReadTimeoutConfig>();
+        using Socket slow = server.Connect();
+        var clock = Stopwatch.StartNew();
+        Wire.Send(slow, "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n0123456789");
+        var r = Wire.ReadOne(slow);
+        Assert.Equal(408, r.Status);
+        Assert.InRange(clock.ElapsedMilliseconds, 900, 2900);
+    }
+
+    [Fact]
+    public void Connections_still_reading_their_head_do_not_close_admission()
+    {
+        using var server = new TestServer<AdmissionConfig>();
+        Wire.WaitFor(() => server.Server.IdleWorkers == 2);
+        // ThreadsPerChild 2 + AsyncRequestWorkerFactor 2 x 2 idle workers = 6 connections would
+        // stop accepting; 10 slow heads do not count against it.
+        var slow = Enumerable.Range(0, 10).Select(_ => server.Connect()).ToList();
+        try
+        {
+            foreach (Socket s in slow) Wire.Send(s, "GET / HTTP/1.1\r\n");
+            Wire.WaitFor(() => server.Server.OpenConnections == 10 && server.Server.IdleWorkers == 2, "10 parked heads");
+            Assert.True(server.Server.Accepting);
+            using Socket fresh = server.Connect();
+            Wire.Send(fresh, Wire.Get("/hello.txt"));
+            Assert.Equal(200, Wire.ReadOne(fresh).Status);
+        }
+        finally
+        {
+            foreach (Socket s in slow) s.Dispose();
+        }
+    }
+}
