@@ -76,7 +76,7 @@ public sealed partial class ConfigGenerator
             w.Member("string", "TypesConfig", Str(s.TypesConfig), "TypesConfig");
             w.Array(Config + "LogFormatSpec", "LogFormats", s.LogFormats, f => "new(" + Str(f.Nickname) + ", " + Str(f.Format) + ")", "LogFormat");
             w.Array(Config + "MimeMapping", "AddType", s.AddType, m => "new(" + Str(m.Extension) + ", " + Str(m.MediaType) + ")", "AddType");
-            w.Array(Config + "LocationSpec", "Locations", s.Locations, l => "new(" + Str(l.Path) + ", " + Str(l.Handler) + ")", "SetHandler");
+            w.Array(Config + "LocationSpec", "Locations", s.Locations, l => "new(" + Str(l.Path) + ", " + Str(l.Handler) + ", " + Str(l.Require) + ")", "SetHandler");
             EmitDeployment(w, s.Deployment);
             w.Array(Config + "DirectiveValue", "Directives", s.Directives, d => "new(" + Str(d.Name) + ", " + Str(d.Value) + ", " + Str(d.Origin) + ")", null);
             w.Array("string", "Warnings", s.Warnings, Str, null);

@@ -54,6 +54,9 @@ internal sealed class Connection
     /// <summary>The client's address, formatted once for ExtendedStatus.</summary>
     public byte[]? Client;
 
+    /// <summary>The client's address as 16 bytes (IPv4 mapped), read once for Require.</summary>
+    public byte[]? Peer;
+
     /// <summary>Pipelined request bytes read before a response had to wait for write completion.</summary>
     public byte[]? PendingInput;
 
@@ -155,6 +158,7 @@ internal sealed class ConnectionTable
             c.InPollset = false;
             c.Lingering = false;
             c.Client = null;
+            c.Peer = null;
             return c;
         }
     }

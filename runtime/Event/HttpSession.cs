@@ -262,16 +262,13 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         ReadOnlySpan<byte> query = queryAt < 0 ? default : target.Slice(queryAt + 1);
         if (plain)
         {
-            if (_site.HasLocations && _site.HandlerFor(path) == LocationHandler.ServerStatus) return StatusPlan(c, r, query);
+            if (_site.HasLocations && Located(c, r, path, query) is Plan located) return located;
             if (_site.Cache.Find(path) is CachedFile cached) return CachedPlan(c, r, cached);
         }
 
         int status = RequestPath.Resolve(target, out string relative, out bool trailingSlash);
         if (status != 0) return ErrorPlan(c, r, status);
-        if (!plain && _site.HasLocations && _site.HandlerFor(System.Text.Encoding.UTF8.GetBytes("/" + relative)) == LocationHandler.ServerStatus)
-        {
-            return StatusPlan(c, r, query);
-        }
+        if (!plain && _site.HasLocations && Located(c, r, System.Text.Encoding.UTF8.GetBytes("/" + relative), query) is Plan decoded) return decoded;
         status = _site.Root.Open(relative, out OpenedFile file);
         if (status != 0) return ErrorPlan(c, r, status);
         if (file.IsDirectory)
@@ -373,6 +370,17 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         w.End();
         plan.Length = w.Length;
         return plan;
+    }
+
+    /// <summary>
+    /// What the <c>&lt;Location&gt;</c> sections say of a (decoded) path: 403 when Require does not
+    /// grant the client's address, the status page for server-status, else null (files).
+    /// </summary>
+    private Plan? Located(Connection c, HttpRequest r, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query)
+    {
+        var (handler, rules) = _site.Resolve(path);
+        if (rules is not null && !rules.Allows(c.Peer ??= Sys.PeerAddress16(c.Fd))) return ErrorPlan(c, r, 403);
+        return handler == LocationHandler.ServerStatus ? StatusPlan(c, r, query) : null;
     }
 
     /// <summary>mod_status's page for this request's query (?auto, ?refresh=N, ?notable).</summary>

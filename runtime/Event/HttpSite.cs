@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using EventMpm.Configuration;
+using EventMpm.Configuration.Directives;
 using EventMpm.Http;
 using EventMpm.Native;
 
@@ -20,16 +22,22 @@ internal sealed class HttpSite : IDisposable
 {
     private readonly Dictionary<int, byte[]> _errorBodies = new();
 
-    private readonly (byte[] Path, LocationHandler Handler)[] _locations;
+    private readonly (byte[] Path, LocationHandler? Handler, RequireRules? Rules)[] _locations;
 
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
-        IReadOnlyList<Configuration.LocationSpec> locations, string serverName, StatusIdentity status)
+        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status)
     {
-        _locations = new (byte[], LocationHandler)[locations.Count];
+        _locations = new (byte[], LocationHandler?, RequireRules?)[locations.Count];
         for (int i = 0; i < locations.Count; i++)
         {
-            _locations[i] = (Encoding.UTF8.GetBytes(locations[i].Path.TrimEnd('/')),
-                locations[i].Handler == "server-status" ? LocationHandler.ServerStatus : LocationHandler.Files);
+            LocationSpec l = locations[i];
+            LocationHandler? handler = l.Handler switch
+            {
+                "" => null,
+                "server-status" => LocationHandler.ServerStatus,
+                _ => LocationHandler.Files,
+            };
+            _locations[i] = (Encoding.UTF8.GetBytes(l.Path.TrimEnd('/')), handler, l.Require.Length == 0 ? null : RequireRules.Parse(l.Require));
         }
         ServerName = serverName;
         VHost = Encoding.ASCII.GetBytes(serverName);
@@ -55,18 +63,22 @@ internal sealed class HttpSite : IDisposable
     public byte[] VHost { get; }
 
     /// <summary>
-    /// The handler of the <c>&lt;Location&gt;</c> a path falls in: its prefix matched at a segment
-    /// boundary ("/server-status" covers "/server-status/x", not "/server-statusx"); a later
-    /// section wins over an earlier one, as httpd merges them in order.
+    /// The handler and access rules for a path, from the <c>&lt;Location&gt;</c> sections it falls
+    /// in: a prefix matches at a segment boundary ("/server-status" covers "/server-status/x", not
+    /// "/server-statusx"); sections merge in configuration order as httpd merges them, a later one
+    /// replacing what it sets (handler, Require lines) and keeping what it does not.
     /// </summary>
-    public LocationHandler HandlerFor(ReadOnlySpan<byte> path)
+    public (LocationHandler Handler, RequireRules? Rules) Resolve(ReadOnlySpan<byte> path)
     {
         LocationHandler handler = LocationHandler.Files;
-        foreach ((byte[] prefix, LocationHandler h) in _locations)
+        RequireRules? rules = null;
+        foreach ((byte[] prefix, LocationHandler? h, RequireRules? r) in _locations)
         {
-            if (path.StartsWith(prefix) && (path.Length == prefix.Length || path[prefix.Length] == (byte)'/' || prefix.Length == 0)) handler = h;
+            if (!path.StartsWith(prefix) || !(path.Length == prefix.Length || path[prefix.Length] == (byte)'/' || prefix.Length == 0)) continue;
+            if (h is LocationHandler set) handler = set;
+            if (r is not null) rules = r;
         }
-        return handler;
+        return (handler, rules);
     }
 
     public bool HasLocations => _locations.Length != 0;

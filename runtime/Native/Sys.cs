@@ -55,16 +55,27 @@ internal static unsafe partial class Sys
     /// <summary>The peer's address as text ("127.0.0.1", "::1"), for the status page; empty when unknown.</summary>
     public static byte[] PeerAddress(int fd)
     {
-        sockaddr_storage address;
-        socklen_t length = (socklen_t)sizeof(sockaddr_storage);
-        if (LibC.getpeername(fd, (sockaddr*)&address, &length) != 0) return System.Array.Empty<byte>();
-        int family = (int)address.ss_family;
-        System.Net.IPAddress? ip = family == LibC.AF_INET ? new System.Net.IPAddress(new System.ReadOnlySpan<byte>(&((sockaddr_in*)&address)->sin_addr, 4))
-            : family == LibC.AF_INET6 ? new System.Net.IPAddress(new System.ReadOnlySpan<byte>(&((sockaddr_in6*)&address)->sin6_addr, 16))
-            : null;
-        if (ip is null) return System.Array.Empty<byte>();
+        if (Peer(fd) is not System.Net.IPAddress ip) return System.Array.Empty<byte>();
         if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
         return System.Text.Encoding.ASCII.GetBytes(ip.ToString());
+    }
+
+    /// <summary>The peer's address as 16 bytes, IPv4 mapped into IPv6; all zero (matching no network but ::/0) when unknown.</summary>
+    public static byte[] PeerAddress16(int fd)
+    {
+        if (Peer(fd) is not System.Net.IPAddress ip) return new byte[16];
+        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? ip.MapToIPv6().GetAddressBytes() : ip.GetAddressBytes();
+    }
+
+    private static System.Net.IPAddress? Peer(int fd)
+    {
+        sockaddr_storage address;
+        socklen_t length = (socklen_t)sizeof(sockaddr_storage);
+        if (LibC.getpeername(fd, (sockaddr*)&address, &length) != 0) return null;
+        int family = (int)address.ss_family;
+        return family == LibC.AF_INET ? new System.Net.IPAddress(new System.ReadOnlySpan<byte>(&((sockaddr_in*)&address)->sin_addr, 4))
+            : family == LibC.AF_INET6 ? new System.Net.IPAddress(new System.ReadOnlySpan<byte>(&((sockaddr_in6*)&address)->sin6_addr, 16))
+            : null;
     }
 
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno) + " (errno " + errno + ")";

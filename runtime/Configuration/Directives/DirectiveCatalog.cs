@@ -138,6 +138,7 @@ public static class DirectiveCatalog
             new("AddType", Arity.TwoOrMore, C, "Maps file extensions to a media type: AddType media-type extension...", "", AddType, repeatable: true),
             new("ExtendedStatus", Arity.Flag, C, "Whether the status page shows each request", "On", c => Flag(c, (s, v) => s with { ExtendedStatus = v })),
             new("SetHandler", Arity.One, C, "The handler that serves a <Location>: server-status or default-handler", "", SetHandler, DirectiveContexts.Location),
+            new("Require", Arity.OneOrMore, C, "Who may have a <Location>: all granted, all denied, local, or ip addresses and networks; several lines grant if any does", "all granted", Require, DirectiveContexts.Location, repeatable: true),
 
             // ---- Acted on while reading ----
             new("Define", Arity.OneOrTwo, R, "Defines a variable for ${NAME} and <IfDefine>", "", null, repeatable: true),
@@ -321,7 +322,30 @@ public static class DirectiveCatalog
             c.Error(DiagnosticCatalog.InvalidValue, 0, "SetHandler: unknown handler '" + handler + "'; the built-in handlers are " + string.Join(", ", BuiltInHandlers));
             return;
         }
-        c.Settings.Locations.RemoveAll(l => l.Path == c.Location);
-        c.Settings.Locations.Add(new LocationSpec(c.Location!, handler.ToLowerInvariant()));
+        UpdateLocation(c, l => l with { Handler = handler.ToLowerInvariant() });
+    }
+
+    private static void Require(DirectiveCall c)
+    {
+        var words = new List<string>();
+        for (int i = 0; i < c.Args.Count; i++) words.Add(c.Arg(i));
+        string? problem = RequireRules.Check(words);
+        if (problem is not null)
+        {
+            bool unsupported = words[0].Equals("not", System.StringComparison.OrdinalIgnoreCase);
+            c.Error(unsupported ? DiagnosticCatalog.UnsupportedFeature : DiagnosticCatalog.InvalidValue, unsupported ? -1 : System.Math.Min(1, c.Args.Count - 1), problem);
+            return;
+        }
+        string line = string.Join(" ", words);
+        UpdateLocation(c, l => l with { Require = l.Require.Length == 0 ? line : l.Require + "\n" + line });
+    }
+
+    /// <summary>The section's entry; its handler stays empty (inherited from enclosing paths) until SetHandler names one.</summary>
+    private static void UpdateLocation(DirectiveCall c, System.Func<LocationSpec, LocationSpec> change)
+    {
+        int at = c.Settings.Locations.FindIndex(l => l.Path == c.Location);
+        LocationSpec current = at >= 0 ? c.Settings.Locations[at] : new LocationSpec(c.Location!, "");
+        if (at >= 0) c.Settings.Locations.RemoveAt(at);
+        c.Settings.Locations.Add(change(current));
     }
 }

@@ -9,8 +9,12 @@ public sealed record ListenAddress(string Host, int Port)
          : Host + ":" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>A <c>&lt;Location&gt;</c> section and the handler <c>SetHandler</c> gave it.</summary>
-public sealed record LocationSpec(string Path, string Handler);
+/// <summary>
+/// A <c>&lt;Location&gt;</c> section: the handler <c>SetHandler</c> gave it (empty: the one of
+/// the paths around it) and its <c>Require</c> lines, one per line of <paramref name="Require"/>
+/// (empty: the rules of the paths around it, or none).
+/// </summary>
+public sealed record LocationSpec(string Path, string Handler, string Require = "");
 
 /// <summary>A named <c>LogFormat</c>.</summary>
 public sealed record LogFormatSpec(string Nickname, string Format);

@@ -139,7 +139,7 @@ public sealed class StatusPageTests
         Assert.Contains("<th colspan=\"4\">Async connections</th>", body);
         Assert.Contains("<tr><td>0</td><td>" + Environment.ProcessId + "</td><td>no</td>", body);
         Assert.Contains("<tr><td>Sum</td><td>1</td><td>0</td>", body);
-        Assert.Contains("GET /hello.txt HTTP/1.1", body); // ExtendedStatus: the request each worker served last
+        Assert.Contains("GET /server-status HTTP/1.1", body); // ExtendedStatus: each worker's request, this one's too
         Assert.Contains("127.0.0.1", body);
         // Every element opened is closed, in order (the page parses as the HTML it declares).
         Assert.Equal("", Balance(body));
@@ -208,4 +208,38 @@ public sealed class StatusFormatTests
     [InlineData(90061, " 1 day 1 hour 1 minute 1 second")]
     [InlineData(7200, " 2 hours")]
     public void Uptime_reads_as_httpds(long seconds, string expected) => Assert.Equal(expected, StatusPage.Uptime(seconds));
+}
+
+/// <summary>The status page limited by Require, and a section that only denies.</summary>
+public struct GuardedConfig : IServerConfig
+{
+    public static IReadOnlyList<LocationSpec> Locations => new[]
+    {
+        new LocationSpec("/server-status", "server-status", "ip 10.0.0.0/8"),
+        new LocationSpec("/server-status/local", "", "local"),
+        new LocationSpec("/sub", "", "all denied"),
+    };
+}
+
+/// <summary>Require over real sockets: the client's address decides.</summary>
+public sealed class AccessTests
+{
+    private static int Status(TestServer<GuardedConfig> server, string target)
+    {
+        using Socket s = server.Connect();
+        Wire.Send(s, Wire.Get(target));
+        return Wire.ReadOne(s).Status;
+    }
+
+    [Fact]
+    public void Require_grants_or_refuses_by_the_clients_address_and_sections_merge_in_order()
+    {
+        using var server = new TestServer<GuardedConfig>();
+        Assert.Equal(403, Status(server, "/server-status"));          // 127.0.0.1 is not in 10/8
+        Assert.Equal(403, Status(server, "/server-status?auto"));
+        Assert.Equal(200, Status(server, "/server-status/local"));    // a later section's Require replaces; the handler is kept
+        Assert.Equal(403, Status(server, "/sub/index.html"));
+        Assert.Equal(403, Status(server, "/sub%2Findex.html"));       // decoded before matching
+        Assert.Equal(200, Status(server, "/hello.txt"));              // outside every section: no rules
+    }
 }
