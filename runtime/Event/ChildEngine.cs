@@ -398,6 +398,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         {
             while (true)
             {
+                session.FlushLogs();
                 score->Status = _stopping ? WorkerStatus.Graceful : WorkerStatus.Ready;
                 Interlocked.Increment(ref _idle);
                 if (!_listenersEnabled && !_stopping) _doorbell.Ring();
@@ -413,6 +414,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         }
         finally
         {
+            session.FlushLogs();
             score->Status = WorkerStatus.Dead;
             System.Runtime.InteropServices.NativeMemory.Free(batch.Events);
             if (thread >= _board.ThreadLimit) System.Runtime.InteropServices.NativeMemory.Free(score);

@@ -34,6 +34,11 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private readonly WorkerBatchState _batch;
     private readonly WorkerScore* _score;
     private long _requestStarted;
+    private readonly Logging.LineBuffer[] _logLines;
+    private byte[]? _headCopy;
+
+    /// <summary>Lines are handed to the log writer in blocks about this large (or when the worker goes idle).</summary>
+    private const int LogBlock = 32 * 1024;
     private long _bodyStarted, _bodyReceived;
 
     /// <param name="score">This worker's scoreboard slot: its status letter and what it served.</param>
@@ -43,6 +48,47 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         _site = site;
         _batch = batch;
         _score = score;
+        _logLines = Array.ConvertAll(site.Logs, _ => new Logging.LineBuffer(LogBlock + 4096));
+    }
+
+    /// <summary>Hands the lines formatted so far to the log writers; the worker calls it before it waits for work.</summary>
+    public void FlushLogs()
+    {
+        for (int i = 0; i < _logLines.Length; i++)
+        {
+            if (_logLines[i].Length == 0) continue;
+            _site.Logs[i].Submit(_logLines[i].Written);
+            _logLines[i].Clear();
+        }
+    }
+
+    /// <summary>One access log line per CustomLog for a request answered; the head is at the start of the receive buffer.</summary>
+    private void LogRequest(Connection c, ReadOnlySpan<byte> head, int status, long bodyBytes, long sentBytes, long receivedBytes, bool keepAlive)
+    {
+        if (_logLines.Length == 0) return;
+        c.Client ??= Sys.PeerAddress(c.Fd);
+        var facts = new Logging.RequestFacts
+        {
+            Head = head,
+            Client = c.Client,
+            Status = status,
+            BodyBytes = bodyBytes,
+            SentBytes = sentBytes,
+            ReceivedBytes = receivedBytes,
+            Microseconds = (long)System.Diagnostics.Stopwatch.GetElapsedTime(_requestStarted).TotalMicroseconds,
+            KeepAlive = keepAlive,
+            KeepAliveCount = Math.Max(0, c.Served - 1),
+            ServerName = _site.VHost,
+        };
+        for (int i = 0; i < _logLines.Length; i++)
+        {
+            _site.Logs[i].Format.Append(_logLines[i], facts);
+            if (_logLines[i].Length >= LogBlock)
+            {
+                _site.Logs[i].Submit(_logLines[i].Written);
+                _logLines[i].Clear();
+            }
+        }
     }
 
     private enum Sent { Done, Blocked, Failed }
@@ -173,6 +219,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
                 }
                 SendInterimContinue(c);
             }
+            if (_logLines.Length != 0) _headCopy = _in.AsSpan(0, r.HeadLength).ToArray(); // reading the body may move it
             int status = ConsumeBody(c, r, ref have, ref consumed);
             if (status != 0)
             {
@@ -188,7 +235,15 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private bool Finish(Connection c, ref Plan plan, ref int have, int consumed)
     {
         c.Served++;
-        RecordServed(plan.BodyLength + plan.FileLength);
+        long body = plan.BodyLength + plan.FileLength;
+        RecordServed(body);
+        if (_logLines.Length != 0)
+        {
+            HttpRequest r = _request;
+            LogRequest(c, _headCopy ?? _in.AsSpan(0, r.HeadLength), plan.Status, body, plan.Length + body,
+                r.HeadLength + (r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0), plan.KeepAlive);
+            _headCopy = null;
+        }
         have -= consumed;
         if (have > 0) Buffer.BlockCopy(_in, consumed, _in, 0, have);
         switch (Send(c, ref plan))
@@ -513,6 +568,12 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         w.Append(body);
         var plan = new Plan { Status = status, Length = w.Length, File = -1 };
         c.Served++;
+        if (_logLines.Length != 0)
+        {
+            _requestStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            LogRequest(c, _headCopy ?? default, status, body.Length, w.Length, 0, keepAlive: false);
+            _headCopy = null;
+        }
         switch (Send(c, ref plan))
         {
             case Sent.Failed:

@@ -25,8 +25,9 @@ internal sealed class HttpSite : IDisposable
     private readonly (byte[] Path, LocationHandler? Handler, RequireRules? Rules)[] _locations;
 
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
-        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status)
+        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null)
     {
+        Logs = logs ?? Array.Empty<Logging.AccessLog>();
         _locations = new (byte[], LocationHandler?, RequireRules?)[locations.Count];
         for (int i = 0; i < locations.Count; i++)
         {
@@ -58,6 +59,9 @@ internal sealed class HttpSite : IDisposable
     public string ServerName { get; }
 
     public StatusIdentity Status { get; }
+
+    /// <summary>The CustomLog files this process writes.</summary>
+    public Logging.AccessLog[] Logs { get; }
 
     /// <summary>The ExtendedStatus VHost column.</summary>
     public byte[] VHost { get; }
@@ -110,5 +114,10 @@ internal sealed class HttpSite : IDisposable
 
     public byte[] ErrorBody(int status) => _errorBodies.TryGetValue(status, out byte[]? body) ? body : _errorBodies[500];
 
-    public void Dispose() => Root.Dispose();
+    /// <summary>Closes the files; the workers have handed over their last lines by now.</summary>
+    public void Dispose()
+    {
+        Root.Dispose();
+        foreach (Logging.AccessLog log in Logs) log.Dispose();
+    }
 }

@@ -89,7 +89,18 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         }
         var types = new MimeTypes(TConfig.TypesConfig.Length == 0 ? "" : paths.Resolve(TConfig.TypesConfig), TConfig.AddType);
         var status = new StatusIdentity(ConfigReport.ServerSoftware, ConfigReport.Built, TConfig.MaxRequestWorkers, TConfig.ThreadsPerChild, TConfig.ExtendedStatus);
-        return new HttpSite(root, types, TConfig.DirectoryIndex, ConfigReport.ServerSoftware, TConfig.Locations, deployment.ServerName, status);
+        var logs = new List<Logging.AccessLog>();
+        try
+        {
+            foreach (CustomLogSpec log in deployment.CustomLog) logs.Add(new Logging.AccessLog(paths.Resolve(log.Path), log.Format));
+        }
+        catch (InvalidOperationException e)
+        {
+            foreach (Logging.AccessLog l in logs) l.Dispose();
+            root.Dispose();
+            throw new ServerStartException(e.Message);
+        }
+        return new HttpSite(root, types, TConfig.DirectoryIndex, ConfigReport.ServerSoftware, TConfig.Locations, deployment.ServerName, status, logs.ToArray());
     }
 
     /// <summary>The ports bound, in Listen order (a test that asked for port 0 learns its port here).</summary>

@@ -74,8 +74,15 @@ public static class ServerHost
             return 0;
         }
 
-        if (ChildHandoff.FromEnvironment() is ChildHandoff child) return ChildProcess<TConfig>.Run(child, deployment, paths);
         if (command.Signal is string verb) return ControlCommand.Send(program, verb, paths, command.ServeArguments, output);
+        // From here on the server runs: its messages go to ErrorLog, as httpd's do (before it is
+        // open, to stderr).
+        if (ErrorLog.OpenFile(paths.ErrorLog) is string problem)
+        {
+            error.WriteLine(program + ": AH00091: could not open error log file " + paths.ErrorLog + ": " + problem);
+            return ExitConfigError;
+        }
+        if (ChildHandoff.FromEnvironment() is ChildHandoff child) return ChildProcess<TConfig>.Run(child, deployment, paths);
         if (command.SingleProcess) return Serve<TConfig>(program, deployment, paths, error);
         return ControlProcess<TConfig>.Run(command.ServeArguments, deployment, paths, ControlHandoff.FromEnvironment());
     }

@@ -14,10 +14,11 @@ public static class ErrorLog
 {
     private static readonly object s_lock = new();
     private static TextWriter s_writer = Console.Error;
+    private static int s_fd = -1;
 
     public static LogLevel Level { get; set; } = LogLevel.Warn;
 
-    /// <summary>Where lines go (stderr until the server opens its ErrorLog).</summary>
+    /// <summary>Where lines go until the server opens its ErrorLog file (stderr; tests may set another).</summary>
     public static TextWriter Writer
     {
         get => s_writer;
@@ -40,9 +41,45 @@ public static class ErrorLog
             + (code.Length == 0 ? "" : code + ": ") + message;
         lock (s_lock)
         {
+            if (s_fd >= 0)
+            {
+                byte[] bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
+                unsafe
+                {
+                    fixed (byte* p = bytes) Tmds.Linux.LibC.write(s_fd, p, (Tmds.Linux.size_t)bytes.Length);
+                }
+                return;
+            }
             s_writer.WriteLine(line);
             s_writer.Flush();
         }
+    }
+
+    /// <summary>
+    /// From now on lines go to the ErrorLog file, appended (O_APPEND: the control process and its
+    /// children share it, each line one write). Null on success, else why it cannot be opened.
+    /// </summary>
+    public static unsafe string? OpenFile(string path)
+    {
+        try
+        {
+            string? directory = Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+        byte[] name = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        int fd;
+        fixed (byte* p = name) fd = Tmds.Linux.LibC.open(p, Tmds.Linux.LibC.O_WRONLY | Tmds.Linux.LibC.O_APPEND | Tmds.Linux.LibC.O_CREAT | Tmds.Linux.LibC.O_CLOEXEC, 0x1A4);
+        if (fd < 0) return Native.Sys.Describe(Native.Sys.Errno);
+        lock (s_lock)
+        {
+            if (s_fd >= 0) Tmds.Linux.LibC.close(s_fd);
+            s_fd = fd;
+        }
+        return null;
     }
 
     public static void Notice(string module, string code, string message) => Write(LogLevel.Notice, module, code, message);

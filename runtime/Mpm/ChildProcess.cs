@@ -40,8 +40,9 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
             ErrorLog.Write(LogLevel.Emerg, "mpm_event", "", "child " + handoff.Slot + ": " + e.Message);
             return ControlProcess<TConfig>.ExitChildFatal;
         }
-        if (!DropPrivileges(deployment) || !SetCoreDumpDirectory(deployment, paths)) return ControlProcess<TConfig>.ExitChildFatal;
-
+        // The logs and DocumentRoot are opened before the user changes, as httpd's parent opens
+        // its logs as root: log directories need not be writable by User. Files are opened later,
+        // per request, with the user's rights.
         Server<TConfig> server;
         try
         {
@@ -50,6 +51,11 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
         catch (ServerStartException e)
         {
             ErrorLog.Write(LogLevel.Emerg, "mpm_event", "", e.Message);
+            return ControlProcess<TConfig>.ExitChildFatal;
+        }
+        if (!DropPrivileges(deployment) || !SetCoreDumpDirectory(deployment, paths))
+        {
+            server.Dispose();
             return ControlProcess<TConfig>.ExitChildFatal;
         }
 

@@ -10,7 +10,8 @@ namespace EventMpm.Runtime.Tests.Event;
 /// <summary>A real server on an ephemeral loopback port, serving a temporary DocumentRoot.</summary>
 public sealed class TestServer<TConfig> : IDisposable where TConfig : struct, IServerConfig
 {
-    public TestServer()
+    /// <param name="adjust">Changes to the deployment settings (a CustomLog, say) before the server opens.</param>
+    public TestServer(Func<DeploymentSettings, DeploymentSettings>? adjust = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "eventmpm-root-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(Root, "sub"));
@@ -20,6 +21,7 @@ public sealed class TestServer<TConfig> : IDisposable where TConfig : struct, IS
         new Random(7).NextBytes(big);
         File.WriteAllBytes(Path.Combine(Root, "big.bin"), big);
         var deployment = new DeploymentSettings { DocumentRoot = Root, Listen = new EquatableArray<ListenAddress>(new[] { new ListenAddress("127.0.0.1", 0) }) };
+        if (adjust is not null) deployment = adjust(deployment);
         Server = Server<TConfig>.Open(deployment, new ServerPaths(deployment, Root));
         Server.Start();
     }
