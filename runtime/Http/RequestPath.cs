@@ -45,6 +45,9 @@ public static class RequestPath
         for (int i = 0; i < target.Length; i++)
         {
             byte b = target[i];
+            // Raw control bytes never reach here from the parser; refused anyway, so this check
+            // stands on its own (the fuzz test found a raw NUL passing through).
+            if (b < 0x20 || b == 0x7f) return 400;
             if (b == (byte)'%')
             {
                 if (i + 2 >= target.Length || !TryHex(target[i + 1], out int hi) || !TryHex(target[i + 2], out int lo)) return 400;
