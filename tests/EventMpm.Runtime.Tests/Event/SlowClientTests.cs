@@ -93,6 +93,28 @@ public sealed class SlowClientTests
     }
 
     [Fact]
+    public void A_reader_taking_a_byte_at_a_time_is_cut_off_by_Timeout_without_holding_a_worker()
+    {
+        using var server = new TestServer<QuickConfig>(); // Timeout 3 s
+        using Socket slow = server.Connect();
+        slow.ReceiveBufferSize = 4096;
+        Wire.Send(slow, Wire.Get("/big.bin"));
+        var clock = Stopwatch.StartNew();
+        Wire.WaitFor(() => server.Server.IdleWorkers == 4, "the worker to hand the response to write completion");
+        var one = new byte[1];
+        // One byte every 100 ms: the socket never drains far enough to take more, so the server
+        // closes it when Timeout passes without progress. (The client still has the kernel's
+        // buffered bytes to read after that, so the server's side is what is watched.)
+        while (server.Server.OpenConnections > 0 && clock.ElapsedMilliseconds < 10_000)
+        {
+            slow.Receive(one);
+            System.Threading.Thread.Sleep(100);
+        }
+        Assert.Equal(0, server.Server.OpenConnections);
+        Assert.InRange(clock.ElapsedMilliseconds, 2500, 6000);
+    }
+
+    [Fact]
     public void Connections_still_reading_their_head_do_not_close_admission()
     {
         using var server = new TestServer<AdmissionConfig>();

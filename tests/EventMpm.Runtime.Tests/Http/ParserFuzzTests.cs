@@ -33,9 +33,9 @@ public sealed class ParserFuzzTests
     [Fact]
     public void Any_input_is_complete_incomplete_or_an_error_status_and_never_throws()
     {
-        var request = new HttpRequest();
         Requests.Sample(bytes =>
         {
+            var request = new HttpRequest(); // CsCheck samples on several threads at once
             ParseResult result = RequestParser.Parse(bytes, Limits, request, out int status);
             switch (result)
             {
@@ -54,9 +54,9 @@ public sealed class ParserFuzzTests
     [Fact]
     public void A_complete_head_is_never_complete_earlier_when_it_arrives_in_pieces()
     {
-        var request = new HttpRequest();
         Requests.Sample(bytes =>
         {
+            var request = new HttpRequest();
             if (RequestParser.Parse(bytes, Limits, request, out _) != ParseResult.Complete) return;
             int length = request.HeadLength;
             for (int k = 0; k < length; k++)

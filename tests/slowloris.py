@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Slowloris against a server on 127.0.0.1, and fresh requests measured meanwhile.
+
+    tests/slowloris.py PORT [SLOW=2000] [FRESH=500] [PATH=/]
+
+Opens SLOW connections that each send a request line and then one more header line every 5 s,
+never finishing the head (the attack holds an httpd worker per connection). Once they are all
+open, makes FRESH requests one after another, each on a new connection, and prints one JSON
+line: latency percentiles of the fresh requests, how many failed, and how many slow connections
+the server still held open at the end. Stops by itself; talks to 127.0.0.1 only.
+"""
+import json, resource, socket, sys, time
+
+port = int(sys.argv[1])
+slow_n = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+fresh_n = int(sys.argv[3]) if len(sys.argv) > 3 else 500
+path = sys.argv[4] if len(sys.argv) > 4 else "/"
+
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, slow_n + 1000)), hard))
+
+slow, refused = [], 0
+start = time.time()
+for i in range(slow_n):
+    s = socket.socket()
+    s.settimeout(5)
+    try:
+        s.connect(("127.0.0.1", port))
+        s.sendall(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: localhost\r\n")
+        slow.append(s)
+    except OSError:
+        refused += 1
+        s.close()
+opened = time.time() - start
+
+def trickle():
+    # one more header line on every slow connection: the head never ends
+    for s in slow:
+        try:
+            s.send(b"X-Slow: 1\r\n")
+        except OSError:
+            pass
+
+latencies, failed, last_trickle = [], 0, time.time()
+request = ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").encode()
+for i in range(fresh_n):
+    if time.time() - last_trickle > 5:
+        trickle()
+        last_trickle = time.time()
+    t0 = time.perf_counter()
+    try:
+        c = socket.create_connection(("127.0.0.1", port), timeout=10)
+        c.sendall(request)
+        data = b""
+        while True:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        c.close()
+        if not data.startswith(b"HTTP/1.1 200"):
+            failed += 1
+            continue
+        latencies.append((time.perf_counter() - t0) * 1000)
+    except OSError:
+        failed += 1
+
+# Which slow connections does the server still hold? A closed one reads as EOF (or a 408).
+held = 0
+for s in slow:
+    s.setblocking(False)
+    try:
+        held += 0 if s.recv(1) in (b"", b"H") else 1
+    except BlockingIOError:
+        held += 1
+    except OSError:
+        pass
+    s.close()
+
+latencies.sort()
+pct = lambda p: round(latencies[min(len(latencies) - 1, int(len(latencies) * p))], 2) if latencies else None
+print(json.dumps({"slow": slow_n, "slow_refused": refused, "slow_open_s": round(opened, 2), "slow_held_at_end": held,
+                  "fresh": fresh_n, "fresh_failed": failed, "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1.0)}))
