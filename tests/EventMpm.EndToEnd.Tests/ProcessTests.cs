@@ -177,6 +177,7 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
         var auto = server.Auto();
         Assert.Equal("2", auto["ParentServerConfigGeneration"]);
         Assert.Contains(oldChildren, pid => server.Children().Contains(pid)); // the old generation is still draining
+        Assert.Contains("<td>yes (old gen)</td>", server.Get("/server-status", out _)); // mod_status's async table
 
         // The old generation's download completes, whole; then its child exits.
         int n;
@@ -296,6 +297,8 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
         Assert.Equal("1", auto["Processes"]);
         Assert.Equal(4, auto["Scoreboard"].Length); // one process of ThreadsPerChild workers
         Assert.Equal("<p>MpmSite</p>\n", server.Get("/", out _));
+        server.Get("/private/index.html", out string denied);
+        Assert.StartsWith("HTTP/1.1 403", denied); // Require all denied
     }
 
     [Fact]

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using EventMpm.Configuration;
+using EventMpm.Native;
+using Tmds.Linux;
+
+namespace EventMpm.Runtime.Tests.Native;
+
+/// <summary>ListenBacklog and SendBufferSize reach the kernel, as the kernel itself reports them.</summary>
+public sealed unsafe class ListenSocketTests
+{
+    [Fact]
+    public void ListenBacklog_is_the_backlog_ss_reports_and_SendBufferSize_the_socket_buffer()
+    {
+        using ListenSocket socket = ListenSocket.Open(new ListenAddress("127.0.0.1", 0), backlog: 37, sendBufferSize: 65536);
+        // ss shows a listening socket's backlog as its Send-Q.
+        var ss = Process.Start(new ProcessStartInfo("ss", $"-ltnH sport = :{socket.BoundPort}") { RedirectStandardOutput = true })!;
+        string line = ss.StandardOutput.ReadToEnd();
+        ss.WaitForExit();
+        Assert.Matches(new Regex(@"^LISTEN\s+\d+\s+37\s"), line);
+
+        int value;
+        socklen_t length = (socklen_t)sizeof(int);
+        Assert.Equal(0, LibC.getsockopt(socket.Fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, &value, &length));
+        Assert.Equal(2 * 65536, value); // the kernel doubles what it is given, for its bookkeeping (socket(7))
+    }
+}
