@@ -20,10 +20,11 @@ internal sealed unsafe class WorkerBatchState
 /// One child process's engine: the event MPM's listener thread and its worker pool.
 ///
 /// Who owns a connection when:
-/// - waiting for its first request, between requests, or for the socket to drain: the
-///   <b>pollset</b> (one-shot epoll registrations) and its timeout queue. The first thread to
-///   take it out of the queue, under <see cref="_queueLock"/>, owns it: a worker that saw it
-///   become ready, or the listener that saw it expire.
+/// - waiting for its first request, between requests, for the rest of a head, or for the socket
+///   to drain: the <b>pollset</b> (one-shot epoll registrations) and its timeout queue (a heap
+///   by deadline for heads, whose time grows with the bytes received). The first thread to take
+///   it out of the queue, under <see cref="_queueLock"/>, owns it: a worker that saw it become
+///   ready, or the listener that saw it expire.
 /// - serving a request: the <b>worker</b> that took it. Workers wait on the pollset themselves
 ///   (leader/follower), so a kept-alive request costs no hand-off from the listener to a worker;
 ///   idle connections still belong to the epoll set, never to a thread.
@@ -31,8 +32,9 @@ internal sealed unsafe class WorkerBatchState
 ///   linger time runs out (httpd's MAX_SECS_TO_LINGER and SECONDS_TO_LINGER).
 ///
 /// The listener also accepts, applying httpd's admission rule (reference §2.6): while
-/// <c>open - lingering >= ThreadsPerChild + AsyncRequestWorkerFactor * idle</c>, or no worker is
-/// idle, it stops polling its listening sockets and the kernel backlog holds new connections.
+/// <c>open - lingering - reading a head >= ThreadsPerChild + AsyncRequestWorkerFactor * idle</c>,
+/// or no worker is idle, it stops polling its listening sockets and the kernel backlog holds new
+/// connections. It writes this child's row of the scoreboard; each worker writes its own slot.
 /// </summary>
 internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : struct, IServerConfig
 {
@@ -110,7 +112,6 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         process.Threads = TConfig.ThreadsPerChild;
         process.NotAccepting = 0;
         process.Quiescing = 0;
-        process.Accepted = 0;
         PublishCounts();
         for (int i = 0; i < Math.Min(TConfig.ThreadsPerChild, board.ThreadLimit); i++)
         {
@@ -130,8 +131,6 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
 
     /// <summary>The scoreboard and this child's row in it, for the status page.</summary>
     public ScoreboardImage Board => _board;
-
-    public int Slot => _slot;
 
     /// <summary>Runs the listener on the calling thread until <see cref="Stop"/> and every connection has ended.</summary>
     public void Run()
@@ -191,7 +190,6 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         p.LingeringClose = (uint)Volatile.Read(ref _lingering);
         p.WaitIo = (uint)Volatile.Read(ref _waitingIo);
         p.Connections = (uint)Volatile.Read(ref _open);
-        p.Accepted = _accepted;
     }
 
     private int WaitTimeout()

@@ -67,8 +67,6 @@ public struct ProcessScore
     public uint LingeringClose;
     public uint Suspended;
     public uint WaitIo;
-    /// <summary>Connections this child has accepted (for MaxConnectionsPerChild and the status page).</summary>
-    public long Accepted;
 }
 
 /// <summary>One worker thread's slot: its status letter and what it has served.</summary>
