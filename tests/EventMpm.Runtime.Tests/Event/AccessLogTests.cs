@@ -73,11 +73,13 @@ public sealed class AccessLogTests
                 Wire.Send(s, "GET /x HTTP/1.1\r\nBad Header\r\n\r\n");
                 Assert.Equal(400, Wire.ReadOne(s).Status);
             }
+            // Each worker hands over its own lines, so lines of different workers need not be in
+            // the order the requests were answered (as with httpd's BufferedLogs).
             string[] lines = File.ReadAllLines(log);
             Assert.Equal(52, lines.Length);
             Assert.Equal(50, lines.Count(l => l.EndsWith("\"GET /hello.txt HTTP/1.1\" 200 14")));
-            Assert.Contains("\"GET /nope HTTP/1.1\" 404 ", lines[50]);
-            Assert.Contains("\" 400 ", lines[51]);
+            Assert.Single(lines, l => l.Contains("\"GET /nope HTTP/1.1\" 404 "));
+            Assert.Single(lines, l => l.Contains("\"-\" 400 ")); // a head that could not be read has no request line
         }
         finally
         {
