@@ -35,6 +35,9 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
 
     private const int SIGUSR1 = 10, SIGWINCH = 28;
 
+    /// <summary>How a socket from socket activation is named in a restart's handoff.</summary>
+    private const string ActivatedPrefix = "systemd:";
+
     private enum Pending { None, Graceful, GracefulStop, Restart, Stop }
 
     private readonly IReadOnlyList<string> _args;
@@ -84,8 +87,19 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     private static ControlProcess<TConfig> ColdStart(IReadOnlyList<string> args, DeploymentSettings deployment, ServerPaths paths)
     {
         CheckDocumentRoot(paths);
-        ListenSocket[] sockets = Server<TConfig>.OpenListeners(deployment);
-        var listeners = sockets.Select((s, i) => (s, deployment.Listen[i].ToString())).ToList();
+        List<(ListenSocket, string)> listeners;
+        int[] activated = Systemd.TakeListenFds();
+        if (activated.Length > 0)
+        {
+            // Socket activation: the service manager bound the sockets; Listen is not used.
+            listeners = activated.Select(fd => (ListenSocket.Adopt(fd), ActivatedPrefix + fd.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+            ErrorLog.Notice("mpm_event", "", "serving " + activated.Length + " socket(s) from the service manager (LISTEN_FDS); the Listen directives are not used");
+        }
+        else
+        {
+            ListenSocket[] sockets = Server<TConfig>.OpenListeners(deployment);
+            listeners = sockets.Select((s, i) => (s, deployment.Listen[i].ToString())).ToList();
+        }
         ScoreboardImage board = ScoreboardImage.Create(TConfig.ServerLimit, TConfig.ThreadLimit,
             deployment.ScoreBoardFile.Length == 0 ? null : paths.Resolve(deployment.ScoreBoardFile));
         var (aliveRead, aliveWrite) = Processes.Pipe();
@@ -97,10 +111,16 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     private static ControlProcess<TConfig> Adopt(IReadOnlyList<string> args, DeploymentSettings deployment, ServerPaths paths, ControlHandoff handoff)
     {
         CheckDocumentRoot(paths);
-        // Keep the inherited sockets this configuration still listens on; open the new ones; close the rest.
+        // Keep the inherited sockets this configuration still listens on; open the new ones; close
+        // the rest. Sockets from socket activation are all kept: the service manager owns them.
         var inherited = handoff.Listeners.ToDictionary(l => l.Address, l => l.Fd);
         var listeners = new List<(ListenSocket, string)>();
-        foreach (ListenAddress address in deployment.Listen)
+        if (handoff.Listeners.Length > 0 && handoff.Listeners.All(l => l.Address.StartsWith(ActivatedPrefix, StringComparison.Ordinal)))
+        {
+            listeners.AddRange(handoff.Listeners.Select(l => (ListenSocket.Adopt(l.Fd), l.Address)));
+            inherited.Clear();
+        }
+        else foreach (ListenAddress address in deployment.Listen)
         {
             string key = address.ToString();
             if (inherited.Remove(key, out int fd)) listeners.Add((ListenSocket.Adopt(fd), key));
@@ -164,6 +184,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
             if (FreeSlot() is int slot) Spawn(slot);
         }
 
+        Systemd.Notify("READY=1\nMAINPID=" + Environment.ProcessId + "\nSTATUS=generation " + _generation + ", " + ConfigReport.ServerSoftware);
         long nextMaintenance = Environment.TickCount64 + 1000;
         while (true)
         {
@@ -228,6 +249,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         for (int t = 0; t < _board.ThreadLimit; t++) _board.Worker(slot, t)->Status = WorkerStatus.Dead;
         var handoff = new ChildHandoff(slot, _generation, _board.Fd, _aliveRead, _aliveWrite, _listeners.Select(l => l.Socket.Fd).ToArray());
         var environment = ControlHandoff.CleanEnvironment();
+        environment.RemoveAll(e => Systemd.ParentOnly.Contains(e.Key)); // the control process alone talks to the service manager
         environment.Add(new(ChildHandoff.Variable, handoff.Encode()));
         int pid;
         try
@@ -457,6 +479,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
 
     private int Stop(string message, string code)
     {
+        Systemd.Notify("STOPPING=1");
         SignalChildren(LibC.SIGTERM);
         Reclaim();
         PidFile.Remove(_paths.PidFile, Environment.ProcessId);
@@ -470,6 +493,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     /// </summary>
     private int GracefulStop()
     {
+        Systemd.Notify("STOPPING=1");
         foreach (var (socket, _) in _listeners) socket.Dispose();
         SignalChildren(SIGUSR1);
         ReapChildren();
@@ -511,6 +535,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     /// <summary>Executes the binary at the server's path in this process, as the next generation.</summary>
     private int Reexecute(bool graceful)
     {
+        Systemd.Notify(Systemd.Reloading()); // READY=1 follows from the new image
         if (graceful) SignalChildren(SIGUSR1); // the old generation stops accepting and drains
         else LibC.fcntl(_board.Fd, LibC.F_SETFD, LibC.FD_CLOEXEC); // an ungraceful restart starts a fresh scoreboard
         var handoff = new ControlHandoff(_generation + 1, graceful ? _board.Fd : -1, _aliveRead, _aliveWrite,

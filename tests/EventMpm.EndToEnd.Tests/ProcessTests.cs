@@ -302,6 +302,67 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
     }
 
     [Fact]
+    public void Under_systemd_it_serves_the_sockets_it_is_given_and_reports_ready_reloading_and_stopping()
+    {
+        using var server = new MpmServer(site, start: false);
+        int activatedPort = MpmServer.FreePort();
+        string notifyPath = Path.Combine(server.Folder, "notify.sock");
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
+        notify.ReceiveTimeout = 15_000;
+        string Next()
+        {
+            var buffer = new byte[4096];
+            return Encoding.UTF8.GetString(buffer, 0, notify.Receive(buffer));
+        }
+
+        // What systemd does for a socket unit: bind, put the socket at descriptor 3, set
+        // LISTEN_FDS and LISTEN_PID (the pid the server will have: exec keeps it), and exec.
+        string launcher = "import os, socket, sys\n"
+            + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+            + $"s.bind(('127.0.0.1', {activatedPort})); s.listen(64)\n"
+            + "os.dup2(s.fileno(), 3) if s.fileno() != 3 else None\n"
+            + "os.set_inheritable(3, True)\n"
+            + "os.environ['LISTEN_FDS'] = '1'; os.environ['LISTEN_PID'] = str(os.getpid())\n"
+            + "os.execv(sys.argv[1], sys.argv[1:])\n";
+        File.WriteAllText(Path.Combine(server.Folder, "activate.py"), launcher);
+        var start = new System.Diagnostics.ProcessStartInfo("python3") { WorkingDirectory = server.Folder };
+        foreach (string arg in new[] { "activate.py", server.Binary, "-C", $"Listen 127.0.0.1:{server.Port}", "-C", $"DocumentRoot {server.Docroot}" }) start.ArgumentList.Add(arg);
+        start.Environment["NOTIFY_SOCKET"] = notifyPath;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            string ready = Next();
+            Assert.Contains("READY=1", ready);
+            Assert.Contains("MAINPID=" + process.Id, ready);
+            Assert.Equal(200, StatusOn(activatedPort));
+            Assert.Throws<SocketException>(() => Connect(server.Port, attempts: 1)); // Listen was not bound
+            Assert.Contains("socket(s) from the service manager (LISTEN_FDS)", server.Log);
+
+            Assert.Equal(0, MpmServer.Kill(process.Id, SIGUSR1));
+            Assert.Matches(@"^RELOADING=1\nMONOTONIC_USEC=\d+$", Next());
+            Assert.Contains("READY=1", Next());
+            Assert.Equal(200, StatusOn(activatedPort)); // the new generation serves the same socket
+
+            Assert.Equal(0, MpmServer.Kill(process.Id, SIGTERM));
+            Assert.Equal("STOPPING=1", Next());
+            Assert.True(process.WaitForExit(15_000));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static int StatusOn(int port)
+    {
+        using Socket s = Connect(port);
+        s.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        var buffer = new byte[4096];
+        return int.Parse(Encoding.ASCII.GetString(buffer, 0, s.Receive(buffer)).Substring(9, 3));
+    }
+
+    [Fact]
     public void ScoreBoardFile_puts_the_scoreboard_in_a_file_other_programs_can_map()
     {
         using var server = new MpmServer(site, "-C \"ScoreBoardFile logs/scoreboard\"");
