@@ -435,29 +435,51 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     {
         var (handler, rules) = _site.Resolve(path);
         if (rules is not null && !rules.Allows(c.Peer ??= Sys.PeerAddress16(c.Fd))) return ErrorPlan(c, r, 403);
-        return handler == LocationHandler.ServerStatus ? StatusPlan(c, r, query) : null;
+        return handler switch
+        {
+            LocationHandler.ServerStatus => StatusPlan(c, r, query),
+            LocationHandler.Metrics => MetricsPlan(c, r),
+            _ => null,
+        };
     }
 
     /// <summary>mod_status's page for this request's query (?auto, ?refresh=N, ?notable).</summary>
     private Plan StatusPlan(Connection c, HttpRequest r, ReadOnlySpan<byte> query)
     {
         StatusQuery options = StatusQuery.Parse(query);
-        StatusSnapshot snapshot = StatusSnapshot.Take(_engine.Board, _site.Status.MaxRequestWorkers / _site.Status.ThreadsPerChild, _site.Status.ThreadsPerChild);
-        ProcessTimes cpu = _site.Status.ExtendedStatus ? ProcessTimes.Read(snapshot) : default;
+        StatusSnapshot snapshot = Snapshot(out ProcessTimes cpu);
         string name = _site.ServerName.Length != 0 ? _site.ServerName
             : r.HostStart >= 0 ? HostName(_in.AsSpan(r.HostStart, r.HostLength)) : "localhost";
         string text = options.Auto ? StatusPage.Auto(snapshot, _site.Status, name, cpu)
             : StatusPage.Html(snapshot, _site.Status, name, cpu, options.NoTable);
-        byte[] body = System.Text.Encoding.Latin1.GetBytes(text);
+        return PagePlan(c, r, System.Text.Encoding.Latin1.GetBytes(text), options.Auto ? StatusPage.TextType : StatusPage.HtmlType, options.Refresh);
+    }
 
+    /// <summary>The metrics handler's page: the same counts in the OpenMetrics format.</summary>
+    private Plan MetricsPlan(Connection c, HttpRequest r)
+    {
+        StatusSnapshot snapshot = Snapshot(out ProcessTimes cpu);
+        return PagePlan(c, r, System.Text.Encoding.UTF8.GetBytes(MetricsPage.Render(snapshot, _site.Status, cpu)), MetricsPage.ContentType, refresh: 0);
+    }
+
+    private StatusSnapshot Snapshot(out ProcessTimes cpu)
+    {
+        StatusSnapshot snapshot = StatusSnapshot.Take(_engine.Board, _site.Status.MaxRequestWorkers / _site.Status.ThreadsPerChild, _site.Status.ThreadsPerChild);
+        cpu = _site.Status.ExtendedStatus ? ProcessTimes.Read(snapshot) : default;
+        return snapshot;
+    }
+
+    /// <summary>A generated page as a 200 response (a HEAD gets the head alone).</summary>
+    private Plan PagePlan(Connection c, HttpRequest r, byte[] body, string contentType, int refresh)
+    {
         var plan = new Plan { Status = 200, File = -1 };
         plan.KeepAlive = KeepsAlive(c, r, 200, out int left);
         var w = new HeadWriter(_out);
         w.StatusLine(200);
         CommonFields(ref w);
-        if (options.Refresh > 0) w.Field("Refresh"u8, options.Refresh);
+        if (refresh > 0) w.Field("Refresh"u8, refresh);
         w.Field("Content-Length"u8, body.Length);
-        w.Field("Content-Type"u8, options.Auto ? "text/plain; charset=ISO-8859-1"u8 : "text/html; charset=ISO-8859-1"u8);
+        w.Field("Content-Type"u8, contentType);
         KeepAliveFields(ref w, r, plan.KeepAlive, left);
         w.End();
         plan.Length = w.Length;

@@ -15,6 +15,8 @@ internal enum LocationHandler : byte
     Files,
     /// <summary>mod_status's page.</summary>
     ServerStatus,
+    /// <summary>The scoreboard in the OpenMetrics format.</summary>
+    Metrics,
 }
 
 /// <summary>What every worker of a child shares to answer requests: the files, their types, the fixed header values.</summary>
@@ -36,6 +38,7 @@ internal sealed class HttpSite : IDisposable
             {
                 "" => null,
                 "server-status" => LocationHandler.ServerStatus,
+                "metrics" => LocationHandler.Metrics,
                 _ => LocationHandler.Files,
             };
             _locations[i] = (Encoding.UTF8.GetBytes(l.Path.TrimEnd('/')), handler, l.Require.Length == 0 ? null : RequireRules.Parse(l.Require));

@@ -173,6 +173,38 @@ public sealed class SlowlorisTests(PublishedStaticSite site) : IClassFixture<Pub
         }
     }
 
+    [Fact]
+    public void The_metrics_page_is_served_to_the_machine_itself()
+    {
+        int port;
+        using (var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            l.Start();
+            port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        }
+        var start = new System.Diagnostics.ProcessStartInfo(site.Binary, $"-C \"Listen 127.0.0.1:{port}\"") { WorkingDirectory = site.Directory };
+        using var server = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            for (int i = 0; i < 100 && !Listening(port); i++) System.Threading.Thread.Sleep(50);
+            Tool.Result metrics = Tool.Run("curl", $"-s -i http://127.0.0.1:{port}/metrics", timeoutSeconds: 30);
+            Assert.Contains("HTTP/1.1 200 OK", metrics.Output);
+            Assert.Contains("application/openmetrics-text", metrics.Output);
+            Assert.Contains("eventmpm_processes{state=\"serving\"} ", metrics.Output);
+            Assert.EndsWith("# EOF\n", metrics.Output);
+        }
+        finally
+        {
+            MpmKill(server.Id);
+            server.WaitForExit();
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
+    private static void MpmKill(int pid) => Kill(pid, 15); // the control process stops its children
+
     private static bool Listening(int port)
     {
         try

@@ -137,7 +137,7 @@ public static class DirectiveCatalog
             new("TypesConfig", Arity.One, C, "A mime.types file read at start; unset means the built-in table", "", c => Set(c, s => s with { TypesConfig = c.Arg(0) })),
             new("AddType", Arity.TwoOrMore, C, "Maps file extensions to a media type: AddType media-type extension...", "", AddType, repeatable: true),
             new("ExtendedStatus", Arity.Flag, C, "Whether the status page shows each request", "On", c => Flag(c, (s, v) => s with { ExtendedStatus = v })),
-            new("SetHandler", Arity.One, C, "The handler that serves a <Location>: server-status or default-handler", "", SetHandler, DirectiveContexts.Location),
+            new("SetHandler", Arity.One, C, "The handler that serves a <Location>: server-status, metrics or default-handler", "", SetHandler, DirectiveContexts.Location),
             new("Require", Arity.OneOrMore, C, "Who may have a <Location>: all granted, all denied, local, or ip addresses and networks; several lines grant if any does", "all granted", Require, DirectiveContexts.Location, repeatable: true),
 
             // ---- Acted on while reading ----
@@ -311,7 +311,7 @@ public static class DirectiveCatalog
     }
 
     /// <summary>The handlers EventMpm has built in.</summary>
-    public static readonly string[] BuiltInHandlers = { "server-status", "default-handler" };
+    public static readonly string[] BuiltInHandlers = { "server-status", "metrics", "default-handler" };
 
     private static void SetHandler(DirectiveCall c)
     {

@@ -243,3 +243,70 @@ public sealed class AccessTests
         Assert.Equal(200, Status(server, "/hello.txt"));              // outside every section: no rules
     }
 }
+
+/// <summary>A server with the metrics handler, as a Prometheus scrape target.</summary>
+public struct MetricsConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 4;
+    public static int MaxRequestWorkers => 16;
+    public static IReadOnlyList<LocationSpec> Locations => new[] { new LocationSpec("/metrics", "metrics") };
+}
+
+/// <summary>SetHandler metrics: the scoreboard in the OpenMetrics text format.</summary>
+public sealed class MetricsPageTests
+{
+    [Fact]
+    public void The_page_is_well_formed_OpenMetrics_with_the_status_pages_counts()
+    {
+        using var server = new TestServer<MetricsConfig>();
+        var held = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                Socket s = server.Connect();
+                Wire.Send(s, Wire.Get("/hello.txt"));
+                Assert.Equal(200, Wire.ReadOne(s).Status);
+                held.Add(s);
+            }
+            string body = "";
+            Wire.WaitFor(() =>
+            {
+                using Socket s = server.Connect();
+                Wire.Send(s, Wire.Get("/metrics"));
+                var r = Wire.ReadOne(s);
+                Assert.Contains("Content-Type: application/openmetrics-text; version=1.0.0; charset=utf-8", r.Head);
+                body = Encoding.UTF8.GetString(r.Body);
+                return body.Contains("eventmpm_connections{state=\"keep_alive\"} 2\n");
+            }, "2 parked keep-alive connections in the metrics");
+
+            string[] lines = body.Split('\n');
+            Assert.Equal("# EOF", lines[^2]);
+            Assert.Equal("", lines[^1]);
+            // Every sample belongs to the family declared just before it; counters end in _total, infos in _info.
+            string family = "", type = "";
+            foreach (string line in lines[..^2])
+            {
+                if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
+                {
+                    string[] parts = line.Split(' ');
+                    (family, type) = (parts[2], parts[3]);
+                    Assert.Contains(type, new[] { "gauge", "counter", "info" });
+                    continue;
+                }
+                if (line.StartsWith("# HELP " + family + " ", StringComparison.Ordinal)) continue;
+                Assert.Matches(@"^[a-z_]+(\{[a-z_]+=""[^""]*""\})? -?[0-9.e+E-]+$", line);
+                Assert.StartsWith(family + (type == "counter" ? "_total" : type == "info" ? "_info" : ""), line);
+            }
+            Assert.Contains("eventmpm_workers{state=\"busy\"} 1\n", body); // the one drawing the page
+            Assert.Contains("eventmpm_workers{state=\"idle\"} 3\n", body);
+            Assert.Contains("eventmpm_processes{state=\"serving\"} 1\n", body);
+            Assert.Contains("eventmpm_scoreboard_slots{state=\"sending\"} 1\n", body);
+            Assert.Matches(@"eventmpm_requests_total ([2-9]|\d\d+)\n", body);
+        }
+        finally
+        {
+            foreach (Socket s in held) s.Dispose();
+        }
+    }
+}
