@@ -56,10 +56,14 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     {
         for (int i = 0; i < _logLines.Length; i++)
         {
-            if (_logLines[i].Length == 0) continue;
-            _site.Logs[i].Submit(_logLines[i].Written);
-            _logLines[i].Clear();
+            if (_logLines[i].Length != 0) HandOver(i);
         }
+    }
+
+    private void HandOver(int log)
+    {
+        _site.Logs[log].Submit(_logLines[log].Written);
+        _logLines[log].Clear();
     }
 
     /// <summary>One access log line per CustomLog for a request answered; the head is at the start of the receive buffer.</summary>
@@ -83,11 +87,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         for (int i = 0; i < _logLines.Length; i++)
         {
             _site.Logs[i].Format.Append(_logLines[i], facts);
-            if (_logLines[i].Length >= LogBlock)
-            {
-                _site.Logs[i].Submit(_logLines[i].Written);
-                _logLines[i].Clear();
-            }
+            if (_logLines[i].Length >= LogBlock) HandOver(i);
         }
     }
 
