@@ -67,7 +67,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     }
 
     /// <summary>One access log line per CustomLog for a request answered; the head is at the start of the receive buffer.</summary>
-    private void LogRequest(Connection c, ReadOnlySpan<byte> head, int status, long bodyBytes, long sentBytes, long receivedBytes, bool keepAlive)
+    private void LogRequest(Connection c, ReadOnlySpan<byte> head, int status, long bodyBytes, long sentBytes, long receivedBytes, bool keepAlive, long microseconds)
     {
         if (_logLines.Length == 0) return;
         c.Client ??= Sys.PeerAddress(c.Fd);
@@ -79,7 +79,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
             BodyBytes = bodyBytes,
             SentBytes = sentBytes,
             ReceivedBytes = receivedBytes,
-            Microseconds = (long)System.Diagnostics.Stopwatch.GetElapsedTime(_requestStarted).TotalMicroseconds,
+            Microseconds = microseconds,
             KeepAlive = keepAlive,
             KeepAliveCount = Math.Max(0, c.Served - 1),
             ServerName = _site.VHost,
@@ -236,12 +236,12 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     {
         c.Served++;
         long body = plan.BodyLength + plan.FileLength;
-        RecordServed(body);
+        long micros = RecordServed(body);
         if (_logLines.Length != 0)
         {
             HttpRequest r = _request;
             LogRequest(c, _headCopy ?? _in.AsSpan(0, r.HeadLength), plan.Status, body, plan.Length + body,
-                r.HeadLength + (r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0), plan.KeepAlive);
+                r.HeadLength + (r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0), plan.KeepAlive, micros);
             _headCopy = null;
         }
         have -= consumed;
@@ -276,7 +276,8 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     // ------------------------------------------------------------------ the scoreboard
 
     /// <summary>Counts a finished request in this worker's slot: single writer, no lock (reference §4.2).</summary>
-    private void RecordServed(long bodyBytes)
+    /// <returns>How long the request took, in microseconds, for the access log too.</returns>
+    private long RecordServed(long bodyBytes)
     {
         long micros = (long)System.Diagnostics.Stopwatch.GetElapsedTime(_requestStarted).TotalMicroseconds;
         WorkerScore* w = _score;
@@ -289,6 +290,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         w->LastDuration = micros;
         w->Duration += micros;
         w->LastUsed = ScoreboardImage.UnixMicroseconds;
+        return micros;
     }
 
     /// <summary>ExtendedStatus: the request line (its first 63 bytes, as httpd keeps), the client and the protocol.</summary>
@@ -592,8 +594,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         c.Served++;
         if (_logLines.Length != 0)
         {
-            _requestStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            LogRequest(c, _headCopy ?? default, status, body.Length, w.Length, 0, keepAlive: false);
+            LogRequest(c, _headCopy ?? default, status, body.Length, w.Length, 0, keepAlive: false, microseconds: 0);
             _headCopy = null;
         }
         switch (Send(c, ref plan))

@@ -146,17 +146,12 @@ public sealed class SlowlorisTests(PublishedStaticSite site) : IClassFixture<Pub
     [Fact]
     public void Two_thousand_slow_heads_hold_no_worker_and_fresh_requests_are_all_answered()
     {
-        int port;
-        using (var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            l.Start();
-            port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        }
+        int port = MpmServer.FreePort();
         var start = new System.Diagnostics.ProcessStartInfo(site.Binary, $"-C \"Listen 127.0.0.1:{port}\" -X") { WorkingDirectory = site.Directory };
         using var server = System.Diagnostics.Process.Start(start)!;
         try
         {
-            for (int i = 0; i < 100 && !Listening(port); i++) System.Threading.Thread.Sleep(50);
+            MpmServer.WaitFor(() => Listening(port), 5, "the server to listen");
             Tool.Result run = Tool.Run("python3", $"{Tool.Repo("tests/slowloris.py")} {port} 2000 300", timeoutSeconds: 120);
             Assert.True(run.ExitCode == 0, run.All);
             var result = System.Text.Json.JsonDocument.Parse(run.Output).RootElement;
@@ -177,17 +172,12 @@ public sealed class SlowlorisTests(PublishedStaticSite site) : IClassFixture<Pub
     [Fact]
     public void The_metrics_page_is_served_to_the_machine_itself()
     {
-        int port;
-        using (var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            l.Start();
-            port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        }
+        int port = MpmServer.FreePort();
         var start = new System.Diagnostics.ProcessStartInfo(site.Binary, $"-C \"Listen 127.0.0.1:{port}\"") { WorkingDirectory = site.Directory };
         using var server = System.Diagnostics.Process.Start(start)!;
         try
         {
-            for (int i = 0; i < 100 && !Listening(port); i++) System.Threading.Thread.Sleep(50);
+            MpmServer.WaitFor(() => Listening(port), 5, "the server to listen");
             Tool.Result metrics = Tool.Run("curl", $"-s -i http://127.0.0.1:{port}/metrics", timeoutSeconds: 30);
             Assert.Contains("HTTP/1.1 200 OK", metrics.Output);
             Assert.Contains("application/openmetrics-text", metrics.Output);
@@ -196,15 +186,10 @@ public sealed class SlowlorisTests(PublishedStaticSite site) : IClassFixture<Pub
         }
         finally
         {
-            MpmKill(server.Id);
+            MpmServer.Kill(server.Id, 15); // the control process stops its children
             server.WaitForExit();
         }
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-    private static extern int Kill(int pid, int signal);
-
-    private static void MpmKill(int pid) => Kill(pid, 15); // the control process stops its children
 
     private static bool Listening(int port)
     {

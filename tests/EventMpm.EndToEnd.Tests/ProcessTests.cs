@@ -253,6 +253,20 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
     }
 
     [Fact]
+    public void CoreDumpDirectory_is_the_childrens_working_directory()
+    {
+        using var server = new MpmServer(site, start: false);
+        string cores = Path.Combine(server.Folder, "cores");
+        Directory.CreateDirectory(cores);
+        using var configured = new MpmServer(site, $"-C \"CoreDumpDirectory {cores}\"");
+        MpmServer.WaitFor(() => configured.Children().Count == 2, 10, "StartServers 2");
+        foreach (int child in configured.Children())
+        {
+            Assert.Equal(cores, new FileInfo($"/proc/{child}/cwd").LinkTarget); // where the kernel writes a core
+        }
+    }
+
+    [Fact]
     public void Dash_k_starts_stops_and_reports_a_server_that_is_not_running()
     {
         using var server = new MpmServer(site);
