@@ -81,6 +81,7 @@ public sealed partial class ConfigGenerator
             w.Array(Config + "DirectiveValue", "Directives", s.Directives, d => "new(" + Str(d.Name) + ", " + Str(d.Value) + ", " + Str(d.Origin) + ")", null);
             w.Array("string", "Warnings", s.Warnings, Str, null);
             w.Array("string", "Sources", model.Sources, Str, null);
+            EmitHandlers(w, model.Handlers);
 
             w.Close();
             if (model.EmitEntryPoint)
@@ -94,6 +95,31 @@ public sealed partial class ConfigGenerator
             }
             w.Close();
             return w.ToString();
+        }
+
+        /// <summary>
+        /// CreateHandler: one <c>new</c> per C# handler the build checked, so NativeAOT sees every
+        /// constructor it must keep and nothing is looked up by reflection at run time.
+        /// </summary>
+        private static void EmitHandlers(Writer w, EquatableArray<HandlerCheck> handlers)
+        {
+            var made = new HashSet<string>(System.StringComparer.Ordinal);
+            var arms = new List<HandlerCheck>();
+            foreach (HandlerCheck h in handlers)
+            {
+                if (h.IsValid && made.Add(h.TypeName)) arms.Add(h);
+            }
+            if (arms.Count == 0) return;
+            w.Line("");
+            w.Line("/// <summary>The C# handlers SetHandler names, made once per child process.</summary>");
+            w.Line("public static global::EventMpm.Handlers.IRequestHandler? CreateHandler(string typeName) => typeName switch");
+            w.Open();
+            foreach (HandlerCheck h in arms)
+            {
+                w.Line(Str(h.TypeName) + " => new " + h.FullyQualifiedName + "(), // " + System.IO.Path.GetFileName(h.Location.File) + ":" + h.Location.Line.ToString(CultureInfo.InvariantCulture));
+            }
+            w.Line("_ => null,");
+            w.Close(";");
         }
 
         private static void EmitDeployment(Writer w, DeploymentSettings d)

@@ -22,6 +22,7 @@ public sealed partial class ConfigGenerator : IIncrementalGenerator
         public const string Project = "EventMpm.Project";
         public const string Parse = "EventMpm.Parse";
         public const string Emit = "EventMpm.EmitModel";
+        public const string Handlers = "EventMpm.Handlers";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -43,8 +44,16 @@ public sealed partial class ConfigGenerator : IIncrementalGenerator
             .Select(static (pair, ct) => Parse(new GeneratorInput(pair.Left, pair.Right), ct))
             .WithTrackingName(StepNames.Parse);
 
+        IncrementalValueProvider<EquatableArray<HandlerCheck>> handlers = parsed
+            .Select(static (p, _) => p.Result?.Settings.CodeHandlers ?? EquatableArray<HandlerReference>.Empty)
+            .Combine(context.CompilationProvider)
+            .Select(static (pair, ct) => HandlerChecks.Check(pair.Left, pair.Right, ct))
+            .WithTrackingName(StepNames.Handlers);
+
         IncrementalValueProvider<EmitModel?> model = parsed
-            .Select(static (p, _) => p.Result is null ? null : new EmitModel(p.Result.Settings, Inputs.SourceNames(p.Input), p.Input.Project.EmitEntryPoint))
+            .Combine(handlers)
+            .Select(static (pair, _) => pair.Left.Result is null ? null
+                : new EmitModel(pair.Left.Result.Settings, Inputs.SourceNames(pair.Left.Input), pair.Left.Input.Project.EmitEntryPoint, pair.Right))
             .WithTrackingName(StepNames.Emit);
 
         context.RegisterSourceOutput(model, static (spc, m) =>
@@ -59,6 +68,15 @@ public sealed partial class ConfigGenerator : IIncrementalGenerator
             foreach (ConfigDiagnostic d in p.Result.Diagnostics)
             {
                 spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(d.Id), locator.Find(d.Location), d.Message));
+            }
+        });
+
+        context.RegisterSourceOutput(handlers.Combine(files), static (spc, pair) =>
+        {
+            var locator = new Locator(pair.Right);
+            foreach (HandlerCheck check in pair.Left)
+            {
+                if (!check.IsValid) spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(check.DiagnosticId), locator.Find(check.Location), check.Problem));
             }
         });
     }

@@ -25,4 +25,15 @@ internal sealed record ProjectInfo(string Directory, string ProjectFile, bool Em
 internal sealed record GeneratorInput(EquatableArray<ConfigFile> Files, ProjectInfo Project);
 
 /// <summary>What the emitter needs: the settings and the names of the files they came from.</summary>
-internal sealed record EmitModel(ServerSettings Settings, EquatableArray<string> Sources, bool EmitEntryPoint);
+internal sealed record EmitModel(ServerSettings Settings, EquatableArray<string> Sources, bool EmitEntryPoint, EquatableArray<HandlerCheck> Handlers);
+
+/// <summary>
+/// A SetHandler's C# type, looked up: its conf line, and either the problem (a diagnostic ID and
+/// message) or the fully qualified name the emitted <c>new</c> uses.
+/// </summary>
+internal sealed record HandlerCheck(string TypeName, SourceLocation Location, string DiagnosticId, string Problem, string FullyQualifiedName)
+{
+    public static HandlerCheck Bad(HandlerReference reference, string id, string problem) => new(reference.TypeName, reference.Location, id, problem, "");
+
+    public bool IsValid => DiagnosticId.Length == 0;
+}

@@ -13,7 +13,7 @@ namespace EventMpm.Event;
 /// hands the connection back to the engine to wait (keep-alive, write completion) or to close.
 /// One per worker thread, so its buffers are reused and nothing is allocated per request.
 /// </summary>
-internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServerConfig
+internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct, IServerConfig
 {
     /// <summary>The receive buffer: a request head must fit (httpd's defaults allow 8190 per line).</summary>
     private const int ReceiveSize = 64 * 1024;
@@ -105,7 +105,12 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         public int File;
         public long FileOffset, FileLength;
         public bool KeepAlive;
+        /// <summary>What a streaming handler sent before the plan: all bytes, and the body's share.</summary>
+        public long StreamedBytes, StreamedBody;
     }
+
+    /// <summary>The status <see cref="MakePlan"/> gives a request a C# handler answers (the plan is made after it runs).</summary>
+    private const int CodeHandlerStatus = -1;
 
 
     public void Serve(Connection c)
@@ -207,6 +212,7 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         }
 
         Plan plan = MakePlan(c, r);
+        if (plan.Status == CodeHandlerStatus) return RunHandler(c, ref have, consumed);
         if (hasBody)
         {
             if (r.ExpectContinue)
@@ -235,12 +241,12 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private bool Finish(Connection c, ref Plan plan, ref int have, int consumed)
     {
         c.Served++;
-        long body = plan.BodyLength + plan.FileLength;
+        long body = plan.BodyLength + plan.FileLength + plan.StreamedBody;
         long micros = RecordServed(body);
         if (_logLines.Length != 0)
         {
             HttpRequest r = _request;
-            LogRequest(c, _headCopy ?? _in.AsSpan(0, r.HeadLength), plan.Status, body, plan.Length + body,
+            LogRequest(c, _headCopy ?? _in.AsSpan(0, r.HeadLength), plan.Status, body, plan.Length + plan.BodyLength + plan.FileLength + plan.StreamedBytes,
                 r.HeadLength + (r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0), plan.KeepAlive, micros);
             _headCopy = null;
         }
@@ -310,7 +316,8 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     private Plan MakePlan(Connection c, HttpRequest r)
     {
         if (r.Method == HttpMethod.Unknown) return ErrorPlan(c, r, 501);
-        if (r.Method is not (HttpMethod.Get or HttpMethod.Head)) return ErrorPlan(c, r, 405);
+        bool readOnly = r.Method is HttpMethod.Get or HttpMethod.Head;
+        if (!readOnly && !_site.Routes.HasCode) return ErrorPlan(c, r, 405); // only C# handlers take other methods
 
         ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
         int queryAt = target.IndexOf((byte)'?');
@@ -319,13 +326,15 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
         ReadOnlySpan<byte> query = queryAt < 0 ? default : target.Slice(queryAt + 1);
         if (plain)
         {
-            if (_site.HasLocations && Located(c, r, path, query) is Plan located) return located;
+            if (!_site.Routes.IsEmpty && Located(c, r, path, query) is Plan located) return located;
+            if (!readOnly) return ErrorPlan(c, r, 405);
             if (_site.Cache.Find(path) is CachedFile cached) return CachedPlan(c, r, cached);
         }
 
         int status = RequestPath.Resolve(target, out string relative, out bool trailingSlash);
         if (status != 0) return ErrorPlan(c, r, status);
-        if (!plain && _site.HasLocations && Located(c, r, System.Text.Encoding.UTF8.GetBytes("/" + relative), query) is Plan decoded) return decoded;
+        if (!plain && !_site.Routes.IsEmpty && Located(c, r, System.Text.Encoding.UTF8.GetBytes("/" + relative), query) is Plan decoded) return decoded;
+        if (!readOnly) return ErrorPlan(c, r, 405);
         status = _site.Root.Open(relative, out OpenedFile file);
         if (status != 0) return ErrorPlan(c, r, status);
         if (file.IsDirectory)
@@ -431,18 +440,24 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
 
     /// <summary>
     /// What the <c>&lt;Location&gt;</c> sections say of a (decoded) path: 403 when Require does not
-    /// grant the client's address, the status page for server-status, else null (files).
+    /// grant the client's address, the status or metrics page, a C# handler to run
+    /// (<see cref="CodeHandlerStatus"/>), else null (files).
     /// </summary>
     private Plan? Located(Connection c, HttpRequest r, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query)
     {
-        var (handler, rules) = _site.Resolve(path);
-        if (rules is not null && !rules.Allows(c.Peer ??= Sys.PeerAddress16(c.Fd))) return ErrorPlan(c, r, 403);
-        return handler switch
+        Route route = _site.Routes.Find(path);
+        if (route.Rules is not null && !route.Rules.Allows(c.Peer ??= Sys.PeerAddress16(c.Fd))) return ErrorPlan(c, r, 403);
+        if (route.Handler is LocationHandler.ServerStatus or LocationHandler.Metrics && r.Method is not (HttpMethod.Get or HttpMethod.Head)) return ErrorPlan(c, r, 405);
+        switch (route.Handler)
         {
-            LocationHandler.ServerStatus => StatusPlan(c, r, query),
-            LocationHandler.Metrics => MetricsPlan(c, r),
-            _ => null,
-        };
+            case LocationHandler.ServerStatus: return StatusPlan(c, r, query);
+            case LocationHandler.Metrics: return MetricsPlan(c, r);
+            case LocationHandler.Code:
+                _route = route;
+                _routePath = System.Text.Encoding.UTF8.GetString(path);
+                return new Plan { Status = CodeHandlerStatus, File = -1 };
+            default: return null;
+        }
     }
 
     /// <summary>mod_status's page for this request's query (?auto, ?refresh=N, ?notable).</summary>
@@ -625,65 +640,124 @@ internal sealed unsafe class HttpSession<TConfig> where TConfig : struct, IServe
     /// </summary>
     private int ConsumeBody(Connection c, HttpRequest r, ref int have, ref int position)
     {
+        StartBody(r);
+        while (true)
+        {
+            long n = NextBody(c, ref have, ref position, default, out int failure);
+            if (n <= 0) return n == 0 ? 0 : failure;
+        }
+    }
+
+    private enum BodyStage : byte { Data, ChunkSize, ChunkEnd, Trailers, Done }
+
+    private BodyStage _bodyStage;
+    private bool _bodyChunked;
+    /// <summary>Bytes left of a Content-Length body, or of the current chunk.</summary>
+    private long _bodyLeft;
+    /// <summary>The chunked body's size so far, against LimitRequestBody.</summary>
+    private long _bodyTotal;
+
+    private void StartBody(HttpRequest r)
+    {
         _bodyStarted = Environment.TickCount64;
         _bodyReceived = 0;
-        if (r.Framing == BodyFraming.ContentLength)
-        {
-            long remaining = r.ContentLength;
-            int inBuffer = (int)Math.Min(remaining, have - position);
-            position += inBuffer;
-            remaining -= inBuffer;
-            while (remaining > 0)
-            {
-                // Read only what belongs to the body, into the free end of the buffer, and drop it.
-                Compact(ref have, ref position);
-                int n = Receive(c, Math.Min(remaining, _in.Length - have), ref have);
-                if (n <= 0) return n == 0 ? -1 : 408;
-                have -= n;
-                remaining -= n;
-            }
-            return 0;
-        }
+        _bodyTotal = 0;
+        _bodyChunked = r.Framing == BodyFraming.Chunked;
+        _bodyLeft = r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0;
+        _bodyStage = _bodyChunked ? BodyStage.ChunkSize : _bodyLeft > 0 ? BodyStage.Data : BodyStage.Done;
+    }
 
-        long total = 0;
-        long limit = TConfig.LimitRequestBody;
+    /// <summary>
+    /// The next piece of the body, decoded from its framing, copied to <paramref name="destination"/>
+    /// (or dropped when it is empty). Returns the bytes, 0 at the body's end, or -1 with a
+    /// <paramref name="failure"/>: -1 the client went away, 400 a malformed chunked body, 408 too
+    /// slow, 413 a chunked body over LimitRequestBody.
+    /// </summary>
+    private long NextBody(Connection c, ref int have, ref int position, Span<byte> destination, out int failure)
+    {
+        failure = 0;
         while (true)
         {
-            int lineEnd = FindLine(c, ref have, ref position, out int lineStart, out int failure);
-            if (lineEnd < 0) return failure;
-            if (!TryChunkSize(_in.AsSpan(lineStart, lineEnd - lineStart), out long size)) return 400;
-            if (size == 0) break;
-            total += size;
-            if (limit > 0 && total > limit) return 413;
-            // the chunk's data, then its CRLF
-            long remaining = size;
-            while (remaining > 0)
+            switch (_bodyStage)
             {
-                int inBuffer = (int)Math.Min(remaining, have - position);
-                position += inBuffer;
-                remaining -= inBuffer;
-                if (remaining == 0) break;
-                Compact(ref have, ref position);
-                int n = Receive(c, Math.Min(remaining, _in.Length - have), ref have);
-                if (n <= 0) return n == 0 ? -1 : 408;
-                have -= n;
-                remaining -= n;
+                case BodyStage.Done:
+                    return 0;
+                case BodyStage.Data:
+                {
+                    if (_bodyLeft == 0)
+                    {
+                        _bodyStage = _bodyChunked ? BodyStage.ChunkEnd : BodyStage.Done;
+                        continue;
+                    }
+                    int available = have - position;
+                    if (available > 0)
+                    {
+                        int n = (int)Math.Min(available, _bodyLeft);
+                        if (!destination.IsEmpty)
+                        {
+                            n = Math.Min(n, destination.Length);
+                            _in.AsSpan(position, n).CopyTo(destination);
+                        }
+                        position += n;
+                        _bodyLeft -= n;
+                        return n;
+                    }
+                    // Read only what belongs to the body, into the free end of the buffer.
+                    Compact(ref have, ref position);
+                    int got = Receive(c, Math.Min(_bodyLeft, _in.Length - have), ref have);
+                    if (got <= 0)
+                    {
+                        failure = got == 0 ? -1 : 408;
+                        return -1;
+                    }
+                    continue;
+                }
+                case BodyStage.ChunkSize:
+                {
+                    int lineEnd = FindLine(c, ref have, ref position, out int lineStart, out failure);
+                    if (lineEnd < 0) return -1;
+                    if (!TryChunkSize(_in.AsSpan(lineStart, lineEnd - lineStart), out long size)) return Fail(400, out failure);
+                    if (size == 0)
+                    {
+                        _bodyStage = BodyStage.Trailers;
+                        continue;
+                    }
+                    _bodyTotal += size;
+                    if (TConfig.LimitRequestBody > 0 && _bodyTotal > TConfig.LimitRequestBody) return Fail(413, out failure);
+                    _bodyLeft = size;
+                    _bodyStage = BodyStage.Data;
+                    continue;
+                }
+                case BodyStage.ChunkEnd:
+                {
+                    int crlfEnd = FindLine(c, ref have, ref position, out int crlfStart, out failure);
+                    if (crlfEnd < 0) return -1;
+                    if (crlfEnd != crlfStart) return Fail(400, out failure); // chunk data longer than its size
+                    _bodyStage = BodyStage.ChunkSize;
+                    continue;
+                }
+                default: // trailer fields, up to the empty line
+                {
+                    int lineEnd = FindLine(c, ref have, ref position, out int lineStart, out failure);
+                    if (lineEnd < 0) return -1;
+                    if (lineEnd == lineStart)
+                    {
+                        _bodyStage = BodyStage.Done;
+                        return 0;
+                    }
+                    ReadOnlySpan<byte> field = _in.AsSpan(lineStart, lineEnd - lineStart);
+                    if (field.IndexOf((byte)':') <= 0) return Fail(400, out failure);
+                    foreach (byte b in field) if ((b < 0x20 && b != (byte)'\t') || b == 0x7f) return Fail(400, out failure);
+                    continue;
+                }
             }
-            int crlfEnd = FindLine(c, ref have, ref position, out int crlfStart, out failure);
-            if (crlfEnd < 0) return failure;
-            if (crlfEnd != crlfStart) return 400; // chunk data longer than its size
         }
-        // trailer fields, up to the empty line
-        while (true)
-        {
-            int lineEnd = FindLine(c, ref have, ref position, out int lineStart, out int failure);
-            if (lineEnd < 0) return failure;
-            if (lineEnd == lineStart) return 0;
-            ReadOnlySpan<byte> field = _in.AsSpan(lineStart, lineEnd - lineStart);
-            int colon = field.IndexOf((byte)':');
-            if (colon <= 0) return 400;
-            foreach (byte b in field) if ((b < 0x20 && b != (byte)'\t') || b == 0x7f) return 400;
-        }
+    }
+
+    private static long Fail(int status, out int failure)
+    {
+        failure = status;
+        return -1;
     }
 
     /// <summary>

@@ -8,41 +8,18 @@ using EventMpm.Native;
 
 namespace EventMpm.Event;
 
-/// <summary>Who answers a request, as SetHandler names it.</summary>
-internal enum LocationHandler : byte
-{
-    /// <summary>default-handler: files from DocumentRoot.</summary>
-    Files,
-    /// <summary>mod_status's page.</summary>
-    ServerStatus,
-    /// <summary>The scoreboard in the OpenMetrics format.</summary>
-    Metrics,
-}
-
 /// <summary>What every worker of a child shares to answer requests: the files, their types, the fixed header values.</summary>
 internal sealed class HttpSite : IDisposable
 {
     private readonly Dictionary<int, byte[]> _errorBodies = new();
 
-    private readonly (byte[] Path, LocationHandler? Handler, RequireRules? Rules)[] _locations;
-
+    /// <param name="createHandler">Makes the C# handler a SetHandler names (the compiled configuration's CreateHandler).</param>
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
-        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null)
+        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null,
+        Func<string, Handlers.IRequestHandler?>? createHandler = null)
     {
         Logs = logs ?? Array.Empty<Logging.AccessLog>();
-        _locations = new (byte[], LocationHandler?, RequireRules?)[locations.Count];
-        for (int i = 0; i < locations.Count; i++)
-        {
-            LocationSpec l = locations[i];
-            LocationHandler? handler = l.Handler switch
-            {
-                "" => null,
-                "server-status" => LocationHandler.ServerStatus,
-                "metrics" => LocationHandler.Metrics,
-                _ => LocationHandler.Files,
-            };
-            _locations[i] = (Encoding.UTF8.GetBytes(l.Path.TrimEnd('/')), handler, l.Require.Length == 0 ? null : RequireRules.Parse(l.Require));
-        }
+        Routes = new RouteTable(locations, createHandler ?? (_ => null));
         ServerName = serverName;
         VHost = Encoding.ASCII.GetBytes(serverName);
         Status = status;
@@ -69,26 +46,8 @@ internal sealed class HttpSite : IDisposable
     /// <summary>The ExtendedStatus VHost column.</summary>
     public byte[] VHost { get; }
 
-    /// <summary>
-    /// The handler and access rules for a path, from the <c>&lt;Location&gt;</c> sections it falls
-    /// in: a prefix matches at a segment boundary ("/server-status" covers "/server-status/x", not
-    /// "/server-statusx"); sections merge in configuration order as httpd merges them, a later one
-    /// replacing what it sets (handler, Require lines) and keeping what it does not.
-    /// </summary>
-    public (LocationHandler Handler, RequireRules? Rules) Resolve(ReadOnlySpan<byte> path)
-    {
-        LocationHandler handler = LocationHandler.Files;
-        RequireRules? rules = null;
-        foreach ((byte[] prefix, LocationHandler? h, RequireRules? r) in _locations)
-        {
-            if (!path.StartsWith(prefix) || !(path.Length == prefix.Length || path[prefix.Length] == (byte)'/' || prefix.Length == 0)) continue;
-            if (h is LocationHandler set) handler = set;
-            if (r is not null) rules = r;
-        }
-        return (handler, rules);
-    }
-
-    public bool HasLocations => _locations.Length != 0;
+    /// <summary>The &lt;Location&gt; sections: the handler and access rules of a path.</summary>
+    public RouteTable Routes { get; }
 
     public FileCache Cache { get; } = new();
 

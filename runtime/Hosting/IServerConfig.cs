@@ -56,6 +56,12 @@ public interface IServerConfig
     static virtual IReadOnlyList<MimeMapping> AddType => System.Array.Empty<MimeMapping>();
     static virtual IReadOnlyList<LocationSpec> Locations => System.Array.Empty<LocationSpec>();
 
+    /// <summary>
+    /// Makes the C# handler a SetHandler names by its full type name: the generator emits one
+    /// <c>new</c> per handler it checked, so no reflection runs (NativeAOT keeps what it sees).
+    /// </summary>
+    static virtual Handlers.IRequestHandler? CreateHandler(string typeName) => null;
+
     /// <summary>The compiled defaults of what <c>-C</c> may change at start.</summary>
     static virtual DeploymentSettings Deployment => new();
 

@@ -100,7 +100,29 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             root.Dispose();
             throw new ServerStartException(e.Message);
         }
-        return new HttpSite(root, types, TConfig.DirectoryIndex, ConfigReport.ServerSoftware, TConfig.Locations, deployment.ServerName, status, logs.ToArray());
+        try
+        {
+            return new HttpSite(root, types, TConfig.DirectoryIndex, ConfigReport.ServerSoftware, TConfig.Locations, deployment.ServerName, status, logs.ToArray(), CreateHandler);
+        }
+        catch (ServerStartException)
+        {
+            foreach (Logging.AccessLog l in logs) l.Dispose();
+            root.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A C# handler's instance; its constructor failing stops the start with the reason.</summary>
+    private static Handlers.IRequestHandler? CreateHandler(string typeName)
+    {
+        try
+        {
+            return TConfig.CreateHandler(typeName);
+        }
+        catch (Exception e)
+        {
+            throw new ServerStartException("SetHandler " + typeName + ": the handler's constructor failed: " + e.GetType().Name + ": " + e.Message);
+        }
     }
 
     /// <summary>The ports bound, in Listen order (a test that asked for port 0 learns its port here).</summary>

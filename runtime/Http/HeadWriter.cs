@@ -42,6 +42,15 @@ public ref struct HeadWriter
         Append("\r\n"u8);
     }
 
+    /// <summary>A field whose name and value are text of single-byte characters (checked by whoever set them).</summary>
+    public void Field(string name, string value)
+    {
+        Ascii(name);
+        Append(": "u8);
+        Ascii(value);
+        Append("\r\n"u8);
+    }
+
     public void Field(scoped ReadOnlySpan<byte> name, long value)
     {
         Append(name);

@@ -37,6 +37,8 @@ public sealed class DiagnosticTests
         Case("EMPM034", DiagnosticSeverity.Info, "Listen 80\nMaxMemFree 4096\n", 2, 1, "so the value has no effect"),
         Case("EMPM041", DiagnosticSeverity.Error, "ServerName example.org\n", 1, 1, "No Listen directive"),
         Case("EMPM042", DiagnosticSeverity.Error, "Listen 80\nCustomLog logs/a nosuch\n", 2, 18, "no LogFormat is named 'nosuch'"),
+        Case("EMPM043", DiagnosticSeverity.Error, "Listen 80\n<Location /api>\n  SetHandler Site.Api\n</Location>\n", 3, 14, "SetHandler Site.Api: no type of that name in the project"),
+        Case("EMPM044", DiagnosticSeverity.Error, "Listen 80\n<Location /api>\n  SetHandler System.String\n</Location>\n", 3, 14, "string does not implement EventMpm.Handlers.IRequestHandler"),
         Case("EMPM050", DiagnosticSeverity.Warning, "Listen 80\nServerLimit 30000\n", 2, 1, "ServerLimit of 30000 exceeds compile-time limit of 20000 servers, decreasing to 20000."),
         Case("EMPM051", DiagnosticSeverity.Warning, "Listen 80\nServerLimit 0\n", 2, 1, "ServerLimit of 0 not allowed, increasing to 1."),
         Case("EMPM052", DiagnosticSeverity.Warning, "Listen 80\nThreadLimit 200000\n", 2, 1, "decreasing to 100000"),

@@ -59,9 +59,11 @@ public static class GeneratorHarness
         new TestOptions(project),
         new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    public static GeneratorRun Run(TestProject project)
+    /// <param name="code">C# sources of the project beside its configuration (its handlers, say).</param>
+    public static GeneratorRun Run(TestProject project, params string[] code)
     {
-        GeneratorDriver driver = CreateDriver(project).RunGeneratorsAndUpdateCompilation(BaseCompilation(), out Compilation output, out _);
+        SyntaxTree[] trees = code.Select(c => CSharpSyntaxTree.ParseText(c, ParseOptions)).ToArray();
+        GeneratorDriver driver = CreateDriver(project).RunGeneratorsAndUpdateCompilation(BaseCompilation(trees), out Compilation output, out _);
         return new GeneratorRun(driver.GetRunResult(), output);
     }
 

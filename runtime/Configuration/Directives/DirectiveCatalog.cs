@@ -137,7 +137,7 @@ public static class DirectiveCatalog
             new("TypesConfig", Arity.One, C, "A mime.types file read at start; unset means the built-in table", "", c => Set(c, s => s with { TypesConfig = c.Arg(0) })),
             new("AddType", Arity.TwoOrMore, C, "Maps file extensions to a media type: AddType media-type extension...", "", AddType, repeatable: true),
             new("ExtendedStatus", Arity.Flag, C, "Whether the status page shows each request", "On", c => Flag(c, (s, v) => s with { ExtendedStatus = v })),
-            new("SetHandler", Arity.One, C, "The handler that serves a <Location>: server-status, metrics or default-handler", "", SetHandler, DirectiveContexts.Location),
+            new("SetHandler", Arity.One, C, "The handler that serves a <Location>: server-status, metrics, default-handler, or a C# handler's full type name", "", SetHandler, DirectiveContexts.Location),
             new("Require", Arity.OneOrMore, C, "Who may have a <Location>: all granted, all denied, local, or ip addresses and networks; several lines grant if any does", "all granted", Require, DirectiveContexts.Location, repeatable: true),
 
             // ---- Acted on while reading ----
@@ -313,16 +313,41 @@ public static class DirectiveCatalog
     /// <summary>The handlers EventMpm has built in.</summary>
     public static readonly string[] BuiltInHandlers = { "server-status", "metrics", "default-handler" };
 
+    /// <summary>
+    /// A built-in handler (names are case-insensitive, as httpd's), or a C# handler named by its
+    /// full type name, which the generator then looks up in the compilation (EMPM043, EMPM044).
+    /// </summary>
     private static void SetHandler(DirectiveCall c)
     {
         string handler = c.Arg(0);
         if (string.Equals(handler, "none", System.StringComparison.OrdinalIgnoreCase)) handler = "default-handler";
-        if (System.Array.IndexOf(BuiltInHandlers, handler.ToLowerInvariant()) < 0)
+        if (System.Array.IndexOf(BuiltInHandlers, handler.ToLowerInvariant()) >= 0)
         {
-            c.Error(DiagnosticCatalog.InvalidValue, 0, "SetHandler: unknown handler '" + handler + "'; the built-in handlers are " + string.Join(", ", BuiltInHandlers));
+            UpdateLocation(c, l => l with { Handler = handler.ToLowerInvariant() });
             return;
         }
-        UpdateLocation(c, l => l with { Handler = handler.ToLowerInvariant() });
+        if (!IsTypeName(handler))
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 0, "SetHandler: unknown handler '" + handler + "'; the built-in handlers are "
+                + string.Join(", ", BuiltInHandlers) + ", and a C# handler is named by its full type name (MyApp.Handlers.Hello)");
+            return;
+        }
+        c.Settings.CodeHandlers.Add(new HandlerReference(handler, c.Args[0].Location));
+        UpdateLocation(c, l => l with { Handler = handler });
+    }
+
+    /// <summary>A dotted C# name: identifiers (letters, digits, '_', not starting with a digit) joined by '.'.</summary>
+    private static bool IsTypeName(string name)
+    {
+        foreach (string part in name.Split('.'))
+        {
+            if (part.Length == 0 || char.IsDigit(part[0])) return false;
+            foreach (char ch in part)
+            {
+                if (!char.IsLetterOrDigit(ch) && ch != '_') return false;
+            }
+        }
+        return true;
     }
 
     private static void Require(DirectiveCall c)

@@ -23,6 +23,8 @@ public sealed class SettingsBuilder
 
     public List<LocationSpec> Locations { get; } = new();
 
+    public List<HandlerReference> CodeHandlers { get; } = new();
+
     /// <summary>AsyncRequestWorkerFactor as written, before the admission check's truncation.</summary>
     public double? WorkerFactorWritten { get; set; }
 

@@ -44,6 +44,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticKind NoConfiguration = new("EMPM040", DiagnosticLevel.Error, "No configuration given");
     public static readonly DiagnosticKind MissingListen = new("EMPM041", DiagnosticLevel.Error, "No Listen directive");
     public static readonly DiagnosticKind UnknownLogFormat = new("EMPM042", DiagnosticLevel.Error, "CustomLog names an undefined LogFormat");
+    // Checked by the generator against the compilation: the conf names C# code.
+    public static readonly DiagnosticKind HandlerNotFound = new("EMPM043", DiagnosticLevel.Error, "SetHandler names no type in the project");
+    public static readonly DiagnosticKind HandlerWrongShape = new("EMPM044", DiagnosticLevel.Error, "SetHandler names a type that cannot handle requests");
 
     // httpd's event_check_config clamps, in httpd's order (each a warning stating the value used).
     public static readonly DiagnosticKind ServerLimitTooHigh = new("EMPM050", DiagnosticLevel.Warning, "ServerLimit above the compile-time limit (httpd AH00497)");
@@ -77,7 +80,7 @@ public static class DiagnosticCatalog
         WrongContext, UnsupportedSection, UnsupportedFeature,
         IncludeNotFound, IncludeNoMatch, IncludeTooDeep, UndefinedVariable, UnknownModule,
         DuplicateDirective, ProjectOverride, DeprecatedAlias, DuplicateListen, DifferentHere,
-        NoConfiguration, MissingListen, UnknownLogFormat,
+        NoConfiguration, MissingListen, UnknownLogFormat, HandlerNotFound, HandlerWrongShape,
         ServerLimitTooHigh, ServerLimitTooLow, ThreadLimitTooHigh, ThreadLimitTooLow,
         ThreadsPerChildAboveThreadLimit, ThreadsPerChildTooLow, MaxRequestWorkersBelowThreads,
         MaxRequestWorkersNotMultiple, MaxRequestWorkersAboveServerLimit, StartServersTooLow,

@@ -53,6 +53,9 @@ public sealed record ServerSettings
     public bool ExtendedStatus { get; init; } = HttpdDefaults.ExtendedStatus;
     public EquatableArray<LocationSpec> Locations { get; init; } = EquatableArray<LocationSpec>.Empty;
 
+    /// <summary>Every SetHandler that names a C# type, for the generator to look up in the compilation.</summary>
+    public EquatableArray<HandlerReference> CodeHandlers { get; init; } = EquatableArray<HandlerReference>.Empty;
+
     /// <summary>What <c>-C</c> may change at start.</summary>
     public DeploymentSettings Deployment { get; init; } = new();
 

@@ -16,6 +16,9 @@ public sealed record ListenAddress(string Host, int Port)
 /// </summary>
 public sealed record LocationSpec(string Path, string Handler, string Require = "");
 
+/// <summary>A <c>SetHandler</c> that names a C# handler by its full type name, and where it was written.</summary>
+public sealed record HandlerReference(string TypeName, SourceLocation Location);
+
 /// <summary>A named <c>LogFormat</c>.</summary>
 public sealed record LogFormatSpec(string Nickname, string Format);
 

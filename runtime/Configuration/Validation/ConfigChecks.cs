@@ -45,6 +45,7 @@ internal static class ConfigChecks
             LogFormats = new EquatableArray<LogFormatSpec>(b.LogFormats),
             AddType = new EquatableArray<MimeMapping>(b.AddTypes),
             Locations = new EquatableArray<LocationSpec>(b.Locations),
+            CodeHandlers = new EquatableArray<HandlerReference>(b.CodeHandlers),
             Deployment = b.Deployment with
             {
                 Listen = new EquatableArray<ListenAddress>(listen),

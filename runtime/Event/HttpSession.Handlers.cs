@@ -1,0 +1,253 @@
+using System;
+using EventMpm.Handlers;
+using EventMpm.Http;
+using EventMpm.Native;
+using Tmds.Linux;
+
+namespace EventMpm.Event;
+
+/// <summary>
+/// The worker's side of a C# handler (<see cref="IRequestHandler"/>): it lends the handler the
+/// connection's body as a stream, runs it on this thread, and sends what it wrote. A response
+/// written whole goes through <see cref="Finish"/> like a file's, so a slow reader is left to
+/// the listener's write completion; a streamed one is written here, waiting up to Timeout
+/// whenever the socket is full, as httpd's handlers write.
+/// </summary>
+internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
+{
+    private Request? _handlerRequest;
+    private Response? _handlerResponse;
+    private Route _route;
+    private string _routePath = "";
+
+    // The connection and receive-buffer positions while a handler runs (it reads the body through them).
+    private Connection? _handlerConnection;
+    private int _handlerHave, _handlerPosition;
+    private int _bodyFailure;
+    private bool _continueSent;
+
+    // A streamed response: what has gone out, and whether it is chunked.
+    private long _streamedBytes, _streamedBody;
+    private bool _streamChunked, _streamKeepAlive;
+
+    /// <summary>Runs the route's handler for the parsed request; true when a pipelined request follows on this worker.</summary>
+    private bool RunHandler(Connection c, ref int have, int consumed)
+    {
+        HttpRequest r = _request;
+        Request request = _handlerRequest ??= new Request(this);
+        Response response = _handlerResponse ??= new Response(this);
+        // The handler may take long: the events this worker took with the connection go back first.
+        _engine.ReleaseBatch(_batch);
+
+        ReadOnlySpan<byte> head = _in.AsSpan(0, r.HeadLength);
+        ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
+        int queryAt = target.IndexOf((byte)'?');
+        c.Client ??= Sys.PeerAddress(c.Fd);
+        request.Reset(head, System.Text.Encoding.ASCII.GetString(head.Slice(0, head.IndexOf((byte)' '))),
+            System.Text.Encoding.Latin1.GetString(target), _routePath,
+            queryAt < 0 ? "" : System.Text.Encoding.Latin1.GetString(target.Slice(queryAt + 1)),
+            r.IsHttp11, System.Text.Encoding.ASCII.GetString(c.Client),
+            r.Framing == BodyFraming.Chunked ? null : r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0);
+        response.Reset();
+        if (_logLines.Length != 0 && r.Framing != BodyFraming.None) _headCopy = head.ToArray(); // reading the body may move it
+
+        StartBody(r);
+        _handlerConnection = c;
+        _handlerHave = have;
+        _handlerPosition = consumed;
+        _bodyFailure = 0;
+        _continueSent = false;
+        _streamedBytes = _streamedBody = 0;
+        Exception? failure = null;
+        try
+        {
+            _route.Code!.Handle(request, response);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        have = _handlerHave;
+        consumed = _handlerPosition;
+        _handlerConnection = null;
+
+        if (failure is not null) return Failed(c, response, failure);
+
+        // The rest of the body is read and dropped so that the next request is found, unless the
+        // client still waits for 100-continue: then it never sent the body, and the connection closes.
+        bool bodyUnsent = r.ExpectContinue && !_continueSent && _bodyStage != BodyStage.Done;
+        if (!bodyUnsent && _bodyFailure == 0)
+        {
+            while (true)
+            {
+                long n = NextBody(c, ref have, ref consumed, default, out int bodyFailure);
+                if (n == 0) break;
+                if (n > 0) continue;
+                if (bodyFailure > 0 && !response.HasStarted) SendError(c, bodyFailure);
+                else _engine.Close(c);
+                return false;
+            }
+        }
+
+        if (response.HasStarted) return FinishStream(c, response, ref have, consumed, keepAlive: !bodyUnsent && _bodyFailure == 0);
+
+        var plan = new Plan { Status = response.Status, File = -1 };
+        plan.KeepAlive = KeepsAlive(c, r, response.Status, out int left) && !bodyUnsent;
+        bool bodyAllowed = response.Status is not (204 or 304);
+        var w = new HeadWriter(_out);
+        w.StatusLine(response.Status);
+        CommonFields(ref w);
+        foreach (var field in response.Headers) w.Field(field.Key, field.Value);
+        if (response.Status != 204) w.Field("Content-Length"u8, bodyAllowed ? response.Length : 0);
+        KeepAliveFields(ref w, r, plan.KeepAlive, left);
+        w.End();
+        plan.Length = w.Length;
+        if (r.Method != HttpMethod.Head && bodyAllowed && response.Length > 0)
+        {
+            plan.Body = response.Buffer;
+            plan.BodyLength = response.Length;
+        }
+        bool pipelined = Finish(c, ref plan, ref have, consumed);
+        if (plan.Body is not null && ReferenceEquals(c.PendingBody, plan.Body)) response.DetachBuffer(); // write completion sends from it
+        return pipelined;
+    }
+
+    /// <summary>A handler threw: a 500 if nothing was sent yet (the server keeps serving), else the connection is cut.</summary>
+    private bool Failed(Connection c, Response response, Exception failure)
+    {
+        if (failure is RequestBodyException body)
+        {
+            // The body could not be read: answer as a static request would (400, 408, 413), or close when the client left.
+            if (body.Status > 0 && !response.HasStarted) SendError(c, body.Status);
+            else _engine.Close(c);
+            return false;
+        }
+        if (failure is not System.IO.IOException || !response.HasStarted)
+        {
+            Logging.ErrorLog.Error("eventmpm", "", "handler " + _route.CodeName + " failed for " + _routePath + ": " + failure.GetType().FullName + ": " + failure.Message);
+        }
+        if (response.HasStarted)
+        {
+            _engine.Close(c); // the client sees the response end early, not a complete one
+            return false;
+        }
+        SendError(c, 500);
+        return false;
+    }
+
+    /// <summary>The end of a streamed response: the last bytes and, for chunked framing, the last chunk.</summary>
+    private bool FinishStream(Connection c, Response response, ref int have, int consumed, bool keepAlive)
+    {
+        try
+        {
+            Stream(c, response);
+            if (_streamChunked && _request.Method != HttpMethod.Head) SendAll(c, "0\r\n\r\n"u8);
+        }
+        catch (System.IO.IOException)
+        {
+            _engine.Close(c);
+            return false;
+        }
+        var plan = new Plan
+        {
+            Status = response.Status,
+            File = -1,
+            KeepAlive = keepAlive && _streamKeepAlive,
+            StreamedBytes = _streamedBytes,
+            StreamedBody = _streamedBody,
+        };
+        return Finish(c, ref plan, ref have, consumed);
+    }
+
+    int IHandlerConnection.ReadBody(Span<byte> destination)
+    {
+        Connection c = _handlerConnection ?? throw new InvalidOperationException("The request body can be read only while the handler runs.");
+        if (_bodyFailure != 0) throw BodyFailure(_bodyFailure);
+        if (_request.ExpectContinue && !_continueSent && _bodyStage != BodyStage.Done)
+        {
+            SendInterimContinue(c); // the client waits for our word before sending the body (RFC 9110 §10.1.1)
+            _continueSent = true;
+        }
+        long n = NextBody(c, ref _handlerHave, ref _handlerPosition, destination, out int failure);
+        if (n >= 0) return (int)n;
+        _bodyFailure = failure;
+        throw BodyFailure(failure);
+    }
+
+    private static RequestBodyException BodyFailure(int failure) => failure switch
+    {
+        400 => new RequestBodyException(400, "The request body's chunked framing is malformed."),
+        408 => new RequestBodyException(408, "The request body did not arrive in time."),
+        413 => new RequestBodyException(413, "The request body is larger than LimitRequestBody."),
+        _ => new RequestBodyException(0, "The client closed the connection before the body's end."),
+    };
+
+    void IHandlerConnection.Stream(Response response)
+        => Stream(_handlerConnection ?? throw new InvalidOperationException("A response can be sent only while its handler runs."), response);
+
+    /// <summary>Sends the head once (chunked for HTTP/1.1, else delimited by the close) and the buffered body as a chunk.</summary>
+    private void Stream(Connection c, Response response)
+    {
+        HttpRequest r = _request;
+        bool hasBody = r.Method != HttpMethod.Head && response.Status is not (204 or 304);
+        if (!response.HasStarted)
+        {
+            _streamChunked = r.IsHttp11 && hasBody;
+            // HTTP/1.0 has no chunks: the end of the body is the end of the connection.
+            _streamKeepAlive = KeepsAlive(c, r, response.Status, out int left) && (_streamChunked || !hasBody);
+            var w = new HeadWriter(_out);
+            w.StatusLine(response.Status);
+            CommonFields(ref w);
+            foreach (var field in response.Headers) w.Field(field.Key, field.Value);
+            if (_streamChunked || (r.Method == HttpMethod.Head && r.IsHttp11)) w.Field("Transfer-Encoding"u8, "chunked"u8);
+            KeepAliveFields(ref w, r, _streamKeepAlive, left);
+            w.End();
+            response.HasStarted = true;
+            SendAll(c, _out.AsSpan(0, w.Length), more: response.Length > 0);
+        }
+        int length = response.Length;
+        response.Length = 0;
+        if (length == 0 || !hasBody) return;
+        ReadOnlySpan<byte> data = response.Buffer.AsSpan(0, length);
+        if (_streamChunked)
+        {
+            Span<byte> size = stackalloc byte[18];
+            System.Buffers.Text.Utf8Formatter.TryFormat(length, size, out int digits, new System.Buffers.StandardFormat('x'));
+            size[digits++] = (byte)'\r';
+            size[digits++] = (byte)'\n';
+            SendAll(c, size.Slice(0, digits), more: true);
+            SendAll(c, data, more: true);
+            SendAll(c, "\r\n"u8);
+        }
+        else
+        {
+            SendAll(c, data);
+        }
+        _streamedBody += length;
+    }
+
+    /// <summary>Writes every byte, waiting up to Timeout each time the socket is full (httpd's blocking writes in a handler).</summary>
+    private void SendAll(Connection c, ReadOnlySpan<byte> bytes, bool more = false)
+    {
+        fixed (byte* p = bytes)
+        {
+            int sent = 0;
+            while (sent < bytes.Length)
+            {
+                long n = Sys.Send(c.Fd, p + sent, bytes.Length - sent, more ? LibC.MSG_MORE : 0);
+                if (n > 0)
+                {
+                    sent += (int)n;
+                    _streamedBytes += n;
+                    continue;
+                }
+                if (n < 0 && Sys.WouldBlock(Sys.Errno))
+                {
+                    if (!Poll.Writable(c.Fd, TConfig.TimeoutMilliseconds)) throw new System.IO.IOException("The client did not read the response for Timeout (" + TConfig.TimeoutMilliseconds / 1000 + " s).");
+                    continue;
+                }
+                throw new System.IO.IOException("The client closed the connection.");
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using EventMpm.Configuration;
+using EventMpm.Configuration.Directives;
+using EventMpm.Handlers;
+
+namespace EventMpm.Event;
+
+/// <summary>Who answers a request, as SetHandler names it.</summary>
+internal enum LocationHandler : byte
+{
+    /// <summary>default-handler: files from DocumentRoot.</summary>
+    Files,
+    /// <summary>mod_status's page.</summary>
+    ServerStatus,
+    /// <summary>The scoreboard in the OpenMetrics format.</summary>
+    Metrics,
+    /// <summary>A compiled C# handler (<see cref="IRequestHandler"/>).</summary>
+    Code,
+}
+
+/// <summary>What a path resolves to: its handler (and the code, for a C# one) and its access rules.</summary>
+internal readonly record struct Route(LocationHandler Handler, IRequestHandler? Code, string CodeName, RequireRules? Rules)
+{
+    public static readonly Route Files = new(LocationHandler.Files, null, "", null);
+}
+
+/// <summary>
+/// The <c>&lt;Location&gt;</c> sections compiled into a lookup. httpd merges every section whose
+/// path is a prefix of the request's (at a segment boundary: "/api" covers "/api/x", not
+/// "/apix"), in configuration order, a later one replacing what it sets. The sections that cover
+/// a path are exactly those that cover the longest section path it starts with, so the merge is
+/// done once per section path at start, and a request costs one hash lookup per '/' in its path,
+/// longest first, whatever the number of sections.
+/// </summary>
+internal sealed class RouteTable
+{
+    private readonly Dictionary<string, Route> _byPrefix = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Route>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Route _root;
+
+    /// <param name="createHandler">Makes the C# handler a SetHandler names (null when none of that name was compiled in).</param>
+    public RouteTable(IReadOnlyList<LocationSpec> locations, Func<string, IRequestHandler?> createHandler)
+    {
+        var instances = new Dictionary<string, IRequestHandler>(StringComparer.Ordinal);
+        var paths = new List<string>();
+        foreach (LocationSpec l in locations)
+        {
+            string path = Widen(l.Path);
+            if (!paths.Contains(path)) paths.Add(path);
+        }
+        foreach (string path in paths)
+        {
+            Route merged = Route.Files;
+            foreach (LocationSpec l in locations)
+            {
+                if (!Covers(Widen(l.Path), path)) continue;
+                if (l.Handler.Length != 0) merged = merged with { Handler = Kind(l.Handler), Code = null, CodeName = "" };
+                if (merged.Handler == LocationHandler.Code && merged.CodeName.Length == 0)
+                {
+                    if (!instances.TryGetValue(l.Handler, out IRequestHandler? code))
+                    {
+                        code = createHandler(l.Handler) ?? throw new InvalidOperationException("SetHandler " + l.Handler + ": no such handler was compiled into this server");
+                        instances.Add(l.Handler, code);
+                    }
+                    merged = merged with { Code = code, CodeName = l.Handler };
+                }
+                if (l.Require.Length != 0) merged = merged with { Rules = RequireRules.Parse(l.Require) };
+            }
+            _byPrefix[path] = merged;
+        }
+        _lookup = _byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
+        _root = _byPrefix.TryGetValue("", out Route root) ? root : Route.Files;
+        IsEmpty = paths.Count == 0;
+        HasCode = instances.Count != 0;
+    }
+
+    /// <summary>No Location sections: every path is served from files, without a lookup.</summary>
+    public bool IsEmpty { get; }
+
+    /// <summary>Some section names a C# handler (so methods other than GET and HEAD may be answered).</summary>
+    public bool HasCode { get; }
+
+    /// <summary>The route of a decoded path that starts with '/'.</summary>
+    public Route Find(ReadOnlySpan<byte> path)
+    {
+        if (IsEmpty) return Route.Files;
+        // Paths are ASCII or decoded UTF-8; a Location path is matched as the same bytes, widened to chars.
+        Span<char> chars = path.Length <= 512 ? stackalloc char[path.Length] : new char[path.Length];
+        for (int i = 0; i < path.Length; i++) chars[i] = (char)path[i];
+        ReadOnlySpan<char> prefix = chars;
+        while (true)
+        {
+            if (_lookup.TryGetValue(prefix, out Route route)) return route;
+            int slash = prefix.LastIndexOf('/');
+            if (slash <= 0) return _root;
+            prefix = prefix.Slice(0, slash);
+        }
+    }
+
+    /// <summary>Whether the section path <paramref name="section"/> covers <paramref name="path"/> at a segment boundary.</summary>
+    private static bool Covers(string section, string path)
+        => section.Length == 0 || (path.StartsWith(section, StringComparison.Ordinal) && (path.Length == section.Length || path[section.Length] == '/'));
+
+    private static LocationHandler Kind(string handler) => handler switch
+    {
+        "server-status" => LocationHandler.ServerStatus,
+        "metrics" => LocationHandler.Metrics,
+        "default-handler" => LocationHandler.Files,
+        _ => LocationHandler.Code,
+    };
+
+    /// <summary>A section path as <see cref="Find"/> sees a request's: its UTF-8 bytes one per char, no trailing '/'.</summary>
+    private static string Widen(string path) => Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(path.TrimEnd('/')));
+}

@@ -1,0 +1,306 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
+using EventMpm.Configuration;
+using EventMpm.Handlers;
+using EventMpm.Hosting;
+using Xunit;
+
+namespace EventMpm.Runtime.Tests.Event;
+
+/// <summary>Says hello with what the request carried.</summary>
+public sealed class HelloHandler : IRequestHandler
+{
+    public void Handle(Request request, Response response)
+    {
+        response.ContentType = "text/plain; charset=utf-8";
+        response.SetHeader("X-Handler", "hello");
+        response.Write("hello " + request.Method + " " + request.Path + " q=" + request.Query + " ua=" + request.Header("user-agent") + " " + request.Protocol);
+    }
+}
+
+/// <summary>Answers with the body it read, its length, and the declared length.</summary>
+public sealed class EchoHandler : IRequestHandler
+{
+    public void Handle(Request request, Response response)
+    {
+        string body = request.ReadBodyAsText();
+        response.Status = 201;
+        response.Write(request.Method + " " + body.Length + " " + (request.ContentLength?.ToString() ?? "chunked") + " " + body);
+    }
+}
+
+/// <summary>Fails: before anything is sent with ?early, after the head is out otherwise.</summary>
+public sealed class FailingHandler : IRequestHandler
+{
+    public void Handle(Request request, Response response)
+    {
+        response.Write("partial");
+        if (request.Query != "early") response.Flush();
+        throw new InvalidOperationException("handler bug");
+    }
+}
+
+/// <summary>Streams ?n pieces, flushing each.</summary>
+public sealed class StreamHandler : IRequestHandler
+{
+    public void Handle(Request request, Response response)
+    {
+        int n = int.Parse(request.Query.Length == 0 ? "3" : request.Query);
+        for (int i = 0; i < n; i++)
+        {
+            response.Write("piece " + i + "\n");
+            response.Flush();
+        }
+    }
+}
+
+/// <summary>A body far larger than the socket buffers, written whole: a reader that stalls must not hold the worker.</summary>
+public sealed class BigHandler : IRequestHandler
+{
+    public void Handle(Request request, Response response) => response.Write(new byte[TestServer<HandlerConfig>.BigSize]);
+}
+
+/// <summary>Ignores the body it was sent.</summary>
+public sealed class IgnoringHandler : IRequestHandler
+{
+    public void Handle(Request request, Response response) => response.Status = 204;
+}
+
+/// <summary>One worker, a small LimitRequestBody, and C# handlers beside files and a Require.</summary>
+public struct HandlerConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 1;
+    public static int MaxRequestWorkers => 1;
+    public static int TimeoutMilliseconds => 10_000;
+    public static long LimitRequestBody => 1000;
+    public static IReadOnlyList<LocationSpec> Locations => new[]
+    {
+        new LocationSpec("/api", typeof(HelloHandler).FullName!),
+        new LocationSpec("/api/echo", typeof(EchoHandler).FullName!),
+        new LocationSpec("/api/fail", typeof(FailingHandler).FullName!),
+        new LocationSpec("/api/stream", typeof(StreamHandler).FullName!),
+        new LocationSpec("/api/big", typeof(BigHandler).FullName!),
+        new LocationSpec("/api/ignore", typeof(IgnoringHandler).FullName!),
+        new LocationSpec("/api/static", "default-handler"),
+        new LocationSpec("/api/private", "", "all denied"),
+    };
+
+    public static IRequestHandler? CreateHandler(string typeName) => typeName switch
+    {
+        "EventMpm.Runtime.Tests.Event.HelloHandler" => new HelloHandler(),
+        "EventMpm.Runtime.Tests.Event.EchoHandler" => new EchoHandler(),
+        "EventMpm.Runtime.Tests.Event.FailingHandler" => new FailingHandler(),
+        "EventMpm.Runtime.Tests.Event.StreamHandler" => new StreamHandler(),
+        "EventMpm.Runtime.Tests.Event.BigHandler" => new BigHandler(),
+        "EventMpm.Runtime.Tests.Event.IgnoringHandler" => new IgnoringHandler(),
+        _ => null,
+    };
+}
+
+/// <summary>C# handlers over real sockets: the request they see, the responses they write, and the worker they hold.</summary>
+public sealed class HandlerTests : IClassFixture<HandlerTests.Site>
+{
+    public sealed class Site : IDisposable
+    {
+        public TestServer<HandlerConfig> Server { get; } = new();
+
+        public void Dispose() => Server.Dispose();
+    }
+
+    private readonly TestServer<HandlerConfig> _server;
+
+    public HandlerTests(Site site) => _server = site.Server;
+
+    private (int Status, string Head, string Body) Exchange(string request)
+    {
+        using Socket s = _server.Connect();
+        Wire.Send(s, request);
+        var r = Wire.ReadOne(s);
+        return (r.Status, r.Head, Encoding.UTF8.GetString(r.Body));
+    }
+
+    [Fact]
+    public void A_handler_sees_the_method_path_query_fields_and_protocol()
+    {
+        var (status, head, body) = Exchange("GET /api/hello%20there?x=1 HTTP/1.1\r\nHost: h\r\nUser-Agent: probe/1\r\n\r\n");
+        Assert.Equal(200, status);
+        Assert.Equal("hello GET /api/hello there q=x=1 ua=probe/1 HTTP/1.1", body);
+        Assert.Contains("X-Handler: hello", head);
+        Assert.Contains("Content-Type: text/plain; charset=utf-8", head);
+        Assert.Contains("Server: ", head);
+        Assert.Contains("Date: ", head);
+    }
+
+    [Fact]
+    public void Sections_merge_as_httpd_merges_them()
+    {
+        Assert.Equal(200, Exchange(Wire.Get("/api")).Status); // the section's own path
+        Assert.Equal(404, Exchange(Wire.Get("/apix")).Status); // not at a segment boundary: files
+        Assert.StartsWith("GET 0 0 ", Exchange(Wire.Get("/api/echo/deeper")).Body.Replace("201", "")); // the longest section wins
+        Assert.Equal(404, Exchange(Wire.Get("/api/static/none.txt")).Status); // default-handler: files again
+        Assert.Equal(403, Exchange(Wire.Get("/api/private/x")).Status); // Require from a later section, handler inherited
+        Assert.Equal(200, Exchange(Wire.Get("/hello.txt")).Status);
+    }
+
+    [Fact]
+    public void Bodies_reach_the_handler_by_content_length_and_chunked()
+    {
+        var (status, _, body) = Exchange("POST /api/echo HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world");
+        Assert.Equal(201, status);
+        Assert.Equal("POST 11 11 hello world", body);
+
+        (status, _, body) = Exchange("PUT /api/echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nTrailer: x\r\n\r\n");
+        Assert.Equal(201, status);
+        Assert.Equal("PUT 11 chunked hello world", body);
+    }
+
+    [Fact]
+    public void A_chunked_body_over_LimitRequestBody_is_a_413()
+    {
+        string chunk = new string('a', 600);
+        var (status, head, _) = Exchange("POST /api/echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" + chunk + "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n");
+        Assert.Equal(413, status);
+        Assert.Contains("Connection: close", head);
+        Assert.Equal(413, Exchange("POST /api/echo HTTP/1.1\r\nHost: h\r\nContent-Length: 1001\r\n\r\n").Status); // refused before the handler runs
+    }
+
+    [Fact]
+    public void Expect_100_continue_is_answered_when_the_handler_reads()
+    {
+        using Socket s = _server.Connect();
+        Wire.Send(s, "POST /api/echo HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+        var interim = new byte[64];
+        int n = s.Receive(interim);
+        Assert.Equal("HTTP/1.1 100 Continue\r\n\r\n", Encoding.ASCII.GetString(interim, 0, n));
+        Wire.Send(s, "ping");
+        var r = Wire.ReadOne(s);
+        Assert.Equal("POST 4 4 ping", Encoding.ASCII.GetString(r.Body));
+
+        // A handler that never reads: no 100, and the connection closes after the answer (the body never came).
+        using Socket t = _server.Connect();
+        Wire.Send(t, "POST /api/ignore HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+        var answer = Wire.ReadOne(t);
+        Assert.Equal(204, answer.Status);
+        Assert.Contains("Connection: close", answer.Head);
+        Assert.True(Wire.ClosesWithin(t, 2000));
+    }
+
+    [Fact]
+    public void An_unread_body_is_drained_and_the_connection_kept()
+    {
+        using Socket s = _server.Connect();
+        Wire.Send(s, "POST /api/ignore HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nabcde" + Wire.Get("/api/x?after"));
+        byte[] leftover = Array.Empty<byte>();
+        Assert.Equal(204, Wire.Read(s, ref leftover)!.Value.Status);
+        var next = Wire.Read(s, ref leftover)!.Value;
+        Assert.Equal(200, next.Status);
+        Assert.Contains("q=after", Encoding.ASCII.GetString(next.Body));
+    }
+
+    [Fact]
+    public void Pipelined_requests_to_handlers_are_answered_in_order()
+    {
+        using Socket s = _server.Connect();
+        Wire.Send(s, Wire.Get("/api/a?1") + "POST /api/echo HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok" + Wire.Get("/hello.txt") + Wire.Get("/api/b?3"));
+        byte[] leftover = Array.Empty<byte>();
+        Assert.Contains("/api/a q=1", Encoding.ASCII.GetString(Wire.Read(s, ref leftover)!.Value.Body));
+        Assert.Equal("POST 2 2 ok", Encoding.ASCII.GetString(Wire.Read(s, ref leftover)!.Value.Body));
+        Assert.Equal("Hello, world!\n", Encoding.ASCII.GetString(Wire.Read(s, ref leftover)!.Value.Body));
+        Assert.Contains("/api/b q=3", Encoding.ASCII.GetString(Wire.Read(s, ref leftover)!.Value.Body));
+    }
+
+    [Fact]
+    public void A_handler_that_throws_gets_a_500_and_the_server_serves_on()
+    {
+        var (status, head, _) = Exchange(Wire.Get("/api/fail?early"));
+        Assert.Equal(500, status);
+        Assert.Contains("Connection: close", head);
+        Assert.Equal(200, Exchange(Wire.Get("/api/x")).Status);
+    }
+
+    [Fact]
+    public void A_handler_that_throws_mid_stream_cuts_the_response()
+    {
+        using Socket s = _server.Connect();
+        Wire.Send(s, Wire.Get("/api/fail"));
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = s.Receive(buffer)) > 0) received.AddRange(buffer.AsSpan(0, n).ToArray());
+        string text = Encoding.ASCII.GetString(received.ToArray());
+        Assert.StartsWith("HTTP/1.1 200 OK", text);
+        Assert.Contains("Transfer-Encoding: chunked", text);
+        Assert.Contains("7\r\npartial\r\n", text);
+        Assert.DoesNotContain("0\r\n\r\n", text); // no last chunk: the client knows the response is incomplete
+        Assert.Equal(200, Exchange(Wire.Get("/api/x")).Status);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_streamed_response_is_chunked_for_HTTP_1_1_and_read_whole_by_HttpClient()
+    {
+        using var client = new HttpClient();
+        HttpResponseMessage response = await client.GetAsync("http://127.0.0.1:" + _server.Port + "/api/stream?5");
+        Assert.True(response.Headers.TransferEncodingChunked);
+        Assert.Equal(string.Concat(Enumerable.Range(0, 5).Select(i => "piece " + i + "\n")), await response.Content.ReadAsStringAsync());
+        // The connection stays usable after the last chunk.
+        Assert.Equal("hello GET /api/y q= ua= HTTP/1.1", await client.GetStringAsync("http://127.0.0.1:" + _server.Port + "/api/y"));
+    }
+
+    [Fact]
+    public void A_streamed_response_to_HTTP_1_0_ends_with_the_connection()
+    {
+        using Socket s = _server.Connect();
+        Wire.Send(s, "GET /api/stream?2 HTTP/1.0\r\n\r\n");
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = s.Receive(buffer)) > 0) received.AddRange(buffer.AsSpan(0, n).ToArray());
+        string text = Encoding.ASCII.GetString(received.ToArray());
+        Assert.DoesNotContain("Transfer-Encoding", text);
+        Assert.Contains("Connection: close", text);
+        Assert.EndsWith("\r\n\r\npiece 0\npiece 1\n", text);
+    }
+
+    [Fact]
+    public void HEAD_gets_the_length_without_the_body()
+    {
+        using Socket s = _server.Connect();
+        Wire.Send(s, "HEAD /api/z HTTP/1.1\r\nHost: h\r\n\r\n");
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && s.Receive(one) == 1) head.Append((char)one[0]);
+        Assert.Contains("Content-Length: " + "hello HEAD /api/z q= ua= HTTP/1.1".Length, head.ToString());
+        // No body followed: the next response on the connection starts where the head ended.
+        Wire.Send(s, Wire.Get("/api/z"));
+        Assert.Equal("hello GET /api/z q= ua= HTTP/1.1", Encoding.ASCII.GetString(Wire.ReadOne(s).Body));
+    }
+
+    [Fact]
+    public void Other_methods_reach_handlers_only()
+    {
+        Assert.Equal(405, Exchange("POST /hello.txt HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n").Status);
+        Assert.Equal(405, Exchange("DELETE /api/static/x HTTP/1.1\r\nHost: h\r\n\r\n").Status);
+        Assert.Equal(201, Exchange("DELETE /api/echo HTTP/1.1\r\nHost: h\r\n\r\n").Status);
+        Assert.Equal(501, Exchange("BREW /api/echo HTTP/1.1\r\nHost: h\r\n\r\n").Status);
+    }
+
+    [Fact]
+    public void A_whole_response_to_a_stalled_reader_leaves_the_only_worker_free()
+    {
+        using Socket stalled = _server.Connect();
+        Wire.Send(stalled, Wire.Get("/api/big"));
+        // The one worker made 32 MiB and handed what the socket would not take to write completion.
+        Assert.True(stalled.Receive(new byte[16], SocketFlags.Peek) > 0);
+        Wire.WaitFor(() => _server.Server.IdleWorkers == 1, "the worker to be free");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(200, Exchange(Wire.Get("/api/other")).Status);
+        Assert.True(clock.ElapsedMilliseconds < 2000, "the second request waited for the stalled one");
+        // And the stalled client still gets every byte.
+        var r = Wire.ReadOne(stalled);
+        Assert.Equal(TestServer<HandlerConfig>.BigSize, r.Body.Length);
+    }
+}
