@@ -100,15 +100,17 @@ public sealed partial class ConfigGenerator
             var handlers = new List<string>();
             Collect(compilation, compilation.Assembly.GlobalNamespace, contract, handlers);
             if (handlers.Count == 0) return "";
-            string simple = name.Substring(name.LastIndexOf('.') + 1);
-            foreach (string h in handlers)
-            {
-                if (string.Equals(h, name, System.StringComparison.OrdinalIgnoreCase)
-                    || string.Equals(h.Substring(h.LastIndexOf('.') + 1), simple, System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return " (did you mean " + h + "?)";
-                }
-            }
+            // The nearest by spelling (case aside), or one of the same class name in another namespace.
+            string simple = name.Substring(name.LastIndexOf('.') + 1).ToLowerInvariant();
+            string? near = handlers
+                .Select(h => (Name: h, Distance: System.Math.Min(
+                    Configuration.Directives.DirectiveCatalog.EditDistance(h.ToLowerInvariant(), name.ToLowerInvariant()),
+                    h.Substring(h.LastIndexOf('.') + 1).ToLowerInvariant() == simple ? 0 : int.MaxValue)))
+                .Where(h => h.Distance <= 2)
+                .OrderBy(h => h.Distance)
+                .Select(h => h.Name)
+                .FirstOrDefault();
+            if (near is not null) return " (did you mean " + near + "?)";
             handlers.Sort(System.StringComparer.Ordinal);
             return "; the project's handlers are " + string.Join(", ", handlers.Take(5)) + (handlers.Count > 5 ? ", ..." : "");
         }

@@ -59,7 +59,11 @@ public sealed class Response
     /// <summary>The fields set so far, in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers => _fields;
 
-    /// <summary>The body as a write-only stream; writing to it is <see cref="Write(ReadOnlySpan{byte})"/>.</summary>
+    /// <summary>
+    /// The body as a write-only stream; writing to it is <see cref="Write(ReadOnlySpan{byte})"/>.
+    /// Its Flush sends nothing (StreamWriter and Utf8JsonWriter flush when disposed, and that must
+    /// not turn a whole response into a streamed one): call <see cref="Flush"/> to stream.
+    /// </summary>
     public Stream Body => _body;
 
     /// <summary>Sets a field, replacing any of the same name (case-insensitive).</summary>
@@ -188,7 +192,7 @@ public sealed class Response
     {
         public override void Write(ReadOnlySpan<byte> buffer) => response.Write(buffer);
         public override void Write(byte[] buffer, int offset, int count) => response.Write(buffer.AsSpan(offset, count));
-        public override void Flush() => response.Flush();
+        public override void Flush() { }
 
         public override bool CanRead => false;
         public override bool CanSeek => false;

@@ -216,49 +216,16 @@ public sealed class ContainerTests(PublishedStaticSite site) : IClassFixture<Pub
     [Fact]
     public async System.Threading.Tasks.Task The_image_holds_the_binary_its_htdocs_and_three_libraries_and_serves_from_a_chroot()
     {
-        Assert.True(Environment.UserName == "root", "chroot and mounting /proc need root, as a container runtime has");
-        string rootfs = Path.Combine(Path.GetTempPath(), "eventmpm-rootfs-" + Guid.NewGuid().ToString("N")[..8]);
-        Tool.Result layout = Tool.Run("bash", $"{Tool.Repo("examples/Container/rootfs.sh")} {site.Directory} {rootfs}");
-        Assert.True(layout.ExitCode == 0, layout.All);
-        string[] files = layout.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains("/app/StaticSite", files);
-        Assert.Contains("/app/htdocs/index.html", files);
-        Assert.All(files.Where(f => !f.StartsWith("/app/", StringComparison.Ordinal)), f => Assert.Matches(@"^/lib(64|/[^/]+)?/(ld-linux[^/]*|lib[cm])\.so\.\d$", f));
-        Assert.True(files.Length <= 6, layout.Output); // binary, index.html, libc, libm, the loader
+        using var image = new ChrootServer(Tool.Repo("examples/Container/rootfs.sh"), site.Directory, "/app/StaticSite");
+        Assert.Contains("/app/StaticSite", image.Files);
+        Assert.Contains("/app/htdocs/index.html", image.Files);
+        image.AssertOnlyTheLibrariesLddLists();
+        Assert.True(image.Files.Length <= 6, string.Join("\n", image.Files)); // binary, index.html, libc, libm, the loader
 
-        // What a container runtime adds to the image: /proc, and /dev/stderr (a link to fd 2).
-        string proc = Path.Combine(rootfs, "proc");
-        Assert.Equal(0, Tool.Run("mount", $"-t proc proc {proc}").ExitCode);
-        Directory.CreateDirectory(Path.Combine(rootfs, "dev"));
-        File.CreateSymbolicLink(Path.Combine(rootfs, "dev", "stderr"), "/proc/self/fd/2");
-        int port = MpmServer.FreePort();
-        var start = new System.Diagnostics.ProcessStartInfo("chroot", $"{rootfs} /app/StaticSite -C \"Listen 127.0.0.1:{port}\" -C \"ErrorLog /dev/stderr\"")
-        {
-            RedirectStandardError = true,
-        };
-        using var server = System.Diagnostics.Process.Start(start)!;
-        var stderr = server.StandardError.ReadToEndAsync();
-        try
-        {
-            Tool.Result page = default!;
-            for (int i = 0; i < 100; i++)
-            {
-                page = Tool.Run("curl", $"-s -i http://127.0.0.1:{port}/", timeoutSeconds: 10);
-                if (page.Output.StartsWith("HTTP/1.1 200", StringComparison.Ordinal)) break;
-                System.Threading.Thread.Sleep(50);
-            }
-            Assert.Contains("It works!", page.Output);
-            Assert.Contains("Processes: 2", Tool.Run("curl", $"-s http://127.0.0.1:{port}/server-status?auto").Output); // children from /proc/self/exe
-            Assert.Equal(0, MpmServer.Kill(server.Id, 15)); // docker stop
-            Assert.True(server.WaitForExit(15_000));
-            Assert.Equal(0, server.ExitCode);
-            Assert.Contains("AH00491: caught SIGTERM, shutting down", await stderr); // the error log on the container's stderr
-        }
-        finally
-        {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
-            Tool.Run("umount", proc);
-            Directory.Delete(rootfs, recursive: true);
-        }
+        Assert.Contains("It works!", image.Curl("/"));
+        Assert.Contains("Processes: 2", image.Curl("/server-status?auto")); // children from /proc/self/exe
+        var (exitCode, stderr) = await image.Stop();
+        Assert.Equal(0, exitCode);
+        Assert.Contains("AH00491: caught SIGTERM, shutting down", stderr); // the error log on the container's stderr
     }
 }

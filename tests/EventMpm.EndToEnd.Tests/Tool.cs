@@ -13,7 +13,9 @@ public static class Tool
         public string All => Output + Error;
     }
 
-    public static Result Run(string file, string arguments, string? workingDirectory = null, int timeoutSeconds = 600)
+    /// <param name="environment">Variables to set (or, with a null value, remove) for the process.</param>
+    public static Result Run(string file, string arguments, string? workingDirectory = null, int timeoutSeconds = 600,
+        System.Collections.Generic.IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -23,6 +25,10 @@ public static class Tool
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        if (environment is not null)
+        {
+            foreach (var (name, value) in environment) start.Environment[name] = value;
+        }
         using Process process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -54,7 +54,9 @@ public sealed class HandlerCheckTests
     public static IEnumerable<object[]> Problems() => new[]
     {
         new object[] { "Site.Handlers.Helo", "EMPM043", "no type of that name in the project" },
-        new object[] { "Site.Handlers.hello", "EMPM043", "(did you mean Site.Handlers.Hello?)" },
+        new object[] { "Site.Handlers.Helo", "EMPM043", "(did you mean Site.Handlers.Hello?)" }, // a misspelling
+        new object[] { "Site.Handlers.hello", "EMPM043", "(did you mean Site.Handlers.Hello?)" }, // the case
+        new object[] { "Other.Hello", "EMPM043", "(did you mean Site.Handlers.Hello?)" }, // the namespace
         new object[] { "Other.Thing", "EMPM043", "the project's handlers are Site.Handlers.Hello, Site.Handlers.NeedsArgument, Site.Handlers.Outer.Inner" },
         new object[] { "Site.Handlers.NotAHandler", "EMPM044", "does not implement EventMpm.Handlers.IRequestHandler" },
         new object[] { "Site.Handlers.Base", "EMPM044", "is abstract" },

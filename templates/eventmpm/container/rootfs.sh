@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Lays out what the container image holds, and nothing else: the native binary, its document
+# root, and the shared libraries ldd lists for it (NativeAOT links everything else in).
+#
+#   container/rootfs.sh PUBLISHED_DIR ROOTFS_DIR
+set -euo pipefail
+published=$1 rootfs=$2
+binary=$published/MySite
+[ -x "$binary" ] || { echo "rootfs.sh: no MySite binary in $published (run dotnet publish -o $published)" >&2; exit 1; }
+rm -rf "$rootfs"
+mkdir -p "$rootfs/app/logs" "$rootfs/proc" "$rootfs/tmp"
+chmod 1777 "$rootfs/tmp"
+cp "$binary" "$rootfs/app/"
+cp -r "$published/htdocs" "$rootfs/app/"
+# The loader and the libraries, at the paths the binary asks for them.
+for lib in $(ldd "$binary" | grep -o '/[^ ]*'); do
+  mkdir -p "$rootfs$(dirname "$lib")"
+  cp -L "$lib" "$rootfs$lib"
+done
+find "$rootfs" -type f | sed "s|^$rootfs||" | sort

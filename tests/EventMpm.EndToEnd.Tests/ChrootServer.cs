@@ -1,0 +1,83 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+
+namespace EventMpm.EndToEnd.Tests;
+
+/// <summary>
+/// A container image's content, run without a container engine: a rootfs.sh lays out what the
+/// FROM scratch image holds, and the binary runs from a chroot into it with only what a
+/// container runtime adds (/proc mounted, /dev/stderr). Needs root, as a container runtime does.
+/// </summary>
+public sealed class ChrootServer : IDisposable
+{
+    private readonly System.Diagnostics.Process _process;
+    private readonly Task<string> _stderr;
+    private readonly string _proc;
+
+    /// <param name="rootfsScript">The script that lays out the image: <c>SCRIPT PUBLISHED_DIR ROOTFS_DIR</c>, printing the files.</param>
+    /// <param name="binary">The binary's path inside the image.</param>
+    public ChrootServer(string rootfsScript, string published, string binary)
+    {
+        Assert.True(Environment.UserName == "root", "chroot and mounting /proc need root, as a container runtime has");
+        Root = Path.Combine(Path.GetTempPath(), "eventmpm-rootfs-" + Guid.NewGuid().ToString("N")[..8]);
+        Tool.Result layout = Tool.Run("bash", $"{rootfsScript} {published} {Root}");
+        Assert.True(layout.ExitCode == 0, layout.All);
+        Files = layout.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        _proc = Path.Combine(Root, "proc");
+        Assert.Equal(0, Tool.Run("mount", $"-t proc proc {_proc}").ExitCode);
+        Directory.CreateDirectory(Path.Combine(Root, "dev"));
+        File.CreateSymbolicLink(Path.Combine(Root, "dev", "stderr"), "/proc/self/fd/2");
+        Port = MpmServer.FreePort();
+        var start = new System.Diagnostics.ProcessStartInfo("chroot", $"{Root} {binary} -C \"Listen 127.0.0.1:{Port}\" -C \"ErrorLog /dev/stderr\"")
+        {
+            RedirectStandardError = true,
+        };
+        _process = System.Diagnostics.Process.Start(start)!;
+        _stderr = _process.StandardError.ReadToEndAsync();
+    }
+
+    public string Root { get; }
+
+    /// <summary>The files the image holds, as paths inside it.</summary>
+    public string[] Files { get; }
+
+    public int Port { get; }
+
+    /// <summary>The files outside /app are the loader and the C library's parts, nothing else.</summary>
+    public void AssertOnlyTheLibrariesLddLists()
+    {
+        Assert.All(Files.Where(f => !f.StartsWith("/app/", StringComparison.Ordinal)), f => Assert.Matches(@"^/lib(64|/[^/]+)?/(ld-linux[^/]*|lib[cm])\.so\.\d$", f));
+    }
+
+    /// <summary>curl's answer (head and body) once the server answers with the status, within 5 s.</summary>
+    public string Curl(string path, string expectStatus = "200", string options = "")
+    {
+        Tool.Result page = default!;
+        for (int i = 0; i < 100; i++)
+        {
+            page = Tool.Run("curl", $"-s -i {options} http://127.0.0.1:{Port}{path}", timeoutSeconds: 10);
+            if (page.Output.StartsWith("HTTP/1.1 " + expectStatus, StringComparison.Ordinal)) break;
+            System.Threading.Thread.Sleep(50);
+        }
+        return page.Output;
+    }
+
+    /// <summary>docker stop: SIGTERM, then the exit code and what the server wrote to stderr.</summary>
+    public async Task<(int ExitCode, string Stderr)> Stop()
+    {
+        Assert.Equal(0, MpmServer.Kill(_process.Id, 15));
+        Assert.True(_process.WaitForExit(15_000), "the server did not stop within 15 s of SIGTERM");
+        return (_process.ExitCode, await _stderr);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+        Tool.Run("umount", _proc);
+        Directory.Delete(Root, recursive: true);
+    }
+}

@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace EventMpm.EndToEnd.Tests;
+
+/// <summary>
+/// What the README tells a new user, run in an empty folder outside the repository with a home
+/// of its own: templates/install.sh (pack the package into a local feed, register it, install the
+/// template), `dotnet new eventmpm -o Shop`, `dotnet publish -o out`. Only the NuGet cache is
+/// shared with the machine, so the Tmds.LibC and NativeAOT packages are not fetched again.
+/// </summary>
+public sealed class NewProject : IDisposable
+{
+    public NewProject()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "eventmpm-newuser-" + Guid.NewGuid().ToString("N")[..8]);
+        string home = Path.Combine(Root, "home");
+        System.IO.Directory.CreateDirectory(home);
+        System.IO.Directory.CreateDirectory(Path.Combine(Root, "work"));
+        Environment = new Dictionary<string, string?>
+        {
+            ["HOME"] = home,
+            ["DOTNET_CLI_HOME"] = home,
+            ["NUGET_PACKAGES"] = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                ?? Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            // A version no earlier run has put in the shared NuGet cache.
+            ["EVENTMPM_VERSION"] = "0.1.0-ci." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff"),
+        };
+        Install = Tool.Run("bash", Tool.Repo("templates/install.sh"), Root, environment: Environment);
+        New = Tool.Run("dotnet", "new eventmpm -o Shop", Path.Combine(Root, "work"), environment: Environment);
+        Directory = Path.Combine(Root, "work", "Shop");
+        Publish = Tool.Run("dotnet", "publish -o out -nodeReuse:false", Directory, environment: Environment);
+    }
+
+    public string Root { get; }
+
+    public Dictionary<string, string?> Environment { get; }
+
+    public string Directory { get; }
+
+    public string Binary => Path.Combine(Directory, "out", "Shop");
+
+    public Tool.Result Install { get; }
+
+    public Tool.Result New { get; }
+
+    public Tool.Result Publish { get; }
+
+    public void Dispose()
+    {
+        string pidFile = Path.Combine(Directory, "out", "logs", "httpd.pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid)) MpmServer.Kill(pid, 9);
+        System.IO.Directory.Delete(Root, recursive: true);
+    }
+}
+
+[Collection(DotnetCollection.Name)]
+public sealed class TemplateTests(NewProject project) : IClassFixture<NewProject>
+{
+    private void AssertBuilt()
+    {
+        Assert.True(project.Install.ExitCode == 0, "install.sh:\n" + project.Install.All);
+        Assert.True(project.New.ExitCode == 0, "dotnet new:\n" + project.New.All);
+        Assert.True(project.Publish.ExitCode == 0, "dotnet publish:\n" + project.Publish.All);
+    }
+
+    [Fact]
+    public void The_new_project_has_httpd_conf_a_handler_a_README_and_publishes_one_native_binary()
+    {
+        AssertBuilt();
+        Assert.Contains("SetHandler Shop.Handlers.Hello", File.ReadAllText(Path.Combine(project.Directory, "httpd.conf")));
+        Assert.Contains("namespace Shop.Handlers;", File.ReadAllText(Path.Combine(project.Directory, "Handlers", "Hello.cs")));
+        Assert.Contains("# Shop", File.ReadAllText(Path.Combine(project.Directory, "README.md")));
+        Assert.Contains("Include=\"EventMpm\" Version=\"" + project.Environment["EVENTMPM_VERSION"] + "\"", File.ReadAllText(Path.Combine(project.Directory, "Shop.csproj")));
+        byte[] head = new byte[4];
+        using (FileStream f = File.OpenRead(project.Binary)) f.ReadExactly(head);
+        Assert.Equal(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }, head);
+        Assert.False(File.Exists(Path.Combine(project.Directory, "out", "Shop.dll")), "a NativeAOT publish has no IL entry assembly");
+    }
+
+    [Fact]
+    public void The_server_serves_the_handler_its_files_and_the_status_and_metrics_pages()
+    {
+        AssertBuilt();
+        int port = MpmServer.FreePort();
+        string output = Path.Combine(project.Directory, "out");
+        Tool.Result start = Tool.Run(project.Binary, $"-k start -C \"Listen 127.0.0.1:{port}\"", output, timeoutSeconds: 60);
+        Assert.True(start.ExitCode == 0, start.All);
+        try
+        {
+            string Curl(string arguments) => Tool.Run("curl", $"-s -i {arguments}", timeoutSeconds: 10).Output;
+            MpmServer.WaitFor(() => Curl($"http://127.0.0.1:{port}/").StartsWith("HTTP/1.1 200", StringComparison.Ordinal), 10, "the server to answer");
+
+            string hello = Curl($"\"http://127.0.0.1:{port}/hello?name=Ada%20Lovelace\"");
+            Assert.Contains("Content-Type: application/json", hello);
+            Assert.EndsWith("{\"hello\":\"Ada Lovelace\"}", hello);
+            Assert.EndsWith("{\"hello\":\"Grace\"}", Curl($"--data Grace http://127.0.0.1:{port}/hello"));
+            Assert.StartsWith("HTTP/1.1 405", Curl($"-X DELETE http://127.0.0.1:{port}/hello"));
+            Assert.Contains("<h1>Shop</h1>", Curl($"http://127.0.0.1:{port}/"));
+            string status = "";
+            MpmServer.WaitFor(() => (status = Curl($"\"http://127.0.0.1:{port}/server-status?auto\"")).Contains("Processes: 2", StringComparison.Ordinal), 10, "StartServers 2 to be serving");
+            Assert.Contains("ServerMPM: event", status);
+            Assert.Matches(@"Total Accesses: [1-9]", status); // ExtendedStatus On counts the requests above
+            string metrics = Curl($"http://127.0.0.1:{port}/metrics");
+            Assert.Contains("eventmpm_requests_total", metrics);
+            Assert.Contains("/hello?name=Ada%20Lovelace", File.ReadAllText(Path.Combine(output, "logs", "access_log")));
+        }
+        finally
+        {
+            Tool.Result stop = Tool.Run(project.Binary, "-k stop", output, timeoutSeconds: 60);
+            Assert.True(stop.ExitCode == 0, stop.All);
+        }
+        MpmServer.WaitFor(() => !File.Exists(Path.Combine(output, "logs", "httpd.pid")), 15, "the server to stop");
+    }
+
+    [Fact]
+    public void A_mistake_in_its_httpd_conf_or_a_wrong_handler_name_fails_the_build_at_the_line()
+    {
+        AssertBuilt();
+        string copy = Path.Combine(project.Root, "work", "Broken");
+        System.IO.Directory.CreateDirectory(copy);
+        foreach (string file in new[] { "Shop.csproj", "httpd.conf", "Handlers/Hello.cs" })
+        {
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(copy, file))!);
+            File.Copy(Path.Combine(project.Directory, file), Path.Combine(copy, file));
+        }
+        string conf = File.ReadAllText(Path.Combine(copy, "httpd.conf"));
+        File.WriteAllText(Path.Combine(copy, "httpd.conf"), conf.Replace("KeepAliveTimeout 5", "KeepAliveTimout 5").Replace("SetHandler Shop.Handlers.Hello", "SetHandler Shop.Handlers.Helo"));
+        string[] lines = File.ReadAllLines(Path.Combine(copy, "httpd.conf"));
+        int typo = Array.FindIndex(lines, l => l.StartsWith("KeepAliveTimout", StringComparison.Ordinal)) + 1;
+        int handler = Array.FindIndex(lines, l => l.Contains("Shop.Handlers.Helo", StringComparison.Ordinal)) + 1;
+
+        Tool.Result build = Tool.Run("dotnet", "build -nodeReuse:false", copy, environment: project.Environment);
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains($"httpd.conf({typo},1): error EMPM001: Invalid command 'KeepAliveTimout'", build.Output);
+        Assert.Contains($"httpd.conf({handler},16): error EMPM043: SetHandler Shop.Handlers.Helo: no type of that name in the project", build.Output);
+        Assert.Contains("(did you mean Shop.Handlers.Hello?)", build.Output);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Its_container_layout_serves_from_a_chroot_and_drains_on_SIGTERM()
+    {
+        AssertBuilt();
+        using var image = new ChrootServer(Path.Combine(project.Directory, "container", "rootfs.sh"), Path.Combine(project.Directory, "out"), "/app/Shop");
+        Assert.Contains("/app/Shop", image.Files);
+        image.AssertOnlyTheLibrariesLddLists();
+        Assert.EndsWith("{\"hello\":\"world\"}", image.Curl("/hello"));
+        Assert.Contains("ServerMPM: event", image.Curl("/server-status?auto"));
+        Assert.Contains("eventmpm_workers", image.Curl("/metrics"));
+        var (exitCode, stderr) = await image.Stop();
+        Assert.Equal(0, exitCode);
+        Assert.Contains("AH00491: caught SIGTERM, shutting down", stderr);
+    }
+}
