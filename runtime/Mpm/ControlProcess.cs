@@ -480,6 +480,10 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     private int Stop(string message, string code)
     {
         Systemd.Notify("STOPPING=1");
+        // Our copy of the listening sockets goes first: while any process holds one, the kernel
+        // completes handshakes no one will serve. Closed, a new client is refused at once (a load
+        // balancer or readiness probe learns it now), while the children finish what they hold.
+        foreach (var (socket, _) in _listeners) socket.Dispose();
         SignalChildren(LibC.SIGTERM);
         Reclaim();
         PidFile.Remove(_paths.PidFile, Environment.ProcessId);

@@ -65,10 +65,10 @@ public sealed class ChrootServer : IDisposable
         return page.Output;
     }
 
-    /// <summary>docker stop: SIGTERM, then the exit code and what the server wrote to stderr.</summary>
-    public async Task<(int ExitCode, string Stderr)> Stop()
+    /// <summary>docker stop: the image's STOPSIGNAL (SIGWINCH, 28), then the exit code and what the server wrote to stderr.</summary>
+    public async Task<(int ExitCode, string Stderr)> Stop(int signal = 28)
     {
-        Assert.Equal(0, MpmServer.Kill(_process.Id, 15));
+        Assert.Equal(0, MpmServer.Kill(_process.Id, signal));
         Assert.True(_process.WaitForExit(15_000), "the server did not stop within 15 s of SIGTERM");
         return (_process.ExitCode, await _stderr);
     }

@@ -226,6 +226,6 @@ public sealed class ContainerTests(PublishedStaticSite site) : IClassFixture<Pub
         Assert.Contains("Processes: 2", image.Curl("/server-status?auto")); // children from /proc/self/exe
         var (exitCode, stderr) = await image.Stop();
         Assert.Equal(0, exitCode);
-        Assert.Contains("AH00491: caught SIGTERM, shutting down", stderr); // the error log on the container's stderr
+        Assert.Contains("AH00492: caught SIGWINCH, shutting down gracefully", stderr); // the error log on the container's stderr
     }
 }

@@ -221,6 +221,51 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
         Assert.False(File.Exists(server.PidFile));
     }
 
+    /// <summary>
+    /// What a container orchestrator's stop relies on (examples/Kubernetes): at SIGTERM the server
+    /// stops listening at once, so a readiness probe fails and no new connection is taken, while a
+    /// response in flight still completes (within the 3 s a SIGTERM allows), then it exits.
+    /// </summary>
+    [Fact]
+    public void SIGTERM_stops_listening_at_once_and_lets_a_response_in_flight_finish()
+    {
+        using var server = new MpmServer(site);
+        MpmServer.WaitFor(() => server.Children().Count == 2, 10, "StartServers 2");
+        using Socket slow = Connect(server.Port);
+        slow.Send(Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        var buffer = new byte[64 * 1024];
+        long received = slow.Receive(buffer);
+
+        Assert.Equal(0, MpmServer.Kill(server.ControlPid, SIGTERM));
+        // Unready at once: nothing listens any more (httpd logs AH00491 only once the children are gone).
+        MpmServer.WaitFor(() => !Listening(server.Port), 2, "the listening sockets to close");
+
+        // Read the rest, pausing at each MiB (about half a second in all): the response is not cut.
+        int n;
+        while ((n = slow.Receive(buffer)) > 0)
+        {
+            received += n;
+            if (received % (1024 * 1024) < n) Thread.Sleep(30);
+        }
+        Assert.True(received > MpmServer.BigSize, "the response was cut at " + received);
+        MpmServer.WaitFor(() => !server.ControlAlive, 10, "the server to exit");
+        Assert.Contains("AH00491: caught SIGTERM, shutting down", server.Log);
+        Assert.False(File.Exists(server.PidFile));
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            Connect(port, attempts: 1).Dispose();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     [Fact]
     public void Children_run_as_User_and_Group_while_the_control_process_keeps_root()
     {

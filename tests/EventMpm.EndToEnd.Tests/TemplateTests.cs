@@ -140,7 +140,7 @@ public sealed class TemplateTests(NewProject project) : IClassFixture<NewProject
     }
 
     [Fact]
-    public async System.Threading.Tasks.Task Its_container_layout_serves_from_a_chroot_and_drains_on_SIGTERM()
+    public async System.Threading.Tasks.Task Its_container_layout_serves_from_a_chroot_and_stops_on_its_stop_signal()
     {
         AssertBuilt();
         using var image = new ChrootServer(Path.Combine(project.Directory, "container", "rootfs.sh"), Path.Combine(project.Directory, "out"), "/app/Shop");
@@ -151,6 +151,6 @@ public sealed class TemplateTests(NewProject project) : IClassFixture<NewProject
         Assert.Contains("eventmpm_workers", image.Curl("/metrics"));
         var (exitCode, stderr) = await image.Stop();
         Assert.Equal(0, exitCode);
-        Assert.Contains("AH00491: caught SIGTERM, shutting down", stderr);
+        Assert.Contains("AH00492: caught SIGWINCH, shutting down gracefully", stderr); // the Dockerfile's STOPSIGNAL
     }
 }

@@ -1,0 +1,44 @@
+using System;
+using System.Text.Json;
+using EventMpm.Handlers;
+
+namespace Api.Handlers;
+
+/// <summary>
+/// POST /api/wordcount: counts the bytes, lines and words of the body as it arrives, without
+/// holding it (the body is a stream, bounded by LimitRequestBody).
+/// </summary>
+public sealed class WordCount : IRequestHandler
+{
+    public void Handle(Request request, Response response)
+    {
+        if (request.Method != "POST")
+        {
+            response.Status = 405;
+            response.SetHeader("Allow", "POST");
+            return;
+        }
+        long bytes = 0, lines = 0, words = 0;
+        bool inWord = false;
+        Span<byte> buffer = stackalloc byte[8192];
+        int n;
+        while ((n = request.Body.Read(buffer)) > 0)
+        {
+            bytes += n;
+            foreach (byte b in buffer[..n])
+            {
+                if (b == (byte)'\n') lines++;
+                bool space = b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
+                if (!space && !inWord) words++;
+                inWord = !space;
+            }
+        }
+        response.ContentType = "application/json";
+        using var json = new Utf8JsonWriter(response.Body);
+        json.WriteStartObject();
+        json.WriteNumber("bytes", bytes);
+        json.WriteNumber("lines", lines);
+        json.WriteNumber("words", words);
+        json.WriteEndObject();
+    }
+}

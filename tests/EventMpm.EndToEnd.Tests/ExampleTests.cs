@@ -1,0 +1,148 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+
+namespace EventMpm.EndToEnd.Tests;
+
+/// <summary>The Api example, published natively and started as a daemon (two children), as its README says.</summary>
+public sealed class RunningApiExample : IDisposable
+{
+    public RunningApiExample()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "eventmpm-api-" + Guid.NewGuid().ToString("N")[..8]);
+        Publish = Tool.Dotnet($"publish {Tool.Repo("examples/Api")} -c Release -o {Directory}");
+        Port = MpmServer.FreePort();
+        if (Publish.ExitCode != 0) return;
+        Start = Tool.Run(Path.Combine(Directory, "Api"), $"-k start -C \"Listen 127.0.0.1:{Port}\"", Directory, timeoutSeconds: 60);
+        MpmServer.WaitFor(() => Curl("/").StartsWith("HTTP/1.1 200", StringComparison.Ordinal), 10, "the Api example to answer");
+    }
+
+    public string Directory { get; }
+
+    public int Port { get; }
+
+    public Tool.Result Publish { get; }
+
+    public Tool.Result? Start { get; }
+
+    public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
+
+    /// <summary>curl's answer, head and body.</summary>
+    public string Curl(string path, string options = "") => Tool.Run("curl", $"-s -i {options} \"{Url(path)}\"", timeoutSeconds: 20).Output;
+
+    public void Dispose()
+    {
+        if (Start is not null) Tool.Run(Path.Combine(Directory, "Api"), "-k stop", Directory, timeoutSeconds: 60);
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
+
+[Collection(DotnetCollection.Name)]
+public sealed class ExampleTests(RunningApiExample api) : IClassFixture<RunningApiExample>
+{
+    private void AssertRunning()
+    {
+        Assert.True(api.Publish.ExitCode == 0, api.Publish.All);
+        Assert.True(api.Start?.ExitCode == 0, api.Start?.All);
+    }
+
+    private static string Body(string response) => response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+
+    [Fact]
+    public void The_Api_example_answers_from_its_handlers_beside_its_static_files()
+    {
+        AssertRunning();
+        using (JsonDocument time = JsonDocument.Parse(Body(api.Curl("/api/time"))))
+        {
+            Assert.True(time.RootElement.GetProperty("pid").GetInt32() > 0);
+        }
+        string words = api.Curl("/api/wordcount", "--data-binary \"one two\nthree\n\"");
+        Assert.EndsWith("{\"bytes\":14,\"lines\":2,\"words\":3}", words);
+
+        string counted = api.Curl("/api/count?to=5000");
+        Assert.Contains("Transfer-Encoding: chunked", counted); // streamed: flushed every thousand
+        Assert.Equal(Enumerable.Range(1, 5000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Body(counted).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        using (JsonDocument echo = JsonDocument.Parse(Body(api.Curl("/api/any/path?x=1", "-H \"X-Demo: yes\""))))
+        {
+            Assert.Equal("/api/any/path", echo.RootElement.GetProperty("path").GetString());
+            Assert.Equal("yes", echo.RootElement.GetProperty("headers").GetProperty("X-Demo").GetString());
+        }
+        Assert.StartsWith("HTTP/1.1 405", api.Curl("/api/time", "-X POST"));
+        Assert.StartsWith("HTTP/1.1 413", api.Curl("/api/wordcount", "-H \"Content-Length: 2000000\" --data x")); // LimitRequestBody 1048576
+        Assert.Contains("<h1>API example</h1>", api.Curl("/"));
+    }
+
+    [Fact]
+    public void Handlers_under_wrk_across_two_processes_answer_every_request()
+    {
+        AssertRunning();
+        Tool.RequireCommand("wrk", "wrk");
+        Tool.Result wrk = Tool.Run("wrk", $"-t2 -c50 -d2s {api.Url("/api/time")}", timeoutSeconds: 30);
+        Assert.True(wrk.ExitCode == 0, wrk.All);
+        Assert.DoesNotContain("Non-2xx", wrk.Output);
+        Assert.DoesNotContain("Socket errors", wrk.Output);
+        long requests = long.Parse(System.Text.RegularExpressions.Regex.Match(wrk.Output, @"(\d+) requests in").Groups[1].Value);
+        Assert.True(requests > 1000, wrk.Output);
+    }
+
+    [Fact]
+    public void Prometheus_scrapes_the_metrics_page_and_prometheus_apache_exporter_reads_the_status_page()
+    {
+        AssertRunning();
+        Tool.RequireCommand("prometheus", "prometheus");
+        Tool.RequireCommand("prometheus-apache-exporter", "prometheus-apache-exporter");
+        api.Curl("/api/time");
+        int exporterPort = MpmServer.FreePort(), prometheusPort = MpmServer.FreePort();
+        string work = Path.Combine(api.Directory, "prometheus");
+        System.IO.Directory.CreateDirectory(work);
+        string config = File.ReadAllText(Tool.Repo("examples/Monitoring/prometheus.yml"))
+            .Replace("localhost:8080", $"127.0.0.1:{api.Port}").Replace("localhost:9117", $"127.0.0.1:{exporterPort}").Replace("15s", "1s");
+        File.WriteAllText(Path.Combine(work, "prometheus.yml"), config);
+
+        using var exporter = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("prometheus-apache-exporter",
+            $"--scrape_uri={api.Url("/server-status?auto")} --telemetry.address=127.0.0.1:{exporterPort}") { RedirectStandardError = true })!;
+        using var prometheus = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("prometheus",
+            $"--config.file={work}/prometheus.yml --storage.tsdb.path={work}/data --web.listen-address=127.0.0.1:{prometheusPort}") { RedirectStandardError = true })!;
+        _ = exporter.StandardError.ReadToEndAsync();
+        _ = prometheus.StandardError.ReadToEndAsync();
+        try
+        {
+            string Api(string path) => Tool.Run("curl", $"-s \"http://127.0.0.1:{prometheusPort}/api/v1/{path}\"", timeoutSeconds: 10).Output;
+            string targets = "";
+            MpmServer.WaitFor(() =>
+            {
+                targets = Api("targets");
+                return targets.Contains("\"job\":\"eventmpm\"", StringComparison.Ordinal) && targets.Contains("\"job\":\"apache-exporter\"", StringComparison.Ordinal)
+                    && !targets.Contains("\"health\":\"unknown\"", StringComparison.Ordinal);
+            }, 30, "Prometheus to scrape both targets");
+            using (JsonDocument doc = JsonDocument.Parse(targets))
+            {
+                foreach (JsonElement t in doc.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray())
+                {
+                    Assert.True(t.GetProperty("health").GetString() == "up", t.GetProperty("labels").GetProperty("job") + ": " + t.GetProperty("lastError"));
+                }
+            }
+            Assert.True(Value(Api("query?query=sum(eventmpm_requests_total)")) >= 1);
+            Assert.Equal(1, Value(Api("query?query=apache_up")));
+            Assert.True(Value(Api("query?query=sum(apache_workers)")) >= 50); // two children of 25 threads, busy + idle
+        }
+        finally
+        {
+            prometheus.Kill();
+            exporter.Kill();
+            prometheus.WaitForExit();
+            exporter.WaitForExit();
+        }
+    }
+
+    /// <summary>The single value of an instant query's answer.</summary>
+    private static double Value(string answer)
+    {
+        using JsonDocument doc = JsonDocument.Parse(answer);
+        JsonElement result = doc.RootElement.GetProperty("data").GetProperty("result");
+        Assert.True(result.GetArrayLength() == 1, answer);
+        return double.Parse(result[0].GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
