@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace EventMpm.EndToEnd.Tests;
 
 /// <summary>
-/// A container image's content, run without a container engine: a rootfs.sh lays out what the
+/// A container image's content, run without a container engine: rootfs.sh lays out what the
 /// FROM scratch image holds, and the binary runs from a chroot into it with only what a
 /// container runtime adds (/proc mounted, /dev/stderr). Needs root, as a container runtime does.
 /// </summary>
@@ -16,13 +16,13 @@ public sealed class ChrootServer : IDisposable
     private readonly Task<string> _stderr;
     private readonly string _proc;
 
-    /// <param name="rootfsScript">The script that lays out the image: <c>SCRIPT PUBLISHED_DIR ROOTFS_DIR</c>, printing the files.</param>
-    /// <param name="binary">The binary's path inside the image.</param>
-    public ChrootServer(string rootfsScript, string published, string binary)
+    /// <param name="rootfsScript">The script that lays out the image: <c>SCRIPT PUBLISHED_DIR ROOTFS_DIR NAME</c>, printing the files.</param>
+    /// <param name="name">The binary's name; the image holds it as /app/NAME.</param>
+    public ChrootServer(string rootfsScript, string published, string name)
     {
         Assert.True(Environment.UserName == "root", "chroot and mounting /proc need root, as a container runtime has");
         Root = Path.Combine(Path.GetTempPath(), "eventmpm-rootfs-" + Guid.NewGuid().ToString("N")[..8]);
-        Tool.Result layout = Tool.Run("bash", $"{rootfsScript} {published} {Root}");
+        Tool.Result layout = Tool.Run("bash", $"{rootfsScript} {published} {Root} {name}");
         Assert.True(layout.ExitCode == 0, layout.All);
         Files = layout.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -31,7 +31,7 @@ public sealed class ChrootServer : IDisposable
         Directory.CreateDirectory(Path.Combine(Root, "dev"));
         File.CreateSymbolicLink(Path.Combine(Root, "dev", "stderr"), "/proc/self/fd/2");
         Port = MpmServer.FreePort();
-        var start = new System.Diagnostics.ProcessStartInfo("chroot", $"{Root} {binary} -C \"Listen 127.0.0.1:{Port}\" -C \"ErrorLog /dev/stderr\"")
+        var start = new System.Diagnostics.ProcessStartInfo("chroot", $"{Root} /app/{name} -C \"Listen 127.0.0.1:{Port}\" -C \"ErrorLog /dev/stderr\"")
         {
             RedirectStandardError = true,
         };

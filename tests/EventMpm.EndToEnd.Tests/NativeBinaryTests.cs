@@ -206,8 +206,8 @@ public sealed class SlowlorisTests(PublishedStaticSite site) : IClassFixture<Pub
 }
 
 /// <summary>
-/// The container image's content, proved without a container engine: examples/Container/rootfs.sh
-/// lays out what the FROM scratch image holds, and the server runs from a chroot into it with
+/// The container image's content, proved without a container engine: the template's rootfs.sh
+/// (which examples/Container uses for StaticSite) lays out what the FROM scratch image holds, and the server runs from a chroot into it with
 /// only /proc mounted, as a container runtime provides.
 /// </summary>
 [Collection(DotnetCollection.Name)]
@@ -216,7 +216,7 @@ public sealed class ContainerTests(PublishedStaticSite site) : IClassFixture<Pub
     [Fact]
     public async System.Threading.Tasks.Task The_image_holds_the_binary_its_htdocs_and_three_libraries_and_serves_from_a_chroot()
     {
-        using var image = new ChrootServer(Tool.Repo("examples/Container/rootfs.sh"), site.Directory, "/app/StaticSite");
+        using var image = new ChrootServer(Tool.Repo("templates/eventmpm/container/rootfs.sh"), site.Directory, "StaticSite");
         Assert.Contains("/app/StaticSite", image.Files);
         Assert.Contains("/app/htdocs/index.html", image.Files);
         image.AssertOnlyTheLibrariesLddLists();

@@ -143,7 +143,7 @@ public sealed class TemplateTests(NewProject project) : IClassFixture<NewProject
     public async System.Threading.Tasks.Task Its_container_layout_serves_from_a_chroot_and_stops_on_its_stop_signal()
     {
         AssertBuilt();
-        using var image = new ChrootServer(Path.Combine(project.Directory, "container", "rootfs.sh"), Path.Combine(project.Directory, "out"), "/app/Shop");
+        using var image = new ChrootServer(Path.Combine(project.Directory, "container", "rootfs.sh"), Path.Combine(project.Directory, "out"), "Shop");
         Assert.Contains("/app/Shop", image.Files);
         image.AssertOnlyTheLibrariesLddLists();
         Assert.EndsWith("{\"hello\":\"world\"}", image.Curl("/hello"));

@@ -2,16 +2,19 @@
 # Lays out what the container image holds, and nothing else: the native binary, its document
 # root, and the shared libraries ldd lists for it (NativeAOT links everything else in).
 #
-#   container/rootfs.sh PUBLISHED_DIR ROOTFS_DIR
+#   container/rootfs.sh PUBLISHED_DIR ROOTFS_DIR [BINARY_NAME]
+#
+# BINARY_NAME is the project's (MySite) unless given: the repository's examples/Container uses
+# this same script for StaticSite.
 set -euo pipefail
-published=$1 rootfs=$2
-binary=$published/MySite
-[ -x "$binary" ] || { echo "rootfs.sh: no MySite binary in $published (run dotnet publish -o $published)" >&2; exit 1; }
+published=$1 rootfs=$2 name=${3:-MySite}
+binary=$published/$name
+[ -x "$binary" ] || { echo "rootfs.sh: no $name binary in $published (run dotnet publish -o $published)" >&2; exit 1; }
 rm -rf "$rootfs"
 mkdir -p "$rootfs/app/logs" "$rootfs/proc" "$rootfs/tmp"
 chmod 1777 "$rootfs/tmp"
 cp "$binary" "$rootfs/app/"
-cp -r "$published/htdocs" "$rootfs/app/"
+[ -d "$published/htdocs" ] && cp -r "$published/htdocs" "$rootfs/app/"
 # The loader and the libraries, at the paths the binary asks for them.
 for lib in $(ldd "$binary" | grep -o '/[^ ]*'); do
   mkdir -p "$rootfs$(dirname "$lib")"

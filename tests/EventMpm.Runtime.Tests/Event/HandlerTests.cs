@@ -227,11 +227,7 @@ public sealed class HandlerTests : IClassFixture<HandlerTests.Site>
     {
         using Socket s = _server.Connect();
         Wire.Send(s, Wire.Get("/api/fail"));
-        var received = new List<byte>();
-        var buffer = new byte[4096];
-        int n;
-        while ((n = s.Receive(buffer)) > 0) received.AddRange(buffer.AsSpan(0, n).ToArray());
-        string text = Encoding.ASCII.GetString(received.ToArray());
+        string text = ReadToClose(s);
         Assert.StartsWith("HTTP/1.1 200 OK", text);
         Assert.Contains("Transfer-Encoding: chunked", text);
         Assert.Contains("7\r\npartial\r\n", text);
@@ -255,14 +251,20 @@ public sealed class HandlerTests : IClassFixture<HandlerTests.Site>
     {
         using Socket s = _server.Connect();
         Wire.Send(s, "GET /api/stream?2 HTTP/1.0\r\n\r\n");
-        var received = new List<byte>();
-        var buffer = new byte[4096];
-        int n;
-        while ((n = s.Receive(buffer)) > 0) received.AddRange(buffer.AsSpan(0, n).ToArray());
-        string text = Encoding.ASCII.GetString(received.ToArray());
+        string text = ReadToClose(s);
         Assert.DoesNotContain("Transfer-Encoding", text);
         Assert.Contains("Connection: close", text);
         Assert.EndsWith("\r\n\r\npiece 0\npiece 1\n", text);
+    }
+
+    /// <summary>Everything the server sends until it closes the connection.</summary>
+    private static string ReadToClose(Socket s)
+    {
+        var received = new System.IO.MemoryStream();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = s.Receive(buffer)) > 0) received.Write(buffer, 0, n);
+        return Encoding.ASCII.GetString(received.ToArray());
     }
 
     [Fact]
