@@ -61,7 +61,7 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
         Exception? failure = null;
         try
         {
-            _route.Code!.Handle(request, response);
+            _route.Code!.Instance!.Handle(request, response);
         }
         catch (Exception e)
         {
@@ -124,7 +124,7 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
         }
         if (failure is not System.IO.IOException || !response.HasStarted)
         {
-            Logging.ErrorLog.Error("eventmpm", "", "handler " + _route.CodeName + " failed for " + _routePath + ": " + failure.GetType().FullName + ": " + failure.Message);
+            Logging.ErrorLog.Error("eventmpm", "", "handler " + _route.Code!.Name + " failed for " + _routePath + ": " + failure.GetType().FullName + ": " + failure.Message);
         }
         if (response.HasStarted)
         {

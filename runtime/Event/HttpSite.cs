@@ -13,13 +13,11 @@ internal sealed class HttpSite : IDisposable
 {
     private readonly Dictionary<int, byte[]> _errorBodies = new();
 
-    /// <param name="createHandler">Makes the C# handler a SetHandler names (the compiled configuration's CreateHandler).</param>
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
-        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null,
-        Func<string, Handlers.IRequestHandler?>? createHandler = null)
+        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null)
     {
         Logs = logs ?? Array.Empty<Logging.AccessLog>();
-        Routes = new RouteTable(locations, createHandler ?? (_ => null));
+        Routes = new RouteTable(locations);
         ServerName = serverName;
         VHost = Encoding.ASCII.GetBytes(serverName);
         Status = status;

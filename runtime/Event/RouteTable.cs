@@ -20,10 +20,18 @@ internal enum LocationHandler : byte
     Code,
 }
 
-/// <summary>What a path resolves to: its handler (and the code, for a C# one) and its access rules.</summary>
-internal readonly record struct Route(LocationHandler Handler, IRequestHandler? Code, string CodeName, RequireRules? Rules)
+/// <summary>What a path resolves to: its handler (and the C# one's instance) and its access rules.</summary>
+internal readonly record struct Route(LocationHandler Handler, CodeHandler? Code, RequireRules? Rules)
 {
-    public static readonly Route Files = new(LocationHandler.Files, null, "", null);
+    public static readonly Route Files = new(LocationHandler.Files, null, null);
+}
+
+/// <summary>A C# handler SetHandler names: its type name, and its one instance once the process has made it.</summary>
+internal sealed class CodeHandler(string name)
+{
+    public string Name { get; } = name;
+
+    public IRequestHandler? Instance { get; set; }
 }
 
 /// <summary>
@@ -40,10 +48,10 @@ internal sealed class RouteTable
     private readonly Dictionary<string, Route>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly Route _root;
 
-    /// <param name="createHandler">Makes the C# handler a SetHandler names (null when none of that name was compiled in).</param>
-    public RouteTable(IReadOnlyList<LocationSpec> locations, Func<string, IRequestHandler?> createHandler)
+    private readonly Dictionary<string, CodeHandler> _code = new(StringComparer.Ordinal);
+
+    public RouteTable(IReadOnlyList<LocationSpec> locations)
     {
-        var instances = new Dictionary<string, IRequestHandler>(StringComparer.Ordinal);
         var paths = new List<string>();
         foreach (LocationSpec l in locations)
         {
@@ -56,15 +64,12 @@ internal sealed class RouteTable
             foreach (LocationSpec l in locations)
             {
                 if (!Covers(Widen(l.Path), path)) continue;
-                if (l.Handler.Length != 0) merged = merged with { Handler = Kind(l.Handler), Code = null, CodeName = "" };
-                if (merged.Handler == LocationHandler.Code && merged.CodeName.Length == 0)
+                if (l.Handler.Length != 0)
                 {
-                    if (!instances.TryGetValue(l.Handler, out IRequestHandler? code))
-                    {
-                        code = createHandler(l.Handler) ?? throw new InvalidOperationException("SetHandler " + l.Handler + ": no such handler was compiled into this server");
-                        instances.Add(l.Handler, code);
-                    }
-                    merged = merged with { Code = code, CodeName = l.Handler };
+                    LocationHandler kind = Kind(l.Handler);
+                    CodeHandler? code = null;
+                    if (kind == LocationHandler.Code && !_code.TryGetValue(l.Handler, out code)) _code.Add(l.Handler, code = new CodeHandler(l.Handler));
+                    merged = merged with { Handler = kind, Code = code };
                 }
                 if (l.Require.Length != 0) merged = merged with { Rules = RequireRules.Parse(l.Require) };
             }
@@ -73,14 +78,26 @@ internal sealed class RouteTable
         _lookup = _byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
         _root = _byPrefix.TryGetValue("", out Route root) ? root : Route.Files;
         IsEmpty = paths.Count == 0;
-        HasCode = instances.Count != 0;
+    }
+
+    /// <summary>
+    /// Makes one instance of each C# handler. A child calls it after it has changed to User, so a
+    /// handler's constructor never runs as root.
+    /// </summary>
+    /// <param name="create">The compiled configuration's CreateHandler (null for a name it does not know).</param>
+    public void CreateHandlers(Func<string, IRequestHandler?> create)
+    {
+        foreach (CodeHandler code in _code.Values)
+        {
+            code.Instance ??= create(code.Name) ?? throw new InvalidOperationException("SetHandler " + code.Name + ": no such handler was compiled into this server");
+        }
     }
 
     /// <summary>No Location sections: every path is served from files, without a lookup.</summary>
     public bool IsEmpty { get; }
 
     /// <summary>Some section names a C# handler (so methods other than GET and HEAD may be answered).</summary>
-    public bool HasCode { get; }
+    public bool HasCode => _code.Count != 0;
 
     /// <summary>The route of a decoded path that starts with '/'.</summary>
     public Route Find(ReadOnlySpan<byte> path)

@@ -11,8 +11,8 @@ namespace EventMpm.Handlers;
 /// this interface, else an error at the SetHandler line.
 /// </summary>
 /// <remarks>
-/// One instance per child process, made when the child starts, called by every worker thread at
-/// once: keep it free of per-request state, or guard what it shares.
+/// One instance per child process, made when the child starts (after it has changed to User),
+/// called by every worker thread at once: keep it free of per-request state, or guard what it shares.
 /// <para>
 /// The method is synchronous on purpose. A worker thread is held while a handler runs, as
 /// httpd's event MPM holds one for dynamic content, so MaxRequestWorkers bounds the handlers

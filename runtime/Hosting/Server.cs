@@ -38,18 +38,29 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     public static Server<TConfig> Open(DeploymentSettings deployment, ServerPaths paths)
     {
         ListenSocket[] listeners = OpenListeners(deployment);
+        Server<TConfig> server;
         try
         {
             HttpSite site = OpenSite(deployment, paths);
             ScoreboardImage board = ScoreboardImage.Create(1, Math.Max(TConfig.ThreadLimit, TConfig.ThreadsPerChild));
             board.Process(0).Pid = Environment.ProcessId;
-            return new Server<TConfig>(listeners, site, board, 0, ownsBoard: true);
+            server = new Server<TConfig>(listeners, site, board, 0, ownsBoard: true);
         }
         catch
         {
             foreach (ListenSocket l in listeners) l.Dispose();
             throw;
         }
+        try
+        {
+            server.CreateHandlers();
+        }
+        catch
+        {
+            server.Dispose(); // the engine closes the listening sockets
+            throw;
+        }
+        return server;
     }
 
     /// <summary>A child's engine on the sockets and scoreboard its control process handed down.</summary>
@@ -100,28 +111,23 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             root.Dispose();
             throw new ServerStartException(e.Message);
         }
-        try
-        {
-            return new HttpSite(root, types, TConfig.DirectoryIndex, ConfigReport.ServerSoftware, TConfig.Locations, deployment.ServerName, status, logs.ToArray(), CreateHandler);
-        }
-        catch (ServerStartException)
-        {
-            foreach (Logging.AccessLog l in logs) l.Dispose();
-            root.Dispose();
-            throw;
-        }
+        return new HttpSite(root, types, TConfig.DirectoryIndex, ConfigReport.ServerSoftware, TConfig.Locations, deployment.ServerName, status, logs.ToArray());
     }
 
-    /// <summary>A C# handler's instance; its constructor failing stops the start with the reason.</summary>
-    private static Handlers.IRequestHandler? CreateHandler(string typeName)
+    /// <summary>
+    /// Makes the C# handlers SetHandler names, one instance each. A child calls it once it runs as
+    /// User (so a handler's constructor never runs as root); <see cref="Open"/> calls it itself.
+    /// </summary>
+    /// <exception cref="ServerStartException">A handler's constructor failed.</exception>
+    public void CreateHandlers()
     {
         try
         {
-            return TConfig.CreateHandler(typeName);
+            _site.Routes.CreateHandlers(TConfig.CreateHandler);
         }
         catch (Exception e)
         {
-            throw new ServerStartException("SetHandler " + typeName + ": the handler's constructor failed: " + e.GetType().Name + ": " + e.Message);
+            throw new ServerStartException("a handler could not be made: " + e.GetType().Name + ": " + e.Message);
         }
     }
 

@@ -58,6 +58,16 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
             server.Dispose();
             return ControlProcess<TConfig>.ExitChildFatal;
         }
+        try
+        {
+            server.CreateHandlers(); // as User: a handler's constructor is the application's code
+        }
+        catch (ServerStartException e)
+        {
+            ErrorLog.Write(LogLevel.Emerg, "mpm_event", "", e.Message);
+            server.Dispose();
+            return ControlProcess<TConfig>.ExitChildFatal;
+        }
 
         void Graceful(PosixSignalContext c)
         {

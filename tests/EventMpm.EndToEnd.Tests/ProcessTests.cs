@@ -284,6 +284,7 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
         }
         Assert.Matches(@"\nUid:\t0\t", File.ReadAllText($"/proc/{server.ControlPid}/status"));
         Assert.Equal("<p>MpmSite</p>\n", server.Get("/", out _));
+        Assert.Equal("made-as 65534 serving-as 65534\n", server.Get("/identity", out _)); // handlers are made after the change
     }
 
     [Fact]

@@ -306,3 +306,29 @@ public sealed class HandlerTests : IClassFixture<HandlerTests.Site>
         Assert.Equal(TestServer<HandlerConfig>.BigSize, r.Body.Length);
     }
 }
+
+/// <summary>A handler whose constructor fails, as one that cannot reach its database at start.</summary>
+public sealed class BrokenHandler : IRequestHandler
+{
+    public BrokenHandler() => throw new InvalidOperationException("no database");
+
+    public void Handle(Request request, Response response) { }
+}
+
+public struct BrokenHandlerConfig : IServerConfig
+{
+    public static IReadOnlyList<LocationSpec> Locations => new[] { new LocationSpec("/api", typeof(BrokenHandler).FullName!) };
+
+    public static IRequestHandler? CreateHandler(string typeName) => typeName == typeof(BrokenHandler).FullName ? new BrokenHandler() : null;
+}
+
+public sealed class HandlerStartTests
+{
+    [Fact]
+    public void A_handler_whose_constructor_fails_stops_the_start_with_the_reason()
+    {
+        var deployment = new DeploymentSettings { DocumentRoot = System.IO.Path.GetTempPath(), Listen = new EquatableArray<ListenAddress>(new[] { new ListenAddress("127.0.0.1", 0) }) };
+        var e = Assert.Throws<ServerStartException>(() => Server<BrokenHandlerConfig>.Open(deployment, new ServerPaths(deployment, System.IO.Path.GetTempPath())));
+        Assert.Contains("a handler could not be made: InvalidOperationException: no database", e.Message);
+    }
+}

@@ -43,7 +43,7 @@ public sealed class RouteTableTests
     [Fact]
     public void Every_path_resolves_as_the_in_order_merge_does()
     {
-        var table = new RouteTable(Sections, _ => null);
+        var table = new RouteTable(Sections);
         var segments = new[] { "a", "b", "c", "x", "y", "ab", "é", "" };
         var paths = new List<string> { "/" };
         foreach (string s1 in segments)
@@ -73,12 +73,15 @@ public sealed class RouteTableTests
     {
         int made = 0;
         var sections = new[] { new LocationSpec("/api", "App.Api"), new LocationSpec("/api/v2", "App.Api"), new LocationSpec("/api/v2/x", "", "local") };
-        var table = new RouteTable(sections, name => { made++; return new HelloHandler(); });
+        var table = new RouteTable(sections);
+        Assert.True(table.HasCode);
+        Assert.Throws<InvalidOperationException>(() => table.CreateHandlers(_ => null)); // a name the configuration does not know
+        table.CreateHandlers(name => { made++; return new HelloHandler(); });
+        table.CreateHandlers(name => { made++; return new HelloHandler(); }); // made once, however often asked
         Assert.Equal(1, made);
         Route deep = table.Find("/api/v2/x/y"u8);
         Assert.Equal(LocationHandler.Code, deep.Handler);
-        Assert.Same(table.Find("/api"u8).Code, deep.Code);
-        Assert.True(table.HasCode);
-        Assert.Throws<InvalidOperationException>(() => new RouteTable(sections, _ => null));
+        Assert.Same(table.Find("/api"u8).Code!.Instance, deep.Code!.Instance);
+        Assert.IsType<HelloHandler>(deep.Code.Instance);
     }
 }
