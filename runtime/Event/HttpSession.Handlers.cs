@@ -92,13 +92,15 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
         if (response.HasStarted) return FinishStream(c, response, ref have, consumed, keepAlive: !bodyUnsent && _bodyFailure == 0);
 
         var plan = new Plan { Status = response.Status, File = -1 };
-        plan.KeepAlive = KeepsAlive(c, r, response.Status, out int left) && !bodyUnsent;
-        bool bodyAllowed = response.Status is not (204 or 304);
+        // A body the handler gave up on (it caught the RequestBodyException) leaves the connection's
+        // input unknown: answer, then close.
+        plan.KeepAlive = KeepsAlive(c, r, response.Status, out int left) && !bodyUnsent && _bodyFailure == 0;
+        bool bodyAllowed = response.Status is not (204 or 304); // RFC 9110 §15.3.5, §15.4.5: no content, no Content-Length
         var w = new HeadWriter(_out);
         w.StatusLine(response.Status);
         CommonFields(ref w);
         foreach (var field in response.Headers) w.Field(field.Key, field.Value);
-        if (response.Status != 204) w.Field("Content-Length"u8, bodyAllowed ? response.Length : 0);
+        if (bodyAllowed) w.Field("Content-Length"u8, response.Length);
         KeepAliveFields(ref w, r, plan.KeepAlive, left);
         w.End();
         plan.Length = w.Length;

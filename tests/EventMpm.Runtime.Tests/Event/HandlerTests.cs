@@ -332,3 +332,60 @@ public sealed class HandlerStartTests
         Assert.Contains("a handler could not be made: InvalidOperationException: no database", e.Message);
     }
 }
+
+/// <summary>Catches the body's failure and answers anyway, as a handler may.</summary>
+public sealed class ForgivingHandler : IRequestHandler
+{
+    public void Handle(Request request, Response response)
+    {
+        try
+        {
+            request.ReadBodyAsText();
+            response.Write("read");
+        }
+        catch (RequestBodyException e)
+        {
+            response.Status = 422;
+            response.Write("body failed with " + e.Status);
+        }
+    }
+}
+
+public struct ForgivingConfig : IServerConfig
+{
+    public static long LimitRequestBody => 10;
+    public static int TimeoutMilliseconds => 10_000;
+    public static IReadOnlyList<LocationSpec> Locations => new[] { new LocationSpec("/f", typeof(ForgivingHandler).FullName!), new LocationSpec("/n", typeof(IgnoringHandler).FullName!) };
+
+    public static IRequestHandler? CreateHandler(string typeName)
+        => typeName == typeof(ForgivingHandler).FullName ? new ForgivingHandler() : typeName == typeof(IgnoringHandler).FullName ? new IgnoringHandler() : null;
+}
+
+public sealed class HandlerBodyFailureTests
+{
+    [Fact]
+    public void A_handler_that_swallows_a_body_failure_is_answered_and_the_connection_closes()
+    {
+        using var server = new TestServer<ForgivingConfig>();
+        using Socket s = server.Connect();
+        Wire.Send(s, "POST /f HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n" + new string('x', 32) + "\r\n0\r\n\r\n");
+        var r = Wire.ReadOne(s);
+        Assert.Equal(422, r.Status);
+        Assert.Equal("body failed with 413", Encoding.ASCII.GetString(r.Body));
+        Assert.Contains("Connection: close", r.Head); // the rest of that body is not read as a next request
+        Assert.True(Wire.ClosesWithin(s, 3000));
+    }
+
+    [Fact]
+    public void No_content_and_not_modified_carry_no_Content_Length()
+    {
+        using var server = new TestServer<ForgivingConfig>();
+        using Socket s = server.Connect();
+        Wire.Send(s, Wire.Get("/n"));
+        var r = Wire.ReadOne(s);
+        Assert.Equal(204, r.Status);
+        Assert.DoesNotContain("Content-Length", r.Head);
+        Wire.Send(s, Wire.Get("/n")); // and the connection is still usable
+        Assert.Equal(204, Wire.ReadOne(s).Status);
+    }
+}
