@@ -377,7 +377,7 @@ public sealed class HandlerBodyFailureTests
     }
 
     [Fact]
-    public void No_content_and_not_modified_carry_no_Content_Length()
+    public void No_content_carries_no_Content_Length_and_keeps_the_connection()
     {
         using var server = new TestServer<ForgivingConfig>();
         using Socket s = server.Connect();
