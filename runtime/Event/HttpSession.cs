@@ -376,9 +376,27 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         Plan plan = FileHead(c, r, file.Facts, file.ContentType, out FileAnswer answer);
         if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0)
         {
-            plan.Body = file.Body;
-            plan.BodyOffset = (int)answer.Offset;
-            plan.BodyLength = (int)answer.Length;
+            if (!file.HasDescriptor)
+            {
+                plan.Body = file.Body;
+                plan.BodyOffset = (int)answer.Offset;
+                plan.BodyLength = (int)answer.Length;
+            }
+            else if (file.TryDuplicate(out int fd))
+            {
+                plan.File = fd; // this response's own descriptor: closed when it has been sent
+                plan.FileOffset = answer.Offset;
+                plan.FileLength = answer.Length;
+            }
+            else
+            {
+                // The entry was replaced between the lookup and now (the file changed): open it again.
+                int status = _site.Root.Open(file.Relative, out OpenedFile opened);
+                if (status != 0) return ErrorPlan(c, r, status);
+                if (opened.IsRegular) return FilePlan(c, r, opened, file.Relative);
+                Sys.Close(opened.Fd);
+                return ErrorPlan(c, r, 403);
+            }
         }
         return plan;
     }
