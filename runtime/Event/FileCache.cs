@@ -64,9 +64,11 @@ internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, 
 /// Files looked up by request path, so a hit costs no open or fstat: a small one is in memory
 /// and its response is one writev; a larger one keeps its descriptor open and goes out with
 /// sendfile from a dup of it, as nginx's open_file_cache (no copy of the body into the socket,
-/// which writev pays: 19 % of the server's CPU for 100 KiB files at 1000 connections). An entry is trusted for <see cref="ValidityMilliseconds"/>
-/// and then read again, so a changed file is served within a second of the change (as nginx's
-/// open_file_cache_valid, here one second). Only plain paths are cached (no escapes, no dot
+/// which writev pays: 19 % of the server's CPU for 100 KiB files at 1000 connections). An entry
+/// is trusted for <see cref="ValidityMilliseconds"/> and then read again, so a changed file is
+/// served within a second of the change (as nginx's open_file_cache_valid, here one second).
+/// A deleted file's descriptor stays open until its entry is replaced or the cache starts over
+/// (at most <see cref="MaxDescriptors"/> of them). Only plain paths are cached (no escapes, no dot
 /// segments), and the cache is bounded in files and bytes; when full it starts over.
 /// </summary>
 internal sealed unsafe class FileCache
