@@ -49,7 +49,7 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
             r.IsHttp11, System.Text.Encoding.ASCII.GetString(c.Client),
             r.Framing == BodyFraming.Chunked ? null : r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0);
         response.Reset();
-        if (_logLines.Length != 0 && r.Framing != BodyFraming.None) _headCopy = head.ToArray(); // reading the body may move it
+        if (r.Framing != BodyFraming.None) _headCopy = request.Head; // the request's copy: reading the body may move the buffer's
 
         StartBody(r);
         _handlerConnection = c;

@@ -35,7 +35,8 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
     private readonly WorkerScore* _score;
     private long _requestStarted;
     private readonly Logging.LineBuffer[] _logLines;
-    private byte[]? _headCopy;
+    /// <summary>The head for the access log when reading the body may overwrite the receive buffer.</summary>
+    private ReadOnlyMemory<byte>? _headCopy;
 
     /// <summary>Lines are handed to the log writer in blocks about this large (or when the worker goes idle).</summary>
     private const int LogBlock = 32 * 1024;
@@ -246,7 +247,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         if (_logLines.Length != 0)
         {
             HttpRequest r = _request;
-            LogRequest(c, _headCopy ?? _in.AsSpan(0, r.HeadLength), plan.Status, body, plan.Length + plan.BodyLength + plan.FileLength + plan.StreamedBytes,
+            LogRequest(c, _headCopy is { } copy ? copy.Span : _in.AsSpan(0, r.HeadLength), plan.Status, body, plan.Length + plan.BodyLength + plan.FileLength + plan.StreamedBytes,
                 r.HeadLength + (r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0), plan.KeepAlive, micros);
             _headCopy = null;
         }
@@ -627,7 +628,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         c.Served++;
         if (_logLines.Length != 0)
         {
-            LogRequest(c, _headCopy ?? default, status, body.Length, w.Length, 0, keepAlive: false, microseconds: 0);
+            LogRequest(c, _headCopy is { } copy ? copy.Span : default, status, body.Length, w.Length, 0, keepAlive: false, microseconds: 0);
             _headCopy = null;
         }
         switch (Send(c, ref plan))

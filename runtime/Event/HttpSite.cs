@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using EventMpm.Configuration;
-using EventMpm.Configuration.Directives;
 using EventMpm.Http;
 using EventMpm.Native;
 

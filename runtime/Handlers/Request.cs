@@ -83,6 +83,9 @@ public sealed class Request
         _body.Started = false;
     }
 
+    /// <summary>The head as received (the request's own copy).</summary>
+    internal ReadOnlyMemory<byte> Head => _head.AsMemory(0, _headLength);
+
     /// <summary>Whether the handler read any of the body (else a client waiting on 100-continue never sent it).</summary>
     internal bool BodyStarted => _body.Started;
 

@@ -197,6 +197,20 @@ public sealed class MpmServer : IDisposable
         }
     }
 
+    /// <summary>Whether something accepts connections on the loopback port now.</summary>
+    public static bool Listening(int port)
+    {
+        try
+        {
+            using var c = new System.Net.Sockets.TcpClient("127.0.0.1", port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     public static int FreePort()
     {
         using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -22,6 +22,16 @@ public sealed class PublishedStaticSite : IDisposable
 
     public Tool.Result Run(string arguments) => Tool.Run(Binary, arguments, Directory, timeoutSeconds: 30);
 
+    /// <summary>Starts the binary in its folder on a free loopback port and waits until it listens.</summary>
+    public System.Diagnostics.Process Start(string arguments, out int port)
+    {
+        port = MpmServer.FreePort();
+        var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Binary, $"-C \"Listen 127.0.0.1:{port}\" {arguments}") { WorkingDirectory = Directory })!;
+        int bound = port;
+        MpmServer.WaitFor(() => MpmServer.Listening(bound), 5, "the server to listen");
+        return process;
+    }
+
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
 
@@ -81,13 +91,7 @@ public sealed class NativeServingTests(PublishedStaticSite site) : IClassFixture
     [InlineData("INT", 2)]
     public void Serves_then_stops_cleanly_on_a_signal(string name, int signal)
     {
-        int port = FreePort();
-        var start = new System.Diagnostics.ProcessStartInfo(site.Binary, $"-C \"Listen 127.0.0.1:{port}\"")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        using var server = System.Diagnostics.Process.Start(start)!;
+        using var server = site.Start("", out int port);
         try
         {
             using var idle = Connect(port);
@@ -98,7 +102,7 @@ public sealed class NativeServingTests(PublishedStaticSite site) : IClassFixture
             Assert.StartsWith("HTTP/1.1 200 OK", response);
             Assert.Contains("It works!", response + (idle.Available > 0 ? System.Text.Encoding.ASCII.GetString(buffer, 0, idle.Receive(buffer)) : ""));
 
-            Assert.Equal(0, Kill(server.Id, signal));
+            Assert.Equal(0, MpmServer.Kill(server.Id, signal));
             Assert.True(server.WaitForExit(5000), "SIG" + name + " did not stop the server");
             Assert.Equal(0, server.ExitCode);
             idle.ReceiveTimeout = 2000;
@@ -128,15 +132,6 @@ public sealed class NativeServingTests(PublishedStaticSite site) : IClassFixture
         }
     }
 
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-    private static extern int Kill(int pid, int signal);
 }
 
 /// <summary>Slowloris on the native StaticSite (ThreadsPerChild 25): 2,000 heads that never end.</summary>
@@ -146,12 +141,9 @@ public sealed class SlowlorisTests(PublishedStaticSite site) : IClassFixture<Pub
     [Fact]
     public void Two_thousand_slow_heads_hold_no_worker_and_fresh_requests_are_all_answered()
     {
-        int port = MpmServer.FreePort();
-        var start = new System.Diagnostics.ProcessStartInfo(site.Binary, $"-C \"Listen 127.0.0.1:{port}\" -X") { WorkingDirectory = site.Directory };
-        using var server = System.Diagnostics.Process.Start(start)!;
+        using var server = site.Start("-X", out int port);
         try
         {
-            MpmServer.WaitFor(() => Listening(port), 5, "the server to listen");
             Tool.Result run = Tool.Run("python3", $"{Tool.Repo("tests/slowloris.py")} {port} 2000 300", timeoutSeconds: 120);
             Assert.True(run.ExitCode == 0, run.All);
             var result = System.Text.Json.JsonDocument.Parse(run.Output).RootElement;
@@ -172,12 +164,9 @@ public sealed class SlowlorisTests(PublishedStaticSite site) : IClassFixture<Pub
     [Fact]
     public void The_metrics_page_is_served_to_the_machine_itself()
     {
-        int port = MpmServer.FreePort();
-        var start = new System.Diagnostics.ProcessStartInfo(site.Binary, $"-C \"Listen 127.0.0.1:{port}\"") { WorkingDirectory = site.Directory };
-        using var server = System.Diagnostics.Process.Start(start)!;
+        using var server = site.Start("", out int port);
         try
         {
-            MpmServer.WaitFor(() => Listening(port), 5, "the server to listen");
             Tool.Result metrics = Tool.Run("curl", $"-s -i http://127.0.0.1:{port}/metrics", timeoutSeconds: 30);
             Assert.Contains("HTTP/1.1 200 OK", metrics.Output);
             Assert.Contains("application/openmetrics-text", metrics.Output);
@@ -188,19 +177,6 @@ public sealed class SlowlorisTests(PublishedStaticSite site) : IClassFixture<Pub
         {
             MpmServer.Kill(server.Id, 15); // the control process stops its children
             server.WaitForExit();
-        }
-    }
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var c = new System.Net.Sockets.TcpClient("127.0.0.1", port);
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
         }
     }
 }

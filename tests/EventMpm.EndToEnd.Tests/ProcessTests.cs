@@ -238,7 +238,7 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
 
         Assert.Equal(0, MpmServer.Kill(server.ControlPid, SIGTERM));
         // Unready at once: nothing listens any more (httpd logs AH00491 only once the children are gone).
-        MpmServer.WaitFor(() => !Listening(server.Port), 2, "the listening sockets to close");
+        MpmServer.WaitFor(() => !MpmServer.Listening(server.Port), 2, "the listening sockets to close");
 
         // Read the rest, pausing at each MiB (about half a second in all): the response is not cut.
         int n;
@@ -251,19 +251,6 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
         MpmServer.WaitFor(() => !server.ControlAlive, 10, "the server to exit");
         Assert.Contains("AH00491: caught SIGTERM, shutting down", server.Log);
         Assert.False(File.Exists(server.PidFile));
-    }
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            Connect(port, attempts: 1).Dispose();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     [Fact]

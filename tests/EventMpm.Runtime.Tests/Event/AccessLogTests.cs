@@ -86,4 +86,30 @@ public sealed class AccessLogTests
             File.Delete(log);
         }
     }
+
+    [Fact]
+    public void A_handler_that_reads_a_body_is_logged_with_its_request_line()
+    {
+        string log = Path.Combine(Path.GetTempPath(), "eventmpm-access-" + Guid.NewGuid().ToString("N")[..8] + ".log");
+        try
+        {
+            using (var server = new TestServer<HandlerConfig>(d => d with { CustomLog = new EquatableArray<CustomLogSpec>(new[] { new CustomLogSpec(log, LogFormatParser.Common) }) }))
+            {
+                using Socket s = server.Connect();
+                // A body that arrives in two parts: reading the second moves the receive buffer over the head.
+                string body = new string('b', 900);
+                Wire.Send(s, "POST /api/echo?x=1 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n384\r\n" + body[..400]);
+                System.Threading.Thread.Sleep(100); // the handler reads these, then waits: the buffer is compacted over the head
+                Wire.Send(s, body[400..] + "\r\n0\r\n\r\n");
+                Assert.Equal(201, Wire.ReadOne(s).Status);
+            }
+            string[] lines = File.ReadAllLines(log);
+            Assert.Single(lines);
+            Assert.Contains("\"POST /api/echo?x=1 HTTP/1.1\" 201 ", lines[0]);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
 }

@@ -389,3 +389,45 @@ public sealed class HandlerBodyFailureTests
         Assert.Equal(204, Wire.ReadOne(s).Status);
     }
 }
+
+/// <summary>What a handler may set on a response, checked without a connection.</summary>
+public sealed class ResponseRulesTests
+{
+    private sealed class NoConnection : IHandlerConnection
+    {
+        public int ReadBody(Span<byte> destination) => 0;
+
+        public void Stream(Response response) => response.HasStarted = true;
+    }
+
+    [Theory]
+    [InlineData("Content-Length", "5")]
+    [InlineData("transfer-encoding", "chunked")]
+    [InlineData("Connection", "close")]
+    [InlineData("Server", "other")]
+    [InlineData("Bad Name", "x")]
+    [InlineData("X-Split", "a\r\nInjected: yes")]
+    [InlineData("X-Nul", "a\0b")]
+    public void Framing_fields_bad_names_and_control_characters_are_refused(string name, string value)
+    {
+        var response = new Response(new NoConnection());
+        Assert.Throws<ArgumentException>(() => response.SetHeader(name, value));
+        Assert.Throws<ArgumentException>(() => response.AddHeader(name, value));
+        Assert.Empty(response.Headers);
+    }
+
+    [Fact]
+    public void SetHeader_replaces_whatever_the_case_AddHeader_adds_and_the_head_is_fixed_once_sent()
+    {
+        var response = new Response(new NoConnection());
+        response.SetHeader("X-Kind", "a");
+        response.SetHeader("x-kind", "b");
+        response.AddHeader("Set-Cookie", "a=1");
+        response.AddHeader("Set-Cookie", "b=2");
+        Assert.Equal(new[] { "x-kind: b", "Set-Cookie: a=1", "Set-Cookie: b=2" }, response.Headers.Select(h => h.Key + ": " + h.Value));
+        Assert.Throws<ArgumentOutOfRangeException>(() => response.Status = 101); // no interim or upgrade responses from a handler
+        response.Flush();
+        Assert.Throws<InvalidOperationException>(() => response.Status = 404);
+        Assert.Throws<InvalidOperationException>(() => response.SetHeader("X-Late", "1"));
+    }
+}
