@@ -40,7 +40,11 @@ internal sealed unsafe class ListenSocket : IDisposable
         try
         {
             if (ip.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone, as httpd sets it: a restarted server binds past the old
+            // connections in TIME_WAIT, but a second server on the same address fails to bind.
+            // .NET's ReuseAddress option also sets SO_REUSEPORT on Linux, which let a second
+            // instance bind the port and take half the connections without a word.
+            if (Sys.SetInt((int)socket.Handle, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1) != 0) throw new SocketException(Sys.Errno);
             if (sendBufferSize > 0) socket.SendBufferSize = sendBufferSize;
             socket.Bind(new IPEndPoint(ip, address.Port));
             socket.Listen(backlog);

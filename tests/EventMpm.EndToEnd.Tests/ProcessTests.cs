@@ -315,6 +315,20 @@ public sealed class ProcessTests(PublishedMpmSite site) : IClassFixture<Publishe
     }
 
     [Fact]
+    public void A_second_server_on_a_port_in_use_fails_to_bind_as_httpd_does_and_the_first_keeps_serving()
+    {
+        using var first = new MpmServer(site);
+        using var second = new MpmServer(site, start: false);
+        Tool.Result refused = second.Command(second.Arguments.Replace($":{second.Port}\"", $":{first.Port}\"") + " -k start");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains($"Address already in use: AH00072: make_sock: could not bind to address 127.0.0.1:{first.Port}", refused.All + second.Log);
+        Assert.False(File.Exists(second.PidFile));
+        Tool.Result ss = Tool.Run("ss", $"-ltnH sport = :{first.Port}", first.Folder);
+        Assert.Single(ss.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // one listening socket, the first server's
+        Assert.Equal("<p>MpmSite</p>\n", first.Get("/", out _));
+    }
+
+    [Fact]
     public void Dash_k_restart_replaces_every_child_at_once_and_starts_a_new_generation()
     {
         using var server = new MpmServer(site);
