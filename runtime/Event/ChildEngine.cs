@@ -29,10 +29,10 @@ internal sealed unsafe class WorkerBatchState
 ///   ready, or the listener that saw it expire.
 /// - serving a request: the <b>worker</b> that took it. Workers wait on the pollset themselves
 ///   (leader/follower), so a kept-alive request costs no hand-off from the listener to a worker;
-///   idle connections still belong to the epoll set, never to a thread. Only as many workers as
-///   the machine has cores wait on the pollset or serve at once (<see cref="RunningWorkers"/>);
-///   the others wait their turn, and a worker about to block (a request body, a C# handler)
-///   gives its turn away first.
+///   idle connections still belong to the epoll set, never to a thread. Only this child's share
+///   of the machine's cores wait on the pollset or serve at once (<see cref="_turns"/>); the
+///   others wait their turn, and a worker about to block (a request body, a C# handler) gives
+///   its turn away first.
 /// - lingering close: the <b>listener</b>, in its own epoll set, until the client closes or the
 ///   linger time runs out (httpd's MAX_SECS_TO_LINGER and SECONDS_TO_LINGER).
 ///
@@ -59,17 +59,13 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     private const int WorkerBatch = 8;
 
     /// <summary>
-    /// How many workers may wait on the pollset or serve without blocking at once: one per core,
-    /// as nginx runs one worker per core. With all ThreadsPerChild workers in epoll_wait, each
-    /// ready connection woke a thread of its own; with one per core, a worker that comes back
-    /// finds several ready and serves them in a row. Measured with BenchSite (2 cores, 2 children
-    /// of 25 workers): about 1.3x the requests a second for the 1 KiB and 100 KiB files at 50
-    /// connections. Workers that block (bodies, handlers) give their turn away, so ThreadsPerChild
-    /// still bounds what may block at once, as in httpd.
+    /// The turns to wait on the pollset and serve without blocking (<see cref="RunningTurns"/>):
+    /// the cores shared among the serving children. With all ThreadsPerChild workers in
+    /// epoll_wait, each ready connection woke a thread of its own; with a few turns, a worker that
+    /// comes back finds several ready and serves them in a row (BenchSite, 2 cores: about 1.3x the
+    /// requests a second at 50 connections against every worker waiting).
     /// </summary>
-    private static readonly int RunningWorkers = Math.Max(1, Environment.ProcessorCount);
-
-    private readonly SemaphoreSlim _running = new(RunningWorkers, int.MaxValue);
+    private readonly RunningTurns _turns;
 
     private const ulong DoorbellToken = ulong.MaxValue;
     private const ulong StopToken = ulong.MaxValue - 1;
@@ -121,6 +117,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         _listenersEnabled = true;
         for (int i = 0; i < listeners.Length; i++) _listenerSet.Add(listeners[i].Fd, Epoll.In, ListenTokenBase + (ulong)i);
 
+        _turns = new RunningTurns(TurnsNow());
         _workers = new Thread[TConfig.ThreadsPerChild];
         for (int i = 0; i < _workers.Length; i++)
         {
@@ -156,7 +153,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         for (int i = 0; i < _workers.Length; i++) _workers[i].Start(i);
         ListenerLoop();
         _stopBell.Ring();
-        _running.Release(_workers.Length); // the workers waiting for a turn must reach the pollset to see the bell
+        _turns.ReleaseAll(_workers.Length); // the workers waiting for a turn must reach the pollset to see the bell
         foreach (Thread t in _workers) t.Join();
     }
 
@@ -194,6 +191,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
             ExpireQueues();
             if (!_listenersEnabled && !_stopping && !AboveLimit(hysteresis: 1)) EnableListeners(true);
             PublishCounts();
+            _turns.SetTarget(TurnsNow());
         }
     }
 
@@ -209,6 +207,18 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         p.LingeringClose = (uint)Volatile.Read(ref _lingering);
         p.WaitIo = (uint)Volatile.Read(ref _waitingIo);
         p.Connections = (uint)Volatile.Read(ref _open);
+    }
+
+    /// <summary>This child's share of the cores: the children serving now are the scoreboard's rows not stopping.</summary>
+    private int TurnsNow()
+    {
+        int serving = 0;
+        for (int i = 0; i < _board.ServerLimit; i++)
+        {
+            ref ProcessScore p = ref _board.Process(i);
+            if (p.Pid != 0 && p.Quiescing == 0) serving++;
+        }
+        return RunningTurns.ForChildren(Environment.ProcessorCount, serving);
     }
 
     private int WaitTimeout()
@@ -419,8 +429,13 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
                 score->Status = _stopping ? WorkerStatus.Graceful : WorkerStatus.Ready;
                 Interlocked.Increment(ref _idle);
                 if (!_listenersEnabled && !_stopping) _doorbell.Ring();
-                _running.Wait();
-                batch.Running = true;
+                // A worker keeps its turn from one batch to the next: handing it to another
+                // thread each time cost a futex wake and a context switch per batch.
+                if (!batch.Running)
+                {
+                    _turns.Take();
+                    batch.Running = true;
+                }
                 batch.Count = _pollset.Wait(batch.Events, WorkerBatch, -1);
                 Interlocked.Decrement(ref _idle);
                 for (batch.Next = 0; batch.Next < batch.Count; batch.Next++)
@@ -429,7 +444,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
                     if (token == StopToken) return;
                     if (_table.Find(token) is Connection c && Claim(c, token)) session.Serve(c);
                 }
-                GiveUpTurn(batch);
+                if (_turns.Owed) GiveUpTurn(batch); // there are to be fewer turns (another child started)
             }
         }
         finally
@@ -446,7 +461,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     {
         if (!batch.Running) return;
         batch.Running = false;
-        _running.Release();
+        _turns.Return();
     }
 
     /// <summary>
