@@ -66,6 +66,8 @@ internal sealed class Connection
     public byte[]? PendingBody;
     public int PendingBodyOffset, PendingBodyRemaining;
     public int PendingFile = -1;
+    /// <summary>The cache entry whose descriptor <see cref="PendingFile"/> is, or null when the response opened it.</summary>
+    public CachedFile? PendingFileOwner;
     public long PendingFileOffset, PendingFileRemaining;
     public bool CloseAfterPending;
 
@@ -79,8 +81,9 @@ internal sealed class Connection
         PendingHeadOffset = 0;
         PendingBody = null;
         PendingBodyOffset = PendingBodyRemaining = 0;
-        if (PendingFile >= 0) Native.Sys.Close(PendingFile);
+        CachedFile.EndUse(PendingFile, PendingFileOwner);
         PendingFile = -1;
+        PendingFileOwner = null;
         PendingFileOffset = PendingFileRemaining = 0;
         CloseAfterPending = false;
         PendingInput = null;

@@ -16,7 +16,7 @@ internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, 
 {
     /// <summary>The file's path under DocumentRoot (the index file for a directory URL).</summary>
     public readonly string Relative = relative;
-    /// <summary>The bytes, or empty when the file is sent from <see cref="TryDuplicate"/>'s descriptor.</summary>
+    /// <summary>The bytes, or empty when the file is sent from <see cref="TryAcquire"/>'s descriptor.</summary>
     public readonly byte[] Body = body;
     public readonly FileFacts Facts = facts;
     public readonly byte[]? ContentType = contentType;
@@ -28,17 +28,30 @@ internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, 
     public bool HasDescriptor => _fd >= 0;
 
     /// <summary>
-    /// A descriptor of the file for one response (the caller closes it), or false when the entry
-    /// has been replaced meanwhile. The entry's own descriptor is closed once it is retired and
-    /// no worker is between its lookup and its dup, so a dup never meets a closed (or reused) number.
+    /// The entry's descriptor for one response, held until <see cref="Release"/>; false when the
+    /// entry has been replaced meanwhile. Responses share the descriptor (sendfile is given the
+    /// offset, so the file position is never used); it is closed once the entry is retired and
+    /// no response holds it, so a response never meets a closed (or reused) number. A dup per
+    /// response cost two system calls.
     /// </summary>
-    public bool TryDuplicate(out int fd)
+    public bool TryAcquire(out int fd)
     {
         fd = -1;
         Interlocked.Increment(ref _users);
-        if (Interlocked.CompareExchange(ref _retired, 0, 0) == 0) fd = LibC.dup(_fd);
+        if (Interlocked.CompareExchange(ref _retired, 0, 0) == 0)
+        {
+            fd = _fd;
+            return true;
+        }
         Release();
-        return fd >= 0;
+        return false;
+    }
+
+    /// <summary>Ends a response's use of a file: releases a cached entry's descriptor, or closes one opened for the response alone.</summary>
+    public static void EndUse(int fd, CachedFile? owner)
+    {
+        if (owner is not null) owner.Release();
+        else if (fd >= 0) Sys.Close(fd);
     }
 
     /// <summary>No longer in the cache: the descriptor closes when its last user is done.</summary>
@@ -49,7 +62,8 @@ internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, 
         if (Interlocked.CompareExchange(ref _users, 0, 0) == 0) CloseOnce();
     }
 
-    private void Release()
+    /// <summary>A response that held the descriptor (<see cref="TryAcquire"/>) is done with it.</summary>
+    public void Release()
     {
         if (Interlocked.Decrement(ref _users) == 0 && Interlocked.CompareExchange(ref _retired, 0, 0) == 1) CloseOnce();
     }
@@ -63,7 +77,7 @@ internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, 
 /// <summary>
 /// Files looked up by request path, so a hit costs no open or fstat: a small one is in memory
 /// and its response is one writev; a larger one keeps its descriptor open and goes out with
-/// sendfile from a dup of it, as nginx's open_file_cache (no copy of the body into the socket,
+/// sendfile from it, as nginx's open_file_cache (no copy of the body into the socket,
 /// which writev pays: 19 % of the server's CPU for 100 KiB files at 1000 connections). An entry
 /// is trusted for <see cref="ValidityMilliseconds"/> and then read again, so a changed file is
 /// served within a second of the change (as nginx's open_file_cache_valid, here one second).

@@ -102,8 +102,9 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         /// <summary>A body from the file cache, sent after the head with one writev.</summary>
         public byte[]? Body;
         public int BodyOffset, BodyLength;
-        /// <summary>Or a file range, sent with sendfile.</summary>
+        /// <summary>Or a file range, sent with sendfile; from a cached entry's shared descriptor when <see cref="FileOwner"/> is set.</summary>
         public int File;
+        public CachedFile? FileOwner;
         public long FileOffset, FileLength;
         public bool KeepAlive;
         /// <summary>What a streaming handler sent before the plan: all bytes, and the body's share.</summary>
@@ -230,7 +231,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
             int status = ConsumeBody(c, r, ref have, ref consumed);
             if (status != 0)
             {
-                if (plan.File >= 0) Sys.Close(plan.File);
+                if (plan.File >= 0) CachedFile.EndUse(plan.File, plan.FileOwner);
                 if (status > 0) SendError(c, status);
                 else _engine.Close(c);
                 return false;
@@ -383,9 +384,10 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
                 plan.BodyOffset = (int)answer.Offset;
                 plan.BodyLength = (int)answer.Length;
             }
-            else if (file.TryDuplicate(out int fd))
+            else if (file.TryAcquire(out int fd))
             {
-                plan.File = fd; // this response's own descriptor: closed when it has been sent
+                plan.File = fd; // held until the response has been sent
+                plan.FileOwner = file;
                 plan.FileOffset = answer.Offset;
                 plan.FileLength = answer.Length;
             }
@@ -944,7 +946,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
                     continue;
                 }
                 if (n < 0 && Sys.WouldBlock(Sys.Errno)) break;
-                if (plan.File >= 0) Sys.Close(plan.File);
+                if (plan.File >= 0) CachedFile.EndUse(plan.File, plan.FileOwner);
                 return Sent.Failed;
             }
         }
@@ -962,6 +964,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         if (plan.File >= 0)
         {
             c.PendingFile = plan.File;
+            c.PendingFileOwner = plan.FileOwner;
             c.PendingFileOffset = plan.FileOffset;
             c.PendingFileRemaining = plan.FileLength;
         }
@@ -1019,8 +1022,9 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         }
         if (c.PendingFile >= 0)
         {
-            Sys.Close(c.PendingFile);
+            CachedFile.EndUse(c.PendingFile, c.PendingFileOwner);
             c.PendingFile = -1;
+            c.PendingFileOwner = null;
         }
         return Sent.Done;
     }
