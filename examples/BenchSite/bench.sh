@@ -6,6 +6,9 @@
 #   examples/BenchSite/bench.sh
 #   ROUNDS=3 DURATION=8 CONNS="50 1000" FILES="small.html 100k.bin" N=15000 examples/BenchSite/bench.sh
 #   PART=peers|idle examples/BenchSite/bench.sh      one half only
+#
+# fresh.py beside it splits a fresh request's time under 15,000 idle connections into the
+# client's connect() and the request itself (the README's idle section).
 set -eu
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 # shared/ sits beside the checkout on these machines; a clone elsewhere finds it at /work/shared.
