@@ -361,6 +361,55 @@ public struct ForgivingConfig : IServerConfig
         => typeName == typeof(ForgivingHandler).FullName ? new ForgivingHandler() : typeName == typeof(IgnoringHandler).FullName ? new IgnoringHandler() : null;
 }
 
+/// <summary>Streams 1 MiB pieces, flushing each, until 64 MiB: far more than the socket buffers hold.</summary>
+public sealed class FloodHandler : IRequestHandler
+{
+    public void Handle(Request request, Response response)
+    {
+        var piece = new byte[1024 * 1024];
+        for (int i = 0; i < 64; i++)
+        {
+            response.Write(piece);
+            response.Flush();
+        }
+    }
+}
+
+/// <summary>One worker and a short Timeout, for a streamed response nobody reads.</summary>
+public struct FloodConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 1;
+    public static int MaxRequestWorkers => 1;
+    public static int TimeoutMilliseconds => 1500;
+    public static IReadOnlyList<LocationSpec> Locations => new[] { new LocationSpec("/flood", typeof(FloodHandler).FullName!), new LocationSpec("/hello", typeof(HelloHandler).FullName!) };
+
+    public static IRequestHandler? CreateHandler(string typeName)
+        => typeName == typeof(FloodHandler).FullName ? new FloodHandler() : typeName == typeof(HelloHandler).FullName ? new HelloHandler() : null;
+}
+
+public sealed class HandlerStalledReaderTests
+{
+    [Fact]
+    public void A_streamed_response_nobody_reads_is_cut_after_Timeout_and_the_one_worker_serves_the_next_client()
+    {
+        using var server = new TestServer<FloodConfig>();
+        using Socket stalled = server.Connect();
+        stalled.ReceiveBufferSize = 4096;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Wire.Send(stalled, Wire.Get("/flood")); // and never read
+        Wire.WaitFor(() => server.Server.IdleWorkers == 0, "the handler to hold the worker");
+
+        // The handler's blocking write waits Timeout for the socket to drain, then the
+        // connection is cut and the worker goes back to the pool.
+        using Socket next = server.Connect();
+        Wire.Send(next, Wire.Get("/hello"));
+        var r = Wire.ReadOne(next);
+        Assert.Equal(200, r.Status);
+        Assert.InRange(clock.ElapsedMilliseconds, 1300, 6000);
+        Wire.WaitFor(() => server.Server.OpenConnections == 1, "the stalled connection to be closed"); // only `next` is left
+    }
+}
+
 public sealed class HandlerBodyFailureTests
 {
     [Fact]
