@@ -142,6 +142,9 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
 
     public int IdleWorkers => Volatile.Read(ref _idle);
 
+    /// <summary>How many of this child's workers may wait on the pollset or serve at once now.</summary>
+    public int Turns => _turns.Target;
+
     public bool Accepting => _listenersEnabled;
 
     /// <summary>The scoreboard and this child's row in it, for the status page.</summary>

@@ -138,6 +138,9 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
 
     public int IdleWorkers => _engine.IdleWorkers;
 
+    /// <summary>This child's share of the cores (workers that may run at once), following the scoreboard.</summary>
+    internal int RunningTurns => _engine.Turns;
+
     /// <summary>False while admission control keeps new connections in the kernel backlog.</summary>
     public bool Accepting => _engine.Accepting;
 

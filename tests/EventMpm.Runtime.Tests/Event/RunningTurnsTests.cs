@@ -82,4 +82,32 @@ public sealed class RunningTurnsTests
         turns.ReleaseAll(3);
         foreach (Thread w in waiting) Assert.True(w.Join(5000));
     }
+
+    [Fact]
+    public void A_child_shares_the_cores_with_the_children_the_scoreboard_shows_serving()
+    {
+        string root = System.IO.Path.GetTempPath();
+        var deployment = new EventMpm.Configuration.DeploymentSettings
+        {
+            DocumentRoot = root,
+            Listen = new EventMpm.Configuration.EquatableArray<EventMpm.Configuration.ListenAddress>(new[] { new EventMpm.Configuration.ListenAddress("127.0.0.1", 0) }),
+        };
+        using var board = EventMpm.Scoreboard.ScoreboardImage.Create(2, QuickConfig.ThreadsPerChild);
+        board.Process(0).Pid = System.Environment.ProcessId;
+        using var server = EventMpm.Hosting.Server<QuickConfig>.OpenChild(
+            EventMpm.Hosting.Server<QuickConfig>.OpenListeners(deployment), board, 0, deployment, new EventMpm.Hosting.ServerPaths(deployment, root));
+        server.Start();
+        int cores = System.Environment.ProcessorCount;
+        Assert.Equal(RunningTurns.ForChildren(cores, 1), server.RunningTurns);
+
+        // On two cores or more each step changes the share (one child: all the cores; two: half).
+        board.Process(1).Pid = 1; // another child started
+        Wire.WaitFor(() => server.RunningTurns == RunningTurns.ForChildren(cores, 2), "the share of two children");
+        board.Process(1).Quiescing = 1; // it is stopping: it no longer counts
+        Wire.WaitFor(() => server.RunningTurns == RunningTurns.ForChildren(cores, 1), "the whole machine while the other stops");
+        board.Process(1).Quiescing = 0;
+        Wire.WaitFor(() => server.RunningTurns == RunningTurns.ForChildren(cores, 2), "the share of two children again");
+        board.Process(1).Pid = 0; // it is gone
+        Wire.WaitFor(() => server.RunningTurns == RunningTurns.ForChildren(cores, 1), "the whole machine again");
+    }
 }
