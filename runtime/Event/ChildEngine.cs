@@ -147,6 +147,12 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
 
     public bool Accepting => _listenersEnabled;
 
+    /// <summary>Connections parked for write completion now (what tests wait for; mod_status reads the published count).</summary>
+    internal int WaitingToWrite
+    {
+        get { lock (_queueLock) return _writeCompletion.Count; }
+    }
+
     /// <summary>The scoreboard and this child's row in it, for the status page.</summary>
     public ScoreboardImage Board => _board;
 

@@ -141,6 +141,9 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     /// <summary>This child's share of the cores (workers that may run at once), following the scoreboard.</summary>
     internal int RunningTurns => _engine.Turns;
 
+    /// <summary>Connections whose response waits in the pollset for the client to read (write completion).</summary>
+    internal int WaitingToWrite => _engine.WaitingToWrite;
+
     /// <summary>False while admission control keeps new connections in the kernel backlog.</summary>
     public bool Accepting => _engine.Accepting;
 

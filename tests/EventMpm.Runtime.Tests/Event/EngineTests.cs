@@ -96,8 +96,7 @@ public sealed class EngineTests
         using Socket stalled = server.Connect();
         Wire.Send(stalled, Wire.Get("/big.bin"));
         // The worker fills the socket, hands the rest to write completion and is idle again.
-        Thread.Sleep(100);
-        Wire.WaitFor(() => server.Server.IdleWorkers == 1);
+        Wire.WaitFor(() => server.Server.WaitingToWrite == 1 && server.Server.IdleWorkers == 1, "the response to wait in write completion");
 
         using Socket other = server.Connect();
         var clock = Stopwatch.StartNew();

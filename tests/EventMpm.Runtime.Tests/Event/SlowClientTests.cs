@@ -100,7 +100,7 @@ public sealed class SlowClientTests
         slow.ReceiveBufferSize = 4096;
         Wire.Send(slow, Wire.Get("/big.bin"));
         var clock = Stopwatch.StartNew();
-        Wire.WaitFor(() => server.Server.IdleWorkers == 4, "the worker to hand the response to write completion");
+        Wire.WaitFor(() => server.Server.WaitingToWrite == 1 && server.Server.IdleWorkers == 4, "the worker to hand the response to write completion");
         var one = new byte[1];
         // One byte every 100 ms: the socket never drains far enough to take more, so the server
         // closes it when Timeout passes without progress. (The client still has the kernel's
