@@ -19,6 +19,7 @@ internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, 
     /// <summary>The bytes, or empty when the file is sent from <see cref="TryAcquire"/>'s descriptor.</summary>
     public readonly byte[] Body = body;
     public readonly FileFacts Facts = facts;
+    public readonly FileValidators Validators = new(facts);
     public readonly byte[]? ContentType = contentType;
     public readonly long LoadedAt = loadedAt;
 

@@ -375,7 +375,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
 
     private Plan CachedPlan(Connection c, HttpRequest r, CachedFile file)
     {
-        Plan plan = FileHead(c, r, file.Facts, file.ContentType, out FileAnswer answer);
+        Plan plan = FileHead(c, r, file.Facts, file.Validators.ETag, file.Validators.LastModified, file.ContentType, out FileAnswer answer);
         if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0)
         {
             if (!file.HasDescriptor)
@@ -406,7 +406,12 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
 
     private Plan FilePlan(Connection c, HttpRequest r, OpenedFile file, string relative)
     {
-        Plan plan = FileHead(c, r, new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds), _site.Types.For(relative), out FileAnswer answer);
+        var facts = new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds);
+        Span<byte> etag = stackalloc byte[FileFacts.MaxETagLength];
+        Span<byte> lastModified = stackalloc byte[HttpDate.Length];
+        etag = etag.Slice(0, facts.FormatETag(etag));
+        HttpDate.Format(facts.ModifiedSeconds, lastModified);
+        Plan plan = FileHead(c, r, facts, etag, lastModified, _site.Types.For(relative), out FileAnswer answer);
         if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0)
         {
             plan.File = file.Fd;
@@ -421,9 +426,10 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
     }
 
     /// <summary>The head of a file's response, after its conditions and Range are decided.</summary>
-    private Plan FileHead(Connection c, HttpRequest r, in FileFacts facts, byte[]? contentType, out FileAnswer answer)
+    private Plan FileHead(Connection c, HttpRequest r, in FileFacts facts, ReadOnlySpan<byte> etag, ReadOnlySpan<byte> lastModified,
+                          byte[]? contentType, out FileAnswer answer)
     {
-        answer = FileRules.Decide(_in, r, facts);
+        answer = FileRules.Decide(_in, r, facts, etag);
         var plan = new Plan { Status = answer.Status, File = -1 };
         plan.KeepAlive = KeepsAlive(c, r, answer.Status, out int left);
         var w = new HeadWriter(_out);
@@ -431,11 +437,8 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         CommonFields(ref w);
         if (answer.Status != 412)
         {
-            Span<byte> date = stackalloc byte[29];
-            HttpDate.Format(facts.ModifiedSeconds, date);
-            w.Field("Last-Modified"u8, date);
-            Span<byte> etag = stackalloc byte[FileFacts.MaxETagLength];
-            w.Field("ETag"u8, etag.Slice(0, facts.FormatETag(etag)));
+            w.Field("Last-Modified"u8, lastModified);
+            w.Field("ETag"u8, etag);
         }
         if (answer.Status is 200 or 206)
         {

@@ -240,8 +240,17 @@ public sealed class EngineTests
         var first = Wire.ReadOne(s);
         Assert.Equal("first version\n", Encoding.ASCII.GetString(first.Body));
 
+        // The cached entry's validators (formatted once) are those of the file read afresh: an
+        // encoded path is never looked up in the cache.
+        static string Field((int Status, string Head, byte[] Body) r, string name) => r.Head.Split("\r\n").Single(l => l.StartsWith(name + ": ")).Substring(name.Length + 2);
+        Wire.Send(s, Wire.Get("/%70age.txt"));
+        var uncached = Wire.ReadOne(s);
+        Assert.Equal(Field(uncached, "ETag"), Field(first, "ETag"));
+        Assert.Equal(Field(uncached, "Last-Modified"), Field(first, "Last-Modified"));
+        Assert.Equal(System.IO.File.GetLastWriteTimeUtc(file).ToString("r"), Field(first, "Last-Modified"));
+
         // The cached copy answers conditions and ranges exactly as the file does.
-        string etag = first.Head.Split("\r\n").Single(l => l.StartsWith("ETag: ")).Substring(6);
+        string etag = Field(first, "ETag");
         Wire.Send(s, Wire.Get("/page.txt", "If-None-Match: " + etag + "\r\n"));
         Assert.Equal(304, Wire.ReadOne(s).Status);
         Wire.Send(s, Wire.Get("/page.txt", "Range: bytes=6-12\r\n"));
