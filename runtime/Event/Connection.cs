@@ -66,8 +66,8 @@ internal sealed class Connection
     public byte[]? PendingBody;
     public int PendingBodyOffset, PendingBodyRemaining;
     public int PendingFile = -1;
-    /// <summary>The cache entry whose descriptor <see cref="PendingFile"/> is, or null when the response opened it.</summary>
-    public CachedFile? PendingFileOwner;
+    /// <summary>The shared descriptor <see cref="PendingFile"/> is (a cache entry's, a prepared response's), or null when the response opened it.</summary>
+    public SharedDescriptor? PendingFileOwner;
     public long PendingFileOffset, PendingFileRemaining;
     public bool CloseAfterPending;
 
@@ -81,7 +81,7 @@ internal sealed class Connection
         PendingHeadOffset = 0;
         PendingBody = null;
         PendingBodyOffset = PendingBodyRemaining = 0;
-        CachedFile.EndUse(PendingFile, PendingFileOwner);
+        SharedDescriptor.EndUse(PendingFile, PendingFileOwner);
         PendingFile = -1;
         PendingFileOwner = null;
         PendingFileOffset = PendingFileRemaining = 0;

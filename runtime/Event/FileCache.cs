@@ -10,68 +10,52 @@ namespace EventMpm.Event;
 
 /// <summary>
 /// A cached file, with what its response head needs: its bytes when small, else an open
-/// descriptor to sendfile from (<see cref="FileCache.SendfileAbove"/>).
+/// descriptor to sendfile from (<see cref="FileCache.SendfileAbove"/>), and then also the
+/// response a plain GET gets this second, head and body in one file (<see cref="PreparedResponse"/>).
 /// </summary>
 internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, byte[]? contentType, long loadedAt, int fd)
+    : SharedDescriptor(fd)
 {
     /// <summary>The file's path under DocumentRoot (the index file for a directory URL).</summary>
     public readonly string Relative = relative;
-    /// <summary>The bytes, or empty when the file is sent from <see cref="TryAcquire"/>'s descriptor.</summary>
+    /// <summary>The bytes, or empty when the file is sent from the shared descriptor.</summary>
     public readonly byte[] Body = body;
     public readonly FileFacts Facts = facts;
     public readonly FileValidators Validators = new(facts);
     public readonly byte[]? ContentType = contentType;
     public readonly long LoadedAt = loadedAt;
 
-    private readonly int _fd = fd;
-    private int _users, _retired, _closed;
-
-    public bool HasDescriptor => _fd >= 0;
+    private PreparedResponse? _prepared;
 
     /// <summary>
-    /// The entry's descriptor for one response, held until <see cref="Release"/>; false when the
-    /// entry has been replaced meanwhile. Responses share the descriptor (sendfile is given the
-    /// offset, so the file position is never used); it is closed once the entry is retired and
-    /// no response holds it, so a response never meets a closed (or reused) number. A dup per
-    /// response cost two system calls.
+    /// The prepared response whose head is <paramref name="head"/>, held for one response
+    /// (release it as a <see cref="SharedDescriptor"/>); made when the entry has none or only one
+    /// with an older Date. Null for another head with the same Date (an HTTP/1.0 client's, say):
+    /// one copy of the file per second at most, however the heads take turns.
     /// </summary>
-    public bool TryAcquire(out int fd)
+    public PreparedResponse? AcquirePrepared(ReadOnlySpan<byte> head, out int fd)
     {
         fd = -1;
-        Interlocked.Increment(ref _users);
-        if (Interlocked.CompareExchange(ref _retired, 0, 0) == 0)
-        {
-            fd = _fd;
-            return true;
-        }
+        PreparedResponse? current = Volatile.Read(ref _prepared);
+        if (current is not null && current.Head.AsSpan().SequenceEqual(head) && current.TryAcquire(out fd)) return current;
+        if (!HasDescriptor || current is not null && PreparedResponse.DateOf(current.Head).SequenceEqual(PreparedResponse.DateOf(head))) return null;
+        if (!TryAcquire(out int file)) return null;
+        PreparedResponse? made = PreparedResponse.Make(Relative, head, file, Facts.Size);
         Release();
-        return false;
+        if (made is null) return null;
+        made.TryAcquire(out fd); // for this response; a new one is not retired yet
+        Interlocked.Exchange(ref _prepared, made)?.Retire();
+        // Retired meanwhile (the file changed): the new one must not outlive the entry.
+        if (!TryAcquire(out _)) Interlocked.Exchange(ref _prepared, null)?.Retire();
+        else Release();
+        return made;
     }
 
-    /// <summary>Ends a response's use of a file: releases a cached entry's descriptor, or closes one opened for the response alone.</summary>
-    public static void EndUse(int fd, CachedFile? owner)
+    /// <summary>No longer in the cache: its descriptor and its prepared response close when their last users are done.</summary>
+    public override void Retire()
     {
-        if (owner is not null) owner.Release();
-        else if (fd >= 0) Sys.Close(fd);
-    }
-
-    /// <summary>No longer in the cache: the descriptor closes when its last user is done.</summary>
-    public void Retire()
-    {
-        if (!HasDescriptor) return;
-        Interlocked.Exchange(ref _retired, 1);
-        if (Interlocked.CompareExchange(ref _users, 0, 0) == 0) CloseOnce();
-    }
-
-    /// <summary>A response that held the descriptor (<see cref="TryAcquire"/>) is done with it.</summary>
-    public void Release()
-    {
-        if (Interlocked.Decrement(ref _users) == 0 && Interlocked.CompareExchange(ref _retired, 0, 0) == 1) CloseOnce();
-    }
-
-    private void CloseOnce()
-    {
-        if (Interlocked.Exchange(ref _closed, 1) == 0) LibC.close(_fd);
+        base.Retire();
+        Interlocked.Exchange(ref _prepared, null)?.Retire();
     }
 }
 

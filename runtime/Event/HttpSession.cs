@@ -102,10 +102,12 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         /// <summary>A body from the file cache, sent after the head with one writev.</summary>
         public byte[]? Body;
         public int BodyOffset, BodyLength;
-        /// <summary>Or a file range, sent with sendfile; from a cached entry's shared descriptor when <see cref="FileOwner"/> is set.</summary>
+        /// <summary>Or a file range, sent with sendfile; from a shared descriptor when <see cref="FileOwner"/> is set.</summary>
         public int File;
-        public CachedFile? FileOwner;
+        public SharedDescriptor? FileOwner;
         public long FileOffset, FileLength;
+        /// <summary>The file is a <see cref="PreparedResponse"/>: it begins with the head, which is sent with the body in one sendfile.</summary>
+        public bool HeadInFile;
         public bool KeepAlive;
         /// <summary>What a streaming handler sent before the plan: all bytes, and the body's share.</summary>
         public long StreamedBytes, StreamedBody;
@@ -231,7 +233,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
             int status = ConsumeBody(c, r, ref have, ref consumed);
             if (status != 0)
             {
-                if (plan.File >= 0) CachedFile.EndUse(plan.File, plan.FileOwner);
+                if (plan.File >= 0) SharedDescriptor.EndUse(plan.File, plan.FileOwner);
                 if (status > 0) SendError(c, status);
                 else _engine.Close(c);
                 return false;
@@ -384,6 +386,14 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
                 plan.BodyOffset = (int)answer.Offset;
                 plan.BodyLength = (int)answer.Length;
             }
+            else if (answer.Status == 200 && file.AcquirePrepared(_out.AsSpan(0, plan.Length), out int preparedFd) is PreparedResponse prepared)
+            {
+                plan.File = preparedFd; // held until the response has been sent
+                plan.FileOwner = prepared;
+                plan.FileOffset = 0;
+                plan.FileLength = answer.Length;
+                plan.HeadInFile = true;
+            }
             else if (file.TryAcquire(out int fd))
             {
                 plan.File = fd; // held until the response has been sent
@@ -407,11 +417,8 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
     private Plan FilePlan(Connection c, HttpRequest r, OpenedFile file, string relative)
     {
         var facts = new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds);
-        Span<byte> etag = stackalloc byte[FileFacts.MaxETagLength];
-        Span<byte> lastModified = stackalloc byte[HttpDate.Length];
-        etag = etag.Slice(0, facts.FormatETag(etag));
-        HttpDate.Format(facts.ModifiedSeconds, lastModified);
-        Plan plan = FileHead(c, r, facts, etag, lastModified, _site.Types.For(relative), out FileAnswer answer);
+        var validators = new FileValidators(facts); // a file served uncached already costs an open and a stat
+        Plan plan = FileHead(c, r, facts, validators.ETag, validators.LastModified, _site.Types.For(relative), out FileAnswer answer);
         if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0)
         {
             plan.File = file.Fd;
@@ -922,7 +929,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
     /// <summary>Writes until done or the socket is full; a full socket leaves the rest with the connection.</summary>
     private Sent Send(Connection c, ref Plan plan)
     {
-        int headSent = 0, bodySent = 0;
+        int headSent = plan.HeadInFile ? plan.Length : 0, bodySent = 0;
         fixed (byte* head = _out)
         fixed (byte* body = plan.Body)
         {
@@ -949,7 +956,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
                     continue;
                 }
                 if (n < 0 && Sys.WouldBlock(Sys.Errno)) break;
-                if (plan.File >= 0) CachedFile.EndUse(plan.File, plan.FileOwner);
+                if (plan.File >= 0) SharedDescriptor.EndUse(plan.File, plan.FileOwner);
                 return Sent.Failed;
             }
         }
@@ -968,8 +975,8 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         {
             c.PendingFile = plan.File;
             c.PendingFileOwner = plan.FileOwner;
-            c.PendingFileOffset = plan.FileOffset;
-            c.PendingFileRemaining = plan.FileLength;
+            c.PendingFileOffset = plan.HeadInFile ? 0 : plan.FileOffset;
+            c.PendingFileRemaining = plan.FileLength + (plan.HeadInFile ? plan.Length : 0);
         }
         return c.HasPendingOutput ? ContinuePending(c) : Sent.Done;
     }
@@ -1025,7 +1032,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         }
         if (c.PendingFile >= 0)
         {
-            CachedFile.EndUse(c.PendingFile, c.PendingFileOwner);
+            SharedDescriptor.EndUse(c.PendingFile, c.PendingFileOwner);
             c.PendingFile = -1;
             c.PendingFileOwner = null;
         }

@@ -14,10 +14,7 @@ public static class HttpDate
         "ddd MMM d HH:mm:ss yyyy",              // obsolete asctime() form
     };
 
-    /// <summary>The length of an IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".</summary>
-    public const int Length = 29;
-
-    /// <summary>Writes <paramref name="seconds"/> (Unix time) as IMF-fixdate; always <see cref="Length"/> bytes.</summary>
+    /// <summary>Writes <paramref name="seconds"/> (Unix time) as IMF-fixdate; always 29 bytes.</summary>
     public static int Format(long seconds, Span<byte> destination)
         => Encoding.ASCII.GetBytes(DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("r", CultureInfo.InvariantCulture), destination);
 

@@ -24,10 +24,10 @@ internal static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "writev", SetLastError = true)]
     private static partial nint writev_(int fd, IoVec* iov, int iovcnt);
 
-    /// <summary>Copies up to <paramref name="count"/> bytes of a file to a socket in the kernel; advances <paramref name="offset"/>.</summary>
-    public static long SendFile(int socket, int file, ref long offset, long count)
+    /// <summary>Copies up to <paramref name="count"/> bytes of a file to a socket (or another file) in the kernel; advances <paramref name="offset"/>.</summary>
+    public static long SendFile(int destination, int file, ref long offset, long count)
     {
-        fixed (long* o = &offset) return sendfile_(socket, file, o, (nuint)count);
+        fixed (long* o = &offset) return sendfile_(destination, file, o, (nuint)count);
     }
 
     public static long WriteV(int fd, IoVec* vectors, int count) => writev_(fd, vectors, count);
