@@ -22,14 +22,7 @@ internal sealed unsafe class PreparedResponse : SharedDescriptor
     /// <summary>The head the file begins with.</summary>
     public readonly byte[] Head;
 
-    /// <summary>Head and body, the bytes to send.</summary>
-    public readonly long Length;
-
-    private PreparedResponse(int fd, byte[] head, long length) : base(fd)
-    {
-        Head = head;
-        Length = length;
-    }
+    private PreparedResponse(int fd, byte[] head) : base(fd) => Head = head;
 
     /// <summary>What this process's prepared responses are called in /proc/PID/fd ("/memfd:eventmpm-response:index.html").</summary>
     public const string NamePrefix = "eventmpm-response:";
@@ -52,7 +45,7 @@ internal sealed unsafe class PreparedResponse : SharedDescriptor
         name[^1] = 0;
         int fd;
         fixed (byte* p = name) fd = LibC.memfd_create(p, LibC.MFD_CLOEXEC);
-        if (fd >= 0 && WriteAll(fd, head) && CopyFile(fd, file, size)) return new PreparedResponse(fd, head.ToArray(), head.Length + size);
+        if (fd >= 0 && WriteAll(fd, head) && CopyFile(fd, file, size)) return new PreparedResponse(fd, head.ToArray());
         if (fd >= 0) Sys.Close(fd);
         Interlocked.Decrement(ref s_live);
         return null;
