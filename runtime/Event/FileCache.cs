@@ -46,8 +46,7 @@ internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, 
         made.TryAcquire(out fd); // for this response; a new one is not retired yet
         Interlocked.Exchange(ref _prepared, made)?.Retire();
         // Retired meanwhile (the file changed): the new one must not outlive the entry.
-        if (!TryAcquire(out _)) Interlocked.Exchange(ref _prepared, null)?.Retire();
-        else Release();
+        if (IsRetired) Interlocked.Exchange(ref _prepared, null)?.Retire();
         return made;
     }
 

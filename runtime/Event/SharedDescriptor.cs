@@ -37,6 +37,9 @@ internal abstract class SharedDescriptor(int fd)
         if (Interlocked.Decrement(ref _users) == 0 && Interlocked.CompareExchange(ref _retired, 0, 0) == 1) CloseOnce();
     }
 
+    /// <summary>Whether <see cref="Retire"/> has been called: nothing is handed out any more.</summary>
+    protected bool IsRetired => Volatile.Read(ref _retired) == 1;
+
     /// <summary>No longer handed out: the descriptor closes when its last user is done.</summary>
     public virtual void Retire()
     {

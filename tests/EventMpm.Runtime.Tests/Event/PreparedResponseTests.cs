@@ -97,16 +97,11 @@ public sealed unsafe class PreparedResponseTests
             File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(round + 1));
             Thread.Sleep(1100); // the cache trusts an entry for a second (and QuickConfig's connections expire)
             using Socket s = server.Connect();
-            var r = Wire.ReadOne(SendGet(s, name));
+            Wire.Send(s, Wire.Get("/" + name));
+            var r = Wire.ReadOne(s);
             Assert.Equal(content, r.Body);
             Assert.Equal(1, PreparedFor(name)); // the replaced entry's prepared file closed with it
         }
-    }
-
-    private static Socket SendGet(Socket s, string name)
-    {
-        Wire.Send(s, Wire.Get("/" + name));
-        return s;
     }
 
     [Fact]
