@@ -44,6 +44,7 @@ public sealed partial class ConfigGenerator
             w.Int("MaxRequestWorkers", s.MaxRequestWorkers);
             w.Int("MaxSpareThreads", s.MaxSpareThreads);
             w.Int("MinSpareThreads", s.MinSpareThreads);
+            w.Int("ReceiveBufferSize", s.ReceiveBufferSize);
             w.Int("SendBufferSize", s.SendBufferSize);
             w.Int("ServerLimit", s.ServerLimit);
             w.Int("StartServers", s.StartServers);
@@ -52,6 +53,7 @@ public sealed partial class ConfigGenerator
             w.Int("ThreadStackSize", s.ThreadStackSize);
 
             w.Section("HTTP core");
+            w.Bool("DeferAccept", s.DeferAccept, "AcceptFilter");
             w.Bool("KeepAlive", s.KeepAlive);
             w.Int("KeepAliveTimeoutMilliseconds", s.KeepAliveTimeoutMilliseconds, "KeepAliveTimeout");
             w.Int("MaxKeepAliveRequests", s.MaxKeepAliveRequests);
@@ -184,7 +186,7 @@ public sealed partial class ConfigGenerator
             public void Int(string name, int value, string? directive = null)
                 => Member("int", name, value.ToString(CultureInfo.InvariantCulture), directive ?? name);
 
-            public void Bool(string name, bool value) => Member("bool", name, value ? "true" : "false", name);
+            public void Bool(string name, bool value, string? directive = null) => Member("bool", name, value ? "true" : "false", directive ?? name);
 
             public void Member(string type, string name, string literal, string? directive)
             {

@@ -45,12 +45,14 @@ public static class ConfigReport
         Row(o, "MaxRequestWorkers", s.MaxRequestWorkers);
         Row(o, "MaxSpareThreads", s.MaxSpareThreads);
         Row(o, "MinSpareThreads", s.MinSpareThreads);
+        Row(o, "ReceiveBufferSize", s.ReceiveBufferSize);
         Row(o, "SendBufferSize", s.SendBufferSize);
         Row(o, "ServerLimit", s.ServerLimit);
         Row(o, "StartServers", s.StartServers);
         Row(o, "ThreadLimit", s.ThreadLimit);
         Row(o, "ThreadsPerChild", s.ThreadsPerChild);
         Row(o, "ThreadStackSize", s.ThreadStackSize);
+        Row(o, "AcceptFilter", s.DeferAccept ? "http data (TCP_DEFER_ACCEPT " + HttpdDefaults.DeferAcceptSeconds + " s)" : "http none");
         Row(o, "KeepAlive", s.KeepAlive ? "On" : "Off");
         Row(o, "KeepAliveTimeout", Invariant($"{s.KeepAliveTimeoutMilliseconds} ms"));
         Row(o, "MaxKeepAliveRequests", s.MaxKeepAliveRequests);

@@ -22,6 +22,7 @@ public interface IServerConfig
     static virtual int MaxRequestWorkers => HttpdDefaults.MaxRequestWorkers;
     static virtual int MaxSpareThreads => HttpdDefaults.MaxSpareThreads;
     static virtual int MinSpareThreads => HttpdDefaults.MinSpareThreads;
+    static virtual int ReceiveBufferSize => HttpdDefaults.ReceiveBufferSize;
     static virtual int SendBufferSize => HttpdDefaults.SendBufferSize;
     static virtual int ServerLimit => HttpdDefaults.ServerLimit;
     static virtual int StartServers => HttpdDefaults.StartServers;
@@ -30,6 +31,7 @@ public interface IServerConfig
     static virtual int ThreadStackSize => HttpdDefaults.ThreadStackSize;
 
     // HTTP core.
+    static virtual bool DeferAccept => HttpdDefaults.DeferAccept;
     static virtual bool KeepAlive => HttpdDefaults.KeepAlive;
     static virtual int KeepAliveTimeoutMilliseconds => HttpdDefaults.KeepAliveTimeoutMilliseconds;
     static virtual int MaxKeepAliveRequests => HttpdDefaults.MaxKeepAliveRequests;

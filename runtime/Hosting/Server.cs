@@ -76,7 +76,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         {
             try
             {
-                listeners.Add(ListenSocket.Open(address, TConfig.ListenBacklog, TConfig.SendBufferSize));
+                listeners.Add(ListenSocket.Open(address, ListenOptions.Of<TConfig>()));
             }
             catch (SocketException e)
             {

@@ -6,6 +6,13 @@ using Tmds.Linux;
 
 namespace EventMpm.Native;
 
+/// <summary>What the configuration sets on every listening socket (httpd's make_sock and its accept filter).</summary>
+internal readonly record struct ListenOptions(int Backlog, int SendBufferSize, int ReceiveBufferSize, bool DeferAccept)
+{
+    public static ListenOptions Of<TConfig>() where TConfig : struct, Hosting.IServerConfig
+        => new(TConfig.ListenBacklog, TConfig.SendBufferSize, TConfig.ReceiveBufferSize, TConfig.DeferAccept);
+}
+
 /// <summary>
 /// One listening socket per <c>Listen</c>: bound with .NET's Socket (which handles address
 /// families and errors well), then driven by raw non-blocking accept4 for speed.
@@ -31,7 +38,7 @@ internal sealed unsafe class ListenSocket : IDisposable
     /// Binds <paramref name="address"/>. An empty host listens on every address, IPv6 and IPv4
     /// together, as httpd's <c>Listen 80</c> does on Linux.
     /// </summary>
-    public static ListenSocket Open(ListenAddress address, int backlog, int sendBufferSize)
+    public static ListenSocket Open(ListenAddress address, ListenOptions options)
     {
         IPAddress ip = address.Host.Length == 0 ? IPAddress.IPv6Any
             : IPAddress.TryParse(address.Host, out IPAddress? literal) ? literal
@@ -45,9 +52,18 @@ internal sealed unsafe class ListenSocket : IDisposable
             // .NET's ReuseAddress option also sets SO_REUSEPORT on Linux, which let a second
             // instance bind the port and take half the connections without a word.
             if (Sys.SetInt((int)socket.Handle, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1) != 0) throw new SocketException(Sys.Errno);
-            if (sendBufferSize > 0) socket.SendBufferSize = sendBufferSize;
+            // Accepted sockets inherit the buffer sizes (httpd sets them here too).
+            if (options.SendBufferSize > 0) socket.SendBufferSize = options.SendBufferSize;
+            if (options.ReceiveBufferSize > 0) socket.ReceiveBufferSize = options.ReceiveBufferSize;
             socket.Bind(new IPEndPoint(ip, address.Port));
-            socket.Listen(backlog);
+            socket.Listen(options.Backlog);
+            // The kernel completes the handshake but reports the connection only once its first
+            // bytes arrive, so a silent one costs no accept and no connection state here; after
+            // the 30 s it is reported anyway and RequestReadTimeout takes over (reference §7.4).
+            if (options.DeferAccept && Sys.SetInt((int)socket.Handle, LibC.IPPROTO_TCP, LibC.TCP_DEFER_ACCEPT, HttpdDefaults.DeferAcceptSeconds) != 0)
+            {
+                throw new SocketException(Sys.Errno);
+            }
             return new ListenSocket(socket);
         }
         catch

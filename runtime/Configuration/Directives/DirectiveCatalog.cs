@@ -96,6 +96,7 @@ public static class DirectiveCatalog
             new("Group", Arity.One, D, "The group the child processes run as: a name or #gid", "", c => Account(c, (d, v) => d with { Group = v })),
             new("Listen", Arity.OneOrTwo, D, "An address and port to listen on: [IP-address:]port [protocol]", "", Listen, repeatable: true),
             new("ListenBacklog", Arity.One, C, "The length of the kernel's pending-connection queue", "511", c => Int(c, 1, (s, v) => s with { ListenBacklog = v })),
+            new("ListenCoresBucketsRatio", Arity.One, C, "Cores per listener bucket (SO_REUSEPORT copies of the listening sockets); not supported: the children share one set", "0", ListenCoresBucketsRatio),
             new("MaxConnectionsPerChild", Arity.One, C, "Connections a child process handles before it is replaced; 0 means never", "0", c => Int(c, 0, (s, v) => s with { MaxConnectionsPerChild = v })),
             new("MaxMemFree", Arity.One, C, "KBytes of free memory an allocator keeps before giving it back; 0 means unlimited", "2048", c =>
             {
@@ -106,8 +107,9 @@ public static class DirectiveCatalog
             new("MaxSpareThreads", Arity.One, C, "The most idle worker threads before a child process is stopped", "250", c => Int(c, 0, (s, v) => s with { MaxSpareThreads = v })),
             new("MinSpareThreads", Arity.One, C, "The fewest idle worker threads before another child process is started", "75", c => Int(c, 0, (s, v) => s with { MinSpareThreads = v })),
             new("PidFile", Arity.One, D, "The file the control process writes its process id to", "logs/httpd.pid", c => Deploy(c, d => d with { PidFile = c.Arg(0) })),
+            new("ReceiveBufferSize", Arity.One, C, "The TCP receive buffer size in bytes; 0 means the system default", "0", c => SocketBuffer(c, (s, v) => s with { ReceiveBufferSize = v })),
             new("ScoreBoardFile", Arity.One, D, "A file to hold the shared scoreboard; unset means anonymous shared memory", "", c => Deploy(c, d => d with { ScoreBoardFile = c.Arg(0) })),
-            new("SendBufferSize", Arity.One, C, "The TCP send buffer size in bytes; 0 means the system default", "0", SendBufferSize),
+            new("SendBufferSize", Arity.One, C, "The TCP send buffer size in bytes; 0 means the system default", "0", c => SocketBuffer(c, (s, v) => s with { SendBufferSize = v })),
             new("ServerLimit", Arity.One, C, "The most child processes the scoreboard has room for", "16", c => Int(c, 0, (s, v) => s with { ServerLimit = v })),
             new("StartServers", Arity.One, C, "Child processes started at server start", "3", c => Int(c, 0, (s, v) => s with { StartServers = v })),
             new("ThreadLimit", Arity.One, C, "The most worker threads a child process can be configured for", "64", c => Int(c, 0, (s, v) => s with { ThreadLimit = v })),
@@ -120,6 +122,7 @@ public static class DirectiveCatalog
             new("ServerName", Arity.One, D, "The server's own name: [scheme://]host[:port]", "", ServerName),
             new("DocumentRoot", Arity.One, D, "The directory the files are served from", "htdocs", c => Deploy(c, d => d with { DocumentRoot = c.Arg(0) })),
             new("DirectoryIndex", Arity.OneOrMore, C, "The files to look for when a directory is requested, or 'disabled'", "index.html", DirectoryIndex),
+            new("AcceptFilter", Arity.Two, C, "Delays accepting a connection until its request arrives: AcceptFilter http data|none (any filter but none is TCP_DEFER_ACCEPT)", "http data", AcceptFilter, repeatable: true),
             new("KeepAlive", Arity.Flag, C, "Whether a connection may carry more than one request", "On", c => Flag(c, (s, v) => s with { KeepAlive = v })),
             new("KeepAliveTimeout", Arity.One, C, "How long an idle kept-alive connection waits for its next request; 0 turns keep-alive off", "5", c => Ms(c, (s, v) => s with { KeepAliveTimeoutMilliseconds = v })),
             new("MaxKeepAliveRequests", Arity.One, C, "Requests one connection may carry; 0 means unlimited", "100", c => Int(c, 0, (s, v) => s with { MaxKeepAliveRequests = v })),
@@ -212,12 +215,39 @@ public static class DirectiveCatalog
         }
     }
 
-    private static void SendBufferSize(DirectiveCall c)
+    /// <summary>SendBufferSize and ReceiveBufferSize: httpd refuses buffers under 512 bytes (listen.c); 0 keeps the kernel's default.</summary>
+    private static void SocketBuffer(DirectiveCall c, System.Func<ServerSettings, int, ServerSettings> change)
     {
         if (c.Count(0) is not int v) return;
-        // httpd rejects buffers under 512 bytes (listen.c); 0 keeps the kernel's default.
-        if (v != 0 && v < 512) c.Error(DiagnosticCatalog.OutOfRange, 0, "SendBufferSize must be >= 512 bytes, or 0 for system default, not " + c.Arg(0));
-        else Set(c, s => s with { SendBufferSize = v });
+        if (v != 0 && v < 512) c.Error(DiagnosticCatalog.OutOfRange, 0, c.Definition.Name + " must be >= 512 bytes, or 0 for system default, not " + c.Arg(0));
+        else Set(c, s => change(s, v));
+    }
+
+    /// <summary>
+    /// httpd's core maps a protocol to an accept filter; on Linux every filter but <c>none</c>
+    /// means TCP_DEFER_ACCEPT (listen.c), and the default for http is <c>data</c>. Plain http is
+    /// the only protocol here, so a filter for another one changes nothing.
+    /// </summary>
+    private static void AcceptFilter(DirectiveCall c)
+    {
+        if (!string.Equals(c.Arg(0), "http", System.StringComparison.OrdinalIgnoreCase))
+        {
+            Explain(c, "AcceptFilter " + c.Arg(0) + " has no effect: EventMpm listens for plain http only");
+            return;
+        }
+        Set(c, s => s with { DeferAccept = !string.Equals(c.Arg(1), "none", System.StringComparison.OrdinalIgnoreCase) });
+    }
+
+    /// <summary>
+    /// Refused with a reason rather than as an unknown name: buckets need per-child copies of the
+    /// listening sockets and spare-thread limits divided by a core count known only at start,
+    /// which the compiled limits cannot follow. httpd without the directive has one bucket, as here.
+    /// </summary>
+    private static void ListenCoresBucketsRatio(DirectiveCall c)
+    {
+        if (c.Count(0) is not int ratio) return;
+        if (ratio == 0) c.Error(DiagnosticCatalog.OutOfRange, 0, "ListenCoresBucketsRatio must be > 0"); // httpd's own message
+        else c.Error(DiagnosticCatalog.UnsupportedFeature, 0, "ListenCoresBucketsRatio: listener buckets are not supported; the children share one set of listening sockets, as in httpd without this directive");
     }
 
     private static void LimitRequestBody(DirectiveCall c)

@@ -34,6 +34,11 @@ public static class HttpdDefaults
     public const bool EnableExceptionHook = false;
     public const int MaxConnectionsPerChild = 0;
     public const int SendBufferSize = 0;
+    public const int ReceiveBufferSize = 0;
+    /// <summary>httpd's core registers "AcceptFilter http data" where TCP_DEFER_ACCEPT exists (Linux).</summary>
+    public const bool DeferAccept = true;
+    /// <summary>The seconds httpd's listen.c gives TCP_DEFER_ACCEPT for any filter but none.</summary>
+    public const int DeferAcceptSeconds = 30;
     public const int ThreadStackSize = 0;
     public const int GracefulShutdownTimeout = 0;
     public const int RequestReadHandshakeTimeout = 0;

@@ -15,6 +15,7 @@ public sealed record ServerSettings
     public int MaxRequestWorkers { get; init; } = HttpdDefaults.MaxRequestWorkers;
     public int MaxSpareThreads { get; init; } = HttpdDefaults.MaxSpareThreads;
     public int MinSpareThreads { get; init; } = HttpdDefaults.MinSpareThreads;
+    public int ReceiveBufferSize { get; init; } = HttpdDefaults.ReceiveBufferSize;
     public int SendBufferSize { get; init; } = HttpdDefaults.SendBufferSize;
     public int ServerLimit { get; init; } = HttpdDefaults.ServerLimit;
     public int StartServers { get; init; } = HttpdDefaults.StartServers;
@@ -23,6 +24,8 @@ public sealed record ServerSettings
     public int ThreadStackSize { get; init; } = HttpdDefaults.ThreadStackSize;
 
     // HTTP core (reference §7.1).
+    /// <summary>AcceptFilter http: TCP_DEFER_ACCEPT on the listening sockets unless the filter is <c>none</c>.</summary>
+    public bool DeferAccept { get; init; } = HttpdDefaults.DeferAccept;
     public EquatableArray<string> DirectoryIndex { get; init; } = new(new[] { "index.html" });
     public bool KeepAlive { get; init; } = HttpdDefaults.KeepAlive;
     public int KeepAliveTimeoutMilliseconds { get; init; } = HttpdDefaults.KeepAliveTimeoutMilliseconds;

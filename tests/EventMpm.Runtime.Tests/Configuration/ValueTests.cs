@@ -21,7 +21,8 @@ public sealed class ValueTests
     {
         ServerSettings s = Clean("");
         Assert.Equal((3, 75, 250, 16, 64, 25, 400, 2), (s.StartServers, s.MinSpareThreads, s.MaxSpareThreads, s.ServerLimit, s.ThreadLimit, s.ThreadsPerChild, s.MaxRequestWorkers, s.AsyncRequestWorkerFactor));
-        Assert.Equal((511, 0, 2048, 0, 0), (s.ListenBacklog, s.MaxConnectionsPerChild, s.MaxMemFree, s.SendBufferSize, s.ThreadStackSize));
+        Assert.Equal((511, 0, 2048, 0, 0, 0), (s.ListenBacklog, s.MaxConnectionsPerChild, s.MaxMemFree, s.SendBufferSize, s.ReceiveBufferSize, s.ThreadStackSize));
+        Assert.True(s.DeferAccept); // AcceptFilter http data, httpd's default on Linux
         Assert.Equal((true, 5_000, 100, 60_000, 0), (s.KeepAlive, s.KeepAliveTimeoutMilliseconds, s.MaxKeepAliveRequests, s.TimeoutMilliseconds, s.GracefulShutdownTimeout));
         Assert.Equal((8190, 8190, 100, 1073741824L), (s.LimitRequestLine, s.LimitRequestFieldSize, s.LimitRequestFields, s.LimitRequestBody));
         Assert.Equal((0, 20, 40, 500, 20, 0, 500), (s.RequestReadHandshakeTimeout, s.RequestReadHeaderTimeout, s.RequestReadHeaderMaxTimeout, s.RequestReadHeaderMinRate, s.RequestReadBodyTimeout, s.RequestReadBodyMaxTimeout, s.RequestReadBodyMinRate));
@@ -63,6 +64,11 @@ public sealed class ValueTests
     [InlineData("Listen 8080 https", "EMPM017")]
     [InlineData("ListenBacklog 0", "EMPM004")]
     [InlineData("SendBufferSize 100", "EMPM004")]
+    [InlineData("ReceiveBufferSize 511", "EMPM004")]
+    [InlineData("ReceiveBufferSize -1", "EMPM004")]
+    [InlineData("AcceptFilter http", "EMPM002")]
+    [InlineData("ListenCoresBucketsRatio 0", "EMPM004")]
+    [InlineData("ListenCoresBucketsRatio 2", "EMPM017")]
     [InlineData("LimitRequestBody 3000000000", "EMPM004")]
     [InlineData("ThreadStackSize -1", "EMPM004")]
     [InlineData("AsyncRequestWorkerFactor 0", "EMPM004")]
@@ -99,6 +105,30 @@ public sealed class ValueTests
         // body=5 without MinRate: mod_reqtimeout gives that stage no rate extension.
         Assert.Equal((10, 20, 100, 5, 0, 0), (s.RequestReadHeaderTimeout, s.RequestReadHeaderMaxTimeout, s.RequestReadHeaderMinRate, s.RequestReadBodyTimeout, s.RequestReadBodyMaxTimeout, s.RequestReadBodyMinRate));
     }
+
+    [Theory]
+    [InlineData("AcceptFilter http none", false)]
+    [InlineData("AcceptFilter HTTP None", false)]
+    [InlineData("AcceptFilter http data", true)]
+    [InlineData("AcceptFilter http httpready", true)] // on Linux any filter but none is TCP_DEFER_ACCEPT
+    [InlineData("AcceptFilter http none\nAcceptFilter http data", true)]
+    public void AcceptFilter_for_http_turns_deferred_accept_on_or_off(string conf, bool deferred)
+        => Assert.Equal(deferred, Clean(conf + "\n").DeferAccept);
+
+    [Fact]
+    public void AcceptFilter_for_another_protocol_is_read_and_said_to_change_nothing()
+    {
+        ConfigResult result = MemoryFileSource.Compile("Listen 80\nAcceptFilter https none\n");
+        Assert.False(result.HasErrors);
+        Assert.True(result.Settings.DeferAccept);
+        ConfigDiagnostic said = Assert.Single(result.Diagnostics, d => d.Id == "EMPM034");
+        Assert.Equal(2, said.Location.Line);
+        Assert.Contains("plain http only", said.Message);
+    }
+
+    [Fact]
+    public void ReceiveBufferSize_is_read_as_SendBufferSize_is()
+        => Assert.Equal((4096, 0), (Clean("ReceiveBufferSize 4096\nSendBufferSize 0\n").ReceiveBufferSize, Clean("ReceiveBufferSize 0\n").ReceiveBufferSize));
 
     [Fact]
     public void CustomLog_resolves_nicknames_including_httpds_shipped_ones()

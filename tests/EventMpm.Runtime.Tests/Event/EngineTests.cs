@@ -24,6 +24,12 @@ public struct OneWorkerConfig : IServerConfig
     public static int TimeoutMilliseconds => 10_000;
 }
 
+/// <summary>AcceptFilter http none: a connection is accepted as soon as its handshake completes.</summary>
+public struct AcceptAtOnceConfig : IServerConfig
+{
+    public static bool DeferAccept => false;
+}
+
 /// <summary>The admission case of the issue: ThreadsPerChild 2, AsyncRequestWorkerFactor 2.</summary>
 public struct AdmissionConfig : IServerConfig
 {
@@ -205,8 +211,14 @@ public sealed class EngineTests
     {
         using var server = new TestServer<AdmissionConfig>();
         Wire.WaitFor(() => server.Server.IdleWorkers == 2);
-        // ThreadsPerChild 2 + AsyncRequestWorkerFactor 2 x 2 idle workers = 6 connections.
+        // ThreadsPerChild 2 + AsyncRequestWorkerFactor 2 x 2 idle workers = 6 connections,
+        // each answered once and then held in keep-alive.
         var held = Enumerable.Range(0, 6).Select(_ => server.Connect()).ToList();
+        foreach (Socket s in held)
+        {
+            Wire.Send(s, Wire.Get("/hello.txt"));
+            Assert.Equal(200, Wire.ReadOne(s).Status);
+        }
         Wire.WaitFor(() => server.Server.OpenConnections == 6);
 
         using Socket waiting = server.Connect(); // completes in the kernel backlog
@@ -292,6 +304,29 @@ public sealed class EngineTests
         {
             System.IO.Directory.Delete(root, recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_silent_connection_is_accepted_only_when_its_request_arrives()
+    {
+        using var server = new TestServer<QuickConfig>(); // AcceptFilter http data, the default
+        using Socket silent = server.Connect();
+        Thread.Sleep(300);
+        Assert.Equal(0, server.Server.OpenConnections); // still the kernel's, however long it stays silent (up to 30 s)
+
+        Wire.Send(silent, Wire.Get("/hello.txt"));
+        Assert.Equal(200, Wire.ReadOne(silent).Status);
+        Assert.Equal(1, server.Server.OpenConnections);
+    }
+
+    [Fact]
+    public void With_AcceptFilter_none_a_silent_connection_is_accepted_at_once()
+    {
+        using var server = new TestServer<AcceptAtOnceConfig>();
+        using Socket silent = server.Connect();
+        Wire.WaitFor(() => server.Server.OpenConnections == 1, "the silent connection to be accepted");
+        Wire.Send(silent, Wire.Get("/hello.txt"));
+        Assert.Equal(200, Wire.ReadOne(silent).Status);
     }
 
     [Fact]
