@@ -54,8 +54,8 @@ for line in open(sys.argv[1]):
     rounds.setdefault(r["server"], []).append(r)
 for server, rs in rounds.items():
     p99 = [r["fresh_p99_ms"] for r in rs]
-    print(f"{server}: fresh p99 by round {p99}, median {statistics.median(p99)} ms; "
-          f"median p50 {statistics.median(r['fresh_p50_ms'] for r in rs)} ms; "
+    print(f"{server}: fresh p99 by round {p99}, median {statistics.median(p99):.2f} ms; "
+          f"median p50 {statistics.median(r['fresh_p50_ms'] for r in rs):.2f} ms; "
           f"bytes per connection {[r['pss_bytes_per_conn'] for r in rs]}; "
           f"threads {[r['threads_parked'] for r in rs]}; still answering {[r['reused_ok'] for r in rs]}")
 SUMMARY
