@@ -27,10 +27,10 @@ case ${PART:-all} in all|peers) bash "$SHARED/bench/run-peers.sh" ;; esac
 # The idle part, IDLE_ROUNDS times (4 unless set). One round's fresh-request p99 is the third
 # slowest of 200 requests, and the client's connect() dominates it, so one round decides
 # little. Each round runs run-idle.sh for one server at a time, after the previous server's
-# TIME_WAIT sockets have gone (they would lengthen the client's search for a free port). Of
-# nginx and EventMpm, the one measured second in a round was the slower at p50 in 7 of 7 pairs
-# on this machine, so the order turns round by round and an even count of rounds gives each the
-# same number of turns. httpd goes first, in round 1 only.
+# TIME_WAIT sockets have gone (they would lengthen the client's search for a free port). The
+# client kernel's state drifts over minutes (one server's p99 ranged from 2.6 to 8.2 ms in a
+# day), so the order of nginx and EventMpm turns round by round and an even count of rounds
+# gives each the same number of first places. httpd goes first, in round 1 only.
 drain_time_wait() { # TIME_WAIT lasts 60 s on Linux
   for _ in $(seq 65); do [ "$(ss -Htan state time-wait | wc -l)" -lt 50 ] && return; sleep 1; done
 }
