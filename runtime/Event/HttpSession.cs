@@ -975,8 +975,8 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
         {
             c.PendingFile = plan.File;
             c.PendingFileOwner = plan.FileOwner;
-            c.PendingFileOffset = plan.HeadInFile ? 0 : plan.FileOffset;
-            c.PendingFileRemaining = plan.FileLength + (plan.HeadInFile ? plan.Length : 0);
+            c.PendingFileOffset = plan.FileOffset;
+            c.PendingFileRemaining = plan.FileLength + (plan.HeadInFile ? plan.Length : 0); // a prepared file begins with the head
         }
         return c.HasPendingOutput ? ContinuePending(c) : Sent.Done;
     }

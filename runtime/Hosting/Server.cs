@@ -67,6 +67,9 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     internal static Server<TConfig> OpenChild(ListenSocket[] listeners, ScoreboardImage board, int slot, DeploymentSettings deployment, ServerPaths paths)
         => new(listeners, OpenSite(deployment, paths), board, slot, ownsBoard: false);
 
+    /// <summary>What the compiled configuration sets on every listening socket.</summary>
+    internal static ListenOptions ListenOptions => new(TConfig.ListenBacklog, TConfig.SendBufferSize, TConfig.ReceiveBufferSize, TConfig.DeferAccept);
+
     /// <summary>One socket per Listen, as httpd's parent opens them before it forks.</summary>
     internal static ListenSocket[] OpenListeners(DeploymentSettings deployment)
     {
@@ -76,7 +79,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         {
             try
             {
-                listeners.Add(ListenSocket.Open(address, ListenOptions.Of<TConfig>()));
+                listeners.Add(ListenSocket.Open(address, ListenOptions));
             }
             catch (SocketException e)
             {

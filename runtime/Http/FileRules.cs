@@ -47,13 +47,7 @@ public readonly record struct FileAnswer(int Status, long Offset, long Length);
 /// </summary>
 public static class FileRules
 {
-    public static FileAnswer Decide(ReadOnlySpan<byte> head, HttpRequest r, in FileFacts file)
-    {
-        Span<byte> buffer = stackalloc byte[FileFacts.MaxETagLength];
-        return Decide(head, r, file, buffer.Slice(0, file.FormatETag(buffer)));
-    }
-
-    /// <summary>As above, with the file's ETag already formatted.</summary>
+    /// <summary>The answer for <paramref name="file"/>, whose ETag the caller formatted (a cached file's, once).</summary>
     public static FileAnswer Decide(ReadOnlySpan<byte> head, HttpRequest r, in FileFacts file, ReadOnlySpan<byte> etag)
     {
         bool getOrHead = r.Method is HttpMethod.Get or HttpMethod.Head;

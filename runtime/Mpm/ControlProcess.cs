@@ -127,7 +127,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         {
             string key = address.ToString();
             if (inherited.Remove(key, out int fd)) listeners.Add((ListenSocket.Adopt(fd), key));
-            else listeners.Add((ListenSocket.Open(address, ListenOptions.Of<TConfig>()), key));
+            else listeners.Add((ListenSocket.Open(address, Server<TConfig>.ListenOptions), key));
         }
         foreach (int stale in inherited.Values) LibC.close(stale);
 

@@ -7,11 +7,7 @@ using Tmds.Linux;
 namespace EventMpm.Native;
 
 /// <summary>What the configuration sets on every listening socket (httpd's make_sock and its accept filter).</summary>
-internal readonly record struct ListenOptions(int Backlog, int SendBufferSize, int ReceiveBufferSize, bool DeferAccept)
-{
-    public static ListenOptions Of<TConfig>() where TConfig : struct, Hosting.IServerConfig
-        => new(TConfig.ListenBacklog, TConfig.SendBufferSize, TConfig.ReceiveBufferSize, TConfig.DeferAccept);
-}
+internal readonly record struct ListenOptions(int Backlog, int SendBufferSize, int ReceiveBufferSize, bool DeferAccept);
 
 /// <summary>
 /// One listening socket per <c>Listen</c>: bound with .NET's Socket (which handles address

@@ -13,7 +13,8 @@ public sealed class FileRulesTests
         byte[] head = Encoding.ASCII.GetBytes(method + " / HTTP/1.1\r\nHost: a\r\n" + fields + "\r\n");
         var request = new HttpRequest();
         Assert.Equal(ParseResult.Complete, RequestParser.Parse(head, new HeadLimits(8190, 8190, 100), request, out _));
-        return FileRules.Decide(head, request, s_file);
+        var etag = new byte[FileFacts.MaxETagLength];
+        return FileRules.Decide(head, request, s_file, new System.ReadOnlySpan<byte>(etag, 0, s_file.FormatETag(etag)));
     }
 
     [Fact]
