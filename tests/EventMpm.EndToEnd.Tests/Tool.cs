@@ -52,7 +52,8 @@ public static class Tool
         if (install.ExitCode != 0) throw new InvalidOperationException("cannot install " + package + ":\n" + install.All);
     }
 
-    /// <summary>A path in the repository, found from this source file's own location.</summary>
-    public static string Repo(string relative, [CallerFilePath] string here = "")
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "../..", relative));
+    /// <summary>A path in the repository, found from this source file's own location (tests/EventMpm.EndToEnd.Tests/Tool.cs).</summary>
+    public static string Repo(string relative) => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "../..", relative));
+
+    private static string ThisFile([CallerFilePath] string here = "") => here;
 }
