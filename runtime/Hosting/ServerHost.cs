@@ -62,27 +62,41 @@ public static class ServerHost
             ConfigReport.WriteSettings(output, effective, paths, written, TConfig.Sources);
             return 0;
         }
+        // What a start checks before it binds, -t checks too: a configuration that passes -t starts.
+        List<string> Problems() => StartupCheck.Problems(deployment, paths, children: !command.SingleProcess);
         if (command.TestConfig)
         {
             foreach (string warning in compiled.Warnings) error.WriteLine("WARNING: " + warning);
-            if (!Directory.Exists(paths.DocumentRoot))
-            {
-                // httpd's AH00112: a warning, not a failure, as the directory may appear before serving.
-                error.WriteLine("AH00112: Warning: DocumentRoot [" + paths.DocumentRoot + "] does not exist");
-            }
+            List<string> problems = Problems();
+            foreach (string found in problems) error.WriteLine(program + ": " + found);
+            if (problems.Count > 0) return ExitConfigError;
             error.WriteLine("Syntax OK");
             return 0;
         }
 
-        if (command.Signal is string verb) return ControlCommand.Send(program, verb, paths, command.ServeArguments, output);
+        if (command.Signal is string verb) return ControlCommand.Send(program, verb, paths, command.ServeArguments, output, error, Problems);
         // From here on the server runs: its messages go to ErrorLog, as httpd's do (before it is
-        // open, to stderr).
+        // open, to stderr; while it starts, its errors to both).
         if (ErrorLog.OpenFile(paths.ErrorLog) is string problem)
         {
             error.WriteLine(program + ": AH00091: could not open error log file " + paths.ErrorLog + ": " + problem);
+            error.WriteLine(program + ": AH00015: Unable to open logs");
             return ExitConfigError;
         }
         if (ChildHandoff.FromEnvironment() is ChildHandoff child) return ChildProcess<TConfig>.Run(child, deployment, paths);
+        bool refused = false;
+        foreach (string startProblem in Problems())
+        {
+            ErrorLog.Write(LogLevel.Emerg, "core", "", startProblem);
+            refused = true;
+        }
+        if (ControlHandoff.FromEnvironment() is null && PidFile.OtherServer(paths.PidFile) is int running)
+        {
+            ErrorLog.Write(LogLevel.Emerg, "core", "", program + " (pid " + running + ") already running with PidFile " + paths.PidFile
+                + "; stop it first (-k stop), or give this server a PidFile of its own (-C \"PidFile ...\")");
+            refused = true;
+        }
+        if (refused) return ExitConfigError;
         if (command.SingleProcess) return Serve<TConfig>(program, deployment, paths, error);
         return ControlProcess<TConfig>.Run(command.ServeArguments, deployment, paths, ControlHandoff.FromEnvironment());
     }
@@ -90,6 +104,7 @@ public static class ServerHost
     /// <summary>-X: one process serves in the foreground until SIGTERM or SIGINT; in-flight responses finish first.</summary>
     private static int Serve<TConfig>(string program, DeploymentSettings deployment, ServerPaths paths, TextWriter error) where TConfig : struct, IServerConfig
     {
+        StartedSignal.TakeFromEnvironment();
         Server<TConfig> server;
         try
         {
@@ -98,7 +113,7 @@ public static class ServerHost
         }
         catch (ServerStartException e)
         {
-            error.WriteLine(program + ": " + e.Message);
+            ErrorLog.Write(LogLevel.Emerg, "core", "", e.Message);
             return ExitConfigError;
         }
         void Stop(PosixSignalContext context)
@@ -112,6 +127,9 @@ public static class ServerHost
         {
             ErrorLog.Notice("mpm_event", "AH00489", ConfigReport.ServerSoftware + " configured -- resuming normal operations (one process, -X; listening on "
                 + string.Join(", ", deployment.Listen) + ")");
+            StartedSignal.Send();
+            ErrorLog.Starting = false;
+            ErrorLog.SayOnTerminal(program + ": serving on " + string.Join(", ", deployment.Listen) + " (one process, pid " + Environment.ProcessId + "); logging to " + paths.ErrorLog);
             server.Run();
             PidFile.Remove(paths.PidFile, Environment.ProcessId);
             ErrorLog.Notice("mpm_event", "AH00491", "caught SIGTERM, shutting down");

@@ -18,6 +18,16 @@ public static class ErrorLog
 
     public static LogLevel Level { get; set; } = LogLevel.Warn;
 
+    /// <summary>
+    /// Whether the server is still starting. Until it serves, its errors are said on stderr as well
+    /// as in the log, as httpd prints its start-up failures (main.c: AH00015 "Unable to open logs"
+    /// and the like) to the terminal; a fatal line (emerg, alert, crit) always is. Neither happens
+    /// when stderr is the log file itself, as for a server started with <c>-k start</c>.
+    /// </summary>
+    public static bool Starting { get; set; } = true;
+
+    private static bool s_stderrIsLog;
+
     /// <summary>Where lines go until the server opens its ErrorLog file (stderr; tests may set another).</summary>
     public static TextWriter Writer
     {
@@ -47,6 +57,11 @@ public static class ErrorLog
                 unsafe
                 {
                     fixed (byte* p = bytes) Tmds.Linux.LibC.write(s_fd, p, (Tmds.Linux.size_t)bytes.Length);
+                }
+                if (!s_stderrIsLog && (level <= LogLevel.Crit || (Starting && level <= LogLevel.Error)))
+                {
+                    Console.Error.WriteLine(line);
+                    Console.Error.Flush();
                 }
                 return;
             }
@@ -78,8 +93,23 @@ public static class ErrorLog
         {
             if (s_fd >= 0) Tmds.Linux.LibC.close(s_fd);
             s_fd = fd;
+            s_stderrIsLog = SameFile(2, fd);
         }
         return null;
+    }
+
+    private static unsafe bool SameFile(int a, int b)
+    {
+        Tmds.Linux.stat sa, sb;
+        return Tmds.Linux.LibC.fstat(a, &sa) == 0 && Tmds.Linux.LibC.fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    }
+
+    /// <summary>A line for the person who started the server in the foreground (on stderr, unless stderr is the log).</summary>
+    public static void SayOnTerminal(string line)
+    {
+        if (s_stderrIsLog) return;
+        Console.Error.WriteLine(line);
+        Console.Error.Flush();
     }
 
     public static void Notice(string module, string code, string message) => Write(LogLevel.Notice, module, code, message);

@@ -109,7 +109,7 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
         if (Processes.EffectiveUser != 0 || deployment.User.Length == 0) return true;
         if (Processes.FindUser(deployment.User) is not var (uid, primaryGid, name))
         {
-            ErrorLog.Write(LogLevel.Emerg, "unixd", "AH00544", "bad user name " + deployment.User);
+            ErrorLog.Write(LogLevel.Emerg, "core", "AH00543", "bad user name " + deployment.User);
             return false;
         }
         uint gid = primaryGid;
@@ -117,18 +117,22 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
         {
             if (Processes.FindGroup(deployment.Group) is not uint g)
             {
-                ErrorLog.Write(LogLevel.Emerg, "unixd", "AH00545", "bad group name " + deployment.Group);
+                ErrorLog.Write(LogLevel.Emerg, "core", "AH00544", "bad group name " + deployment.Group);
                 return false;
             }
             gid = g;
         }
-        int errno = Processes.DropPrivileges(name, uid, gid);
-        if (errno != 0)
+        var (step, errno) = Processes.DropPrivileges(name, uid, gid);
+        if (errno == 0) return true;
+        // mod_unixd.c: set_group_privs() and ap_unixd_setup_child(), one code for each call.
+        string message = step switch
         {
-            ErrorLog.Write(LogLevel.Alert, "unixd", "AH02156", "setuid/setgid/initgroups to " + deployment.User + " failed: " + Sys.Describe(errno));
-            return false;
-        }
-        return true;
+            "initgroups" => "AH02157: initgroups: unable to set groups for User " + name + " and Group " + gid,
+            "setgid" => "AH02156: setgid: unable to set group id to Group " + gid,
+            _ => "AH02162: setuid: unable to change to uid: " + uid,
+        };
+        ErrorLog.Write(LogLevel.Alert, "unixd", "", message + ": " + Sys.Describe(errno));
+        return false;
     }
 
     /// <summary>CoreDumpDirectory: a crash dumps core there (the working directory), even after the uid changed.</summary>
@@ -142,7 +146,7 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
         }
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
         {
-            ErrorLog.Write(LogLevel.Emerg, "core", "AH00550", "CoreDumpDirectory " + directory + " cannot be used: " + e.Message);
+            ErrorLog.Write(LogLevel.Emerg, "core", "", "CoreDumpDirectory " + directory + " cannot be used: " + e.Message);
             return false;
         }
         Processes.AllowCoreDumps();

@@ -17,7 +17,9 @@ internal static class ControlCommand
 {
     private const int SIGUSR1 = 10, SIGWINCH = 28;
 
-    public static int Send(string program, string verb, ServerPaths paths, IReadOnlyList<string> serveArguments, TextWriter output)
+    /// <param name="problems">What would stop a start, checked before one is tried (StartupCheck).</param>
+    public static int Send(string program, string verb, ServerPaths paths, IReadOnlyList<string> serveArguments, TextWriter output, TextWriter error,
+        Func<List<string>> problems)
     {
         int? pid = PidFile.Read(paths.PidFile);
         bool running = pid is int p && Processes.IsAlive(p);
@@ -30,7 +32,7 @@ internal static class ControlCommand
                     output.WriteLine(program + " " + state + " already running");
                     return 0;
                 }
-                return StartInBackground(program, paths, serveArguments, output);
+                return StartInBackground(program, paths, serveArguments, output, error, problems);
             case "stop":
             case "graceful-stop":
                 if (!running)
@@ -44,7 +46,7 @@ internal static class ControlCommand
                 if (!running)
                 {
                     output.WriteLine(program + " not running, trying to start");
-                    return StartInBackground(program, paths, serveArguments, output);
+                    return StartInBackground(program, paths, serveArguments, output, error, problems);
                 }
                 Processes.Signal(pid!.Value, verb == "restart" ? LibC.SIGHUP : SIGUSR1);
                 return 0;
@@ -52,28 +54,60 @@ internal static class ControlCommand
     }
 
     /// <summary>
-    /// Starts the server in its own session with its output in ErrorLog, then waits until it has
-    /// written its PidFile (it is serving) or has ended (its reason is in the log).
+    /// Starts the server in its own session with its output in ErrorLog, then waits until it
+    /// serves (a child's workers are up: <see cref="StartedSignal"/>) or has ended, in which case
+    /// the reason it logged is repeated here and the exit status is 1.
     /// </summary>
-    private static int StartInBackground(string program, ServerPaths paths, IReadOnlyList<string> serveArguments, TextWriter output)
+    private static int StartInBackground(string program, ServerPaths paths, IReadOnlyList<string> serveArguments, TextWriter output, TextWriter error,
+        Func<List<string>> problems)
     {
+        List<string> found = problems();
+        foreach (string problem in found) error.WriteLine(program + ": " + problem);
+        if (found.Count > 0) return 1;
         string binary = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this binary's path");
         Directory.CreateDirectory(Path.GetDirectoryName(paths.ErrorLog)!);
+        long logged = File.Exists(paths.ErrorLog) ? new FileInfo(paths.ErrorLog).Length : 0;
         var argv = new List<string> { binary };
         argv.AddRange(serveArguments);
-        int pid = Processes.Spawn(binary, argv, ControlHandoff.CleanEnvironment(), detach: true, outputFile: paths.ErrorLog);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.ElapsedMilliseconds < 30_000)
+        var (started, startedWrite) = Processes.Pipe();
+        Processes.Inherit(startedWrite);
+        var environment = ControlHandoff.CleanEnvironment();
+        environment.Add(new(StartedSignal.Variable, startedWrite.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        int pid;
+        try
         {
-            if (PidFile.Read(paths.PidFile) == pid) return 0;
-            if (Processes.Reap() is ChildExit exit && exit.Pid == pid)
-            {
-                output.WriteLine(program + ": failed to start (exit " + exit.Code + "); see " + paths.ErrorLog);
-                return 1;
-            }
-            Thread.Sleep(20);
+            pid = Processes.Spawn(binary, argv, environment, detach: true, outputFile: paths.ErrorLog);
         }
-        output.WriteLine(program + ": started (pid " + pid + ") but it wrote no PidFile at " + paths.PidFile + " within 30 s; see " + paths.ErrorLog);
+        finally
+        {
+            LibC.close(startedWrite);
+        }
+        // Children start within a second on an idle machine; 30 s leaves room for a loaded one.
+        bool serving = StartedSignal.Wait(started, 30_000);
+        LibC.close(started);
+        if (serving) return 0;
+        error.WriteLine(program + ": the server (pid " + pid + ") did not start; from " + paths.ErrorLog + ":");
+        foreach (string line in NewErrors(paths.ErrorLog, logged)) error.WriteLine("  " + line);
         return 1;
+    }
+
+    /// <summary>The error, crit, alert and emerg lines written to the log after <paramref name="offset"/>.</summary>
+    private static IEnumerable<string> NewErrors(string path, long offset)
+    {
+        string text;
+        try
+        {
+            using var log = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            log.Seek(Math.Min(offset, log.Length), SeekOrigin.Begin);
+            text = new StreamReader(log).ReadToEnd();
+        }
+        catch (IOException)
+        {
+            yield break;
+        }
+        foreach (string line in text.Split('\n'))
+        {
+            if (System.Text.RegularExpressions.Regex.IsMatch(line, @"\[[a-z_]+:(error|crit|alert|emerg)\]")) yield return line;
+        }
     }
 }

@@ -55,6 +55,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     private int _pending;
     private int _spawnRate = 1, _holdOff, _successiveKills;
     private bool _warnedMaxWorkers, _warnedWithinMin;
+    private bool _serving;
 
     private ControlProcess(IReadOnlyList<string> args, ServerPaths paths, string binary, ScoreboardImage board,
         List<(ListenSocket, string)> listeners, int aliveRead, int aliveWrite, int generation)
@@ -73,6 +74,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     /// <summary>Runs the server until it is stopped; the exit code of the process.</summary>
     public static int Run(IReadOnlyList<string> args, DeploymentSettings deployment, ServerPaths paths, ControlHandoff? handoff)
     {
+        StartedSignal.TakeFromEnvironment();
         ControlProcess<TConfig> control;
         try
         {
@@ -89,7 +91,6 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
 
     private static ControlProcess<TConfig> ColdStart(IReadOnlyList<string> args, DeploymentSettings deployment, ServerPaths paths)
     {
-        CheckDocumentRoot(paths);
         List<(ListenSocket, string)> listeners;
         int[] activated = Systemd.TakeListenFds();
         if (activated.Length > 0)
@@ -113,7 +114,6 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     /// <summary>The image a restart executed: take over what the previous image handed down.</summary>
     private static ControlProcess<TConfig> Adopt(IReadOnlyList<string> args, DeploymentSettings deployment, ServerPaths paths, ControlHandoff handoff)
     {
-        CheckDocumentRoot(paths);
         // Keep the inherited sockets this configuration still listens on; open the new ones; close
         // the rest. Sockets from socket activation are all kept: the service manager owns them.
         var inherited = handoff.Listeners.ToDictionary(l => l.Address, l => l.Fd);
@@ -155,15 +155,6 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         return new ControlProcess<TConfig>(args, paths, handoff.Binary, board, listeners, handoff.AliveRead, handoff.AliveWrite, handoff.Generation);
     }
 
-    /// <summary>Fails at start, in the control process, rather than in every child (httpd checks at config time).</summary>
-    private static void CheckDocumentRoot(ServerPaths paths)
-    {
-        if (!System.IO.Directory.Exists(paths.DocumentRoot))
-        {
-            throw new ServerStartException("AH00526: DocumentRoot '" + paths.DocumentRoot + "' is not a directory, or is not readable");
-        }
-    }
-
     private int MainLoop()
     {
         foreach (var (socket, _) in _listeners) Processes.Inherit(socket.Fd);
@@ -187,7 +178,6 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
             if (FreeSlot() is int slot) Spawn(slot);
         }
 
-        Systemd.Notify("READY=1\nMAINPID=" + Environment.ProcessId + "\nSTATUS=generation " + _generation + ", " + ConfigReport.ServerSoftware);
         long nextMaintenance = Environment.TickCount64 + 1000;
         while (true)
         {
@@ -209,13 +199,54 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
                     break;
             }
             bool? reaped = ReapChildren();
-            if (reaped is null) return Stop("a child of the current generation could not start (see above); shutting down", "") + 1;
+            if (reaped is null)
+            {
+                ErrorLog.Write(LogLevel.Emerg, "mpm_event", "", "a child of the current generation could not start (see above); shutting down");
+                return Stop("shut down: no child could serve", "") + 1;
+            }
+            if (!_serving && AnyWorkerServing())
+            {
+                _serving = true;
+                AnnounceServing();
+            }
             if (Environment.TickCount64 >= nextMaintenance)
             {
                 if (reaped == false) _successiveKills = 0;
                 Maintain();
                 nextMaintenance = Environment.TickCount64 + 1000;
             }
+        }
+    }
+
+    /// <summary>Whether a child of this generation has its workers up: the server serves.</summary>
+    private unsafe bool AnyWorkerServing()
+    {
+        for (int slot = 0; slot < _board.ServerLimit; slot++)
+        {
+            ref ProcessScore p = ref _board.Process(slot);
+            if (p.Pid == 0 || p.Generation != _generation) continue;
+            for (int t = 0; t < Math.Min(p.Threads, _board.ThreadLimit); t++)
+            {
+                byte status = _board.Worker(slot, t)->Status;
+                if (status >= WorkerStatus.Ready && status < WorkerStatus.Graceful) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Once a generation serves: the service manager (READY=1) and a waiting <c>-k start</c> are
+    /// told, and a server started in the foreground says where it listens and logs, once.
+    /// </summary>
+    private void AnnounceServing()
+    {
+        Systemd.Notify("READY=1\nMAINPID=" + Environment.ProcessId + "\nSTATUS=generation " + _generation + ", " + ConfigReport.ServerSoftware);
+        StartedSignal.Send();
+        if (_generation == 0)
+        {
+            ErrorLog.Starting = false;
+            ErrorLog.SayOnTerminal(System.IO.Path.GetFileName(_binary) + ": serving on " + string.Join(", ", _listeners.Select(l => l.Address))
+                + " (pid " + Environment.ProcessId + "); logging to " + _paths.ErrorLog);
         }
     }
 
@@ -526,11 +557,15 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     /// </summary>
     private bool NewBinaryPassesCheck()
     {
+        // Its output (a bare "Syntax OK", or what is wrong) is kept aside, not written into the
+        // error log, where only lines in the log's own format belong; the faults are logged.
+        string output = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(_paths.ErrorLog)!, ".configtest." + Environment.ProcessId);
         try
         {
-            int pid = Processes.Spawn(_binary, new[] { _binary }.Concat(_args).Append("-t").ToArray(), ControlHandoff.CleanEnvironment());
+            int pid = Processes.Spawn(_binary, new[] { _binary }.Concat(_args).Append("-t").ToArray(), ControlHandoff.CleanEnvironment(), outputFile: output);
             ChildExit result = Processes.WaitFor(pid);
             if (result.Code == 0 && !result.Signalled) return true;
+            foreach (string line in ReadLines(output)) ErrorLog.Error("mpm_event", "", "configuration test: " + line);
             ErrorLog.Error("mpm_event", "", "the binary at " + _binary + " failed its configuration test (exit " + result.Code
                 + "); the restart is refused and generation " + _generation + " keeps serving");
         }
@@ -538,7 +573,29 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         {
             ErrorLog.Error("mpm_event", "", "cannot run the binary at " + _binary + " (" + e.Message + "); the restart is refused");
         }
+        finally
+        {
+            try
+            {
+                System.IO.File.Delete(output);
+            }
+            catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+            {
+            }
+        }
         return false;
+    }
+
+    private static IEnumerable<string> ReadLines(string path)
+    {
+        try
+        {
+            return System.IO.File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            return Array.Empty<string>();
+        }
     }
 
     /// <summary>Executes the binary at the server's path in this process, as the next generation.</summary>

@@ -36,6 +36,30 @@ internal static class PidFile
         }
     }
 
+    /// <summary>
+    /// The pid in the file when it names another live process of this program: a second server
+    /// started with the same PidFile must not take it over (and later delete it) while the first
+    /// serves. Null for no file, a stale pid, or a pid the kernel has given to another program.
+    /// </summary>
+    public static int? OtherServer(string path)
+    {
+        if (Read(path) is not int pid || pid == Environment.ProcessId || !Native.Processes.IsAlive(pid)) return null;
+        string? running;
+        try
+        {
+            running = new FileInfo("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/exe").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            running = null;
+        }
+        if (running is null) return pid; // cannot tell (no /proc): a live pid is taken to be the server
+        // A server restarted onto a rebuilt binary runs a file that was replaced: " (deleted)".
+        const string Deleted = " (deleted)";
+        if (running.EndsWith(Deleted, StringComparison.Ordinal)) running = running[..^Deleted.Length];
+        return Path.GetFileName(running) == Path.GetFileName(Environment.ProcessPath) ? pid : null;
+    }
+
     /// <summary>Removes the file if it still names <paramref name="pid"/> (a newer server may have replaced it).</summary>
     public static void Remove(string path, int pid)
     {

@@ -95,8 +95,9 @@ internal static unsafe partial class Processes
 
     /// <summary>
     /// Starts <paramref name="path"/> with <paramref name="argv"/> and <paramref name="environment"/>
-    /// and an empty signal mask. With <paramref name="detach"/>, it gets its own session and its
-    /// standard streams are /dev/null (in) and <paramref name="outputFile"/> (out and err).
+    /// and an empty signal mask. With <paramref name="detach"/>, it gets its own session and reads
+    /// /dev/null; its output and errors go to <paramref name="outputFile"/> when one is given (to
+    /// /dev/null when it is detached without one).
     /// Returns the pid, or throws with the reason.
     /// </summary>
     public static int Spawn(string path, IReadOnlyList<string> argv, IEnumerable<KeyValuePair<string, string>> environment, bool detach = false, string? outputFile = null)
@@ -112,9 +113,9 @@ internal static unsafe partial class Processes
         {
             posix_spawnattr_setsigmask_(attributes, emptyMask);
             posix_spawnattr_setflags_(attributes, (short)(PosixSpawnSetSigMask | (detach ? PosixSpawnSetSid : 0)));
-            if (detach)
+            if (detach) posix_spawn_file_actions_addopen_(actions, 0, Pin("/dev/null", pinned), LibC.O_RDONLY, 0);
+            if (detach || outputFile is not null)
             {
-                posix_spawn_file_actions_addopen_(actions, 0, Pin("/dev/null", pinned), LibC.O_RDONLY, 0);
                 posix_spawn_file_actions_addopen_(actions, 1, Pin(outputFile ?? "/dev/null", pinned), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND, 0x1A4);
                 posix_spawn_file_actions_addopen_(actions, 2, Pin(outputFile ?? "/dev/null", pinned), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND, 0x1A4);
             }
@@ -226,17 +227,18 @@ internal static unsafe partial class Processes
 
     /// <summary>
     /// httpd's unixd_setup_child: the supplementary groups of the user, then the group, then the
-    /// user (in that order: once the uid is dropped the groups can no longer change). 0 or an errno.
+    /// user (in that order: once the uid is dropped the groups can no longer change). Errno 0, or
+    /// the call that failed and its errno.
     /// </summary>
-    public static int DropPrivileges(string userName, uint uid, uint gid)
+    public static (string Step, int Errno) DropPrivileges(string userName, uint uid, uint gid)
     {
         fixed (byte* name = Encoding.UTF8.GetBytes(userName + "\0"))
         {
-            if (initgroups_(name, gid) != 0) return Sys.Errno;
+            if (initgroups_(name, gid) != 0) return ("initgroups", Sys.Errno);
         }
-        if (LibC.setgid(gid) != 0) return Sys.Errno;
-        if (LibC.setuid(uid) != 0) return Sys.Errno;
-        return 0;
+        if (LibC.setgid(gid) != 0) return ("setgid", Sys.Errno);
+        if (LibC.setuid(uid) != 0) return ("setuid", Sys.Errno);
+        return ("", 0);
     }
 
     /// <summary>After setuid Linux makes a process undumpable; CoreDumpDirectory turns dumps back on (as httpd does).</summary>

@@ -78,5 +78,12 @@ internal static unsafe partial class Sys
             : null;
     }
 
+    /// <summary>Whether this process may write the file or into the directory (access(2) with W_OK, as its real user).</summary>
+    public static bool CanWrite(string path)
+    {
+        byte[] name = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = name) return LibC.access(p, LibC.W_OK) == 0;
+    }
+
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno) + " (errno " + errno + ")";
 }

@@ -18,7 +18,8 @@ public sealed class ChrootServer : IDisposable
 
     /// <param name="rootfsScript">The script that lays out the image: <c>SCRIPT PUBLISHED_DIR ROOTFS_DIR NAME</c>, printing the files.</param>
     /// <param name="name">The binary's name; the image holds it as /app/NAME.</param>
-    public ChrootServer(string rootfsScript, string published, string name)
+    /// <param name="mountProc">False for a runtime that does not mount /proc: the error log then stays in the image.</param>
+    public ChrootServer(string rootfsScript, string published, string name, bool mountProc = true)
     {
         Assert.True(Environment.UserName == "root", "chroot and mounting /proc need root, as a container runtime has");
         Root = Path.Combine(Path.GetTempPath(), "eventmpm-rootfs-" + Guid.NewGuid().ToString("N")[..8]);
@@ -26,12 +27,16 @@ public sealed class ChrootServer : IDisposable
         Assert.True(layout.ExitCode == 0, layout.All);
         Files = layout.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        _proc = Path.Combine(Root, "proc");
-        Assert.Equal(0, Tool.Run("mount", $"-t proc proc {_proc}").ExitCode);
-        Directory.CreateDirectory(Path.Combine(Root, "dev"));
-        File.CreateSymbolicLink(Path.Combine(Root, "dev", "stderr"), "/proc/self/fd/2");
+        _proc = mountProc ? Path.Combine(Root, "proc") : "";
+        if (mountProc)
+        {
+            Assert.Equal(0, Tool.Run("mount", $"-t proc proc {_proc}").ExitCode);
+            Directory.CreateDirectory(Path.Combine(Root, "dev"));
+            File.CreateSymbolicLink(Path.Combine(Root, "dev", "stderr"), "/proc/self/fd/2");
+        }
         Port = MpmServer.FreePort();
-        var start = new System.Diagnostics.ProcessStartInfo("chroot", $"{Root} /app/{name} -C \"Listen 127.0.0.1:{Port}\" -C \"ErrorLog /dev/stderr\"")
+        string log = mountProc ? " -C \"ErrorLog /dev/stderr\"" : "";
+        var start = new System.Diagnostics.ProcessStartInfo("chroot", $"{Root} /app/{name} -C \"Listen 127.0.0.1:{Port}\"{log}")
         {
             RedirectStandardError = true,
         };
@@ -73,11 +78,18 @@ public sealed class ChrootServer : IDisposable
         return (_process.ExitCode, await _stderr);
     }
 
+    /// <summary>The exit code and stderr of a server that ends by itself within <paramref name="milliseconds"/>; null if it runs on.</summary>
+    public async Task<(int ExitCode, string Stderr)?> Ended(int milliseconds)
+    {
+        if (!_process.WaitForExit(milliseconds)) return null;
+        return (_process.ExitCode, await _stderr);
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.Dispose();
-        Tool.Run("umount", _proc);
+        if (_proc.Length != 0) Tool.Run("umount", _proc);
         Directory.Delete(Root, recursive: true);
     }
 }

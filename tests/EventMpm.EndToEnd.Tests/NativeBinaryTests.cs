@@ -204,4 +204,16 @@ public sealed class ContainerTests(PublishedStaticSite site) : IClassFixture<Pub
         Assert.Equal(0, exitCode);
         Assert.Contains("AH00492: caught SIGWINCH, shutting down gracefully", stderr); // the error log on the container's stderr
     }
+
+    /// <summary>Children are this binary run again through /proc/self/exe: without /proc none can start, so the server says so and ends, listening on nothing.</summary>
+    [Fact]
+    public async System.Threading.Tasks.Task Without_proc_the_server_stops_at_once_with_the_reason()
+    {
+        using var image = new ChrootServer(Tool.Repo("templates/eventmpm/container/rootfs.sh"), site.Directory, "StaticSite", mountProc: false);
+        var ended = await image.Ended(10_000);
+        Assert.True(ended is not null, "the server ran on without /proc");
+        Assert.Equal(1, ended!.Value.ExitCode);
+        Assert.Contains("cannot start children: /proc/self/exe is missing (is /proc mounted?)", ended.Value.Stderr);
+        Assert.False(MpmServer.Listening(image.Port));
+    }
 }
