@@ -97,6 +97,14 @@ public sealed partial class ConfigGenerator
         /// <summary>" (did you mean X?)" when the project has a handler of a similar name, else the handlers it has.</summary>
         private static string Suggestion(Compilation compilation, INamedTypeSymbol contract, string name)
         {
+            // A built-in handler mistyped (server_status, Server-Stats) is no class name: say which one.
+            string? builtIn = Configuration.Directives.DirectiveCatalog.BuiltInHandlers
+                .Select(h => (Name: h, Distance: Configuration.Directives.DirectiveCatalog.EditDistance(h, name.ToLowerInvariant())))
+                .Where(h => h.Distance <= 2)
+                .OrderBy(h => h.Distance)
+                .Select(h => h.Name)
+                .FirstOrDefault();
+            if (builtIn is not null) return " (did you mean " + builtIn + ", the built-in handler?)";
             var handlers = new List<string>();
             Collect(compilation, compilation.Assembly.GlobalNamespace, contract, handlers);
             if (handlers.Count == 0) return "";

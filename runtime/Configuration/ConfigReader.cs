@@ -33,11 +33,31 @@ public sealed class ConfigReader
         new[] { "mod_reqtimeout.c", "reqtimeout_module" },
     };
 
-    /// <summary>httpd sections EventMpm does not have (one site, no per-directory configuration).</summary>
-    private static readonly string[] s_unsupportedSections =
+    /// <summary>httpd's sections EventMpm does not have, and why.</summary>
+    private static readonly (string Name, string Reason)[] s_unsupportedSections =
     {
-        "VirtualHost", "Directory", "DirectoryMatch", "Files", "FilesMatch", "LocationMatch", "If", "ElseIf", "Else",
-        "Limit", "LimitExcept", "Proxy", "ProxyMatch", "IfFile", "IfSection", "Macro", "RequireAll", "RequireAny", "RequireNone",
+        ("VirtualHost", "EventMpm does not have it yet: virtual hosts are planned; today it serves one site"),
+        ("Directory", "EventMpm does not have it yet: per-directory sections are planned; use <Location>"),
+        ("DirectoryMatch", "EventMpm does not have it yet: per-directory sections are planned; use <Location>"),
+        ("Files", "EventMpm does not have it yet: per-file sections are planned; use <Location>"),
+        ("FilesMatch", "EventMpm does not have it yet: per-file sections are planned; use <Location>"),
+        ("LocationMatch", "EventMpm does not have it yet: regular-expression sections are planned; use <Location> with a path prefix"),
+        ("If", "expressions evaluated for each request are not built"),
+        ("ElseIf", "expressions evaluated for each request are not built"),
+        ("Else", "expressions evaluated for each request are not built"),
+        ("Limit", "a static path answers GET and HEAD and refuses other methods with 405; a handler decides its own methods"),
+        ("LimitExcept", "a static path answers GET and HEAD and refuses other methods with 405; a handler decides its own methods"),
+        ("Proxy", "EventMpm does not have it yet: the reverse proxy is planned"),
+        ("ProxyMatch", "EventMpm does not have it yet: the reverse proxy is planned"),
+        ("IfFile", "the configuration is compiled: a file's presence at build time says nothing of the machine it runs on"),
+        ("IfSection", "not built; <IfDirective> and <IfModule> are"),
+        ("IfVersion", "not built: EventMpm is not an httpd version; <IfModule> and <IfDirective> are"),
+        ("Macro", "macros are not expanded; write the directives out or generate httpd.conf"),
+        ("RequireAll", "Require's combinations are not built: the Require lines of a <Location> grant access when any of them does"),
+        ("RequireAny", "Require's combinations are not built: the Require lines of a <Location> grant access when any of them does"),
+        ("RequireNone", "Require's combinations are not built: the Require lines of a <Location> grant access when any of them does"),
+        ("AuthnProviderAlias", "EventMpm has no authentication"),
+        ("AuthzProviderAlias", "EventMpm has no authentication"),
     };
 
     private static readonly string[] s_sections = { "IfModule", "IfDefine", "IfDirective", "Location" };
@@ -150,11 +170,11 @@ public sealed class ConfigReader
             _diagnostics.Report(DiagnosticCatalog.MissingClosingBracket, first.Location, "<" + canonical + "> directive missing closing '>'");
         }
 
-        if (Canonical(name, s_unsupportedSections) is string unsupported)
+        foreach (var (section, reason) in s_unsupportedSections)
         {
-            _diagnostics.Report(DiagnosticCatalog.UnsupportedSection, first.Location, "<" + unsupported + "> sections are not supported by EventMpm, which serves one site"
-                + (unsupported.StartsWith("Directory", System.StringComparison.Ordinal) || unsupported.StartsWith("Files", System.StringComparison.Ordinal) ? "; use <Location>" : ""));
-            return Skip(lines, index, unsupported, first.Location);
+            if (!string.Equals(section, name, System.StringComparison.OrdinalIgnoreCase)) continue;
+            _diagnostics.Report(DiagnosticCatalog.UnsupportedSection, first.Location, "<" + section + "> is httpd's, not supported by EventMpm: " + reason);
+            return Skip(lines, index, section, first.Location);
         }
         if (Canonical(name, s_sections) is null)
         {

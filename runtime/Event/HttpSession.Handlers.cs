@@ -71,7 +71,7 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
         consumed = _handlerPosition;
         _handlerConnection = null;
 
-        if (failure is not null) return Failed(c, response, failure);
+        if (failure is not null) return Failed(c, request, response, failure);
 
         // The rest of the body is read and dropped so that the next request is found, unless the
         // client still waits for 100-continue: then it never sent the body, and the connection closes.
@@ -115,7 +115,7 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
     }
 
     /// <summary>A handler threw: a 500 if nothing was sent yet (the server keeps serving), else the connection is cut.</summary>
-    private bool Failed(Connection c, Response response, Exception failure)
+    private bool Failed(Connection c, Request request, Response response, Exception failure)
     {
         if (failure is RequestBodyException body)
         {
@@ -126,7 +126,16 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
         }
         if (failure is not System.IO.IOException || !response.HasStarted)
         {
-            Logging.ErrorLog.Error("eventmpm", "", "handler " + _route.Code!.Name + " failed for " + _routePath + ": " + failure.GetType().FullName + ": " + failure.Message);
+            // As httpd logs a request's error: the client first, then what failed and for which
+            // request line; the stack follows, a line per frame, for the developer who must fix it.
+            string client = "[client " + request.RemoteAddress + "] ";
+            string line = request.Method + " " + request.Target + " " + request.Protocol;
+            Logging.ErrorLog.Error("eventmpm", "", client + "handler " + _route.Code!.Name + " failed for \"" + line + "\": "
+                + failure.GetType().FullName + ": " + failure.Message);
+            foreach (string frame in (failure.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                Logging.ErrorLog.Error("eventmpm", "", client + "  " + frame);
+            }
         }
         if (response.HasStarted)
         {

@@ -24,8 +24,15 @@ public sealed class DiagnosticTests
         Case("EMPM013", DiagnosticSeverity.Error, "Listen 80\n<Location /a>\n    SetHandler server-status\n", 2, 1, "<Location> was not closed."),
         Case("EMPM014", DiagnosticSeverity.Error, "Listen 80\n<IfModule>\n</IfModule>\n", 2, 1, "requires additional arguments"),
         Case("EMPM015", DiagnosticSeverity.Error, "Listen 80\n<Location /a>\n  ThreadsPerChild 5\n</Location>\n", 3, 3, "ThreadsPerChild cannot occur within <Location> section"),
-        Case("EMPM016", DiagnosticSeverity.Error, "Listen 80\n<VirtualHost *:80>\nServerName x\n</VirtualHost>\n", 2, 1, "<VirtualHost> sections are not supported"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nKeepAlive On # the default\n", 2, 14, "KeepAlive: '#' is read as an argument, as httpd reads it: a '#' starts a comment only at the start of a line, so a comment must start its own line"),
+        Case("EMPM016", DiagnosticSeverity.Error, "Listen 80\n<VirtualHost *:80>\nServerName x\n</VirtualHost>\n", 2, 1, "<VirtualHost> is httpd's, not supported by EventMpm: EventMpm does not have it yet: virtual hosts are planned"),
+        Case("EMPM016", DiagnosticSeverity.Error, "Listen 80\n<Directory /srv>\n</Directory>\n", 2, 1, "<Directory> is httpd's, not supported by EventMpm: EventMpm does not have it yet: per-directory sections are planned; use <Location>"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nErrorLog \"|/usr/bin/rotatelogs x\"\n", 2, 10, "piped logs"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nServerAdmin you@example.com\n", 2, 1, "ServerAdmin is httpd's (core), not supported by EventMpm: EventMpm's error pages carry no signature"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nAllowOverride All\n", 2, 1, "AllowOverride is httpd's (core), not supported by EventMpm: .htaccess files are read at run time, which a compiled configuration does not do"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nSSLEngine on\n", 2, 1, "SSLEngine is httpd's (mod_ssl), not supported by EventMpm: EventMpm does not have it yet: TLS is planned"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:9000/\n", 2, 1, "ProxyPass is httpd's (mod_proxy), not supported by EventMpm: EventMpm does not have it yet: the reverse proxy is planned"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nRedirect /old /new\n", 2, 1, "Redirect is httpd's (mod_alias), not supported by EventMpm"),
         Case("EMPM020", DiagnosticSeverity.Error, "Listen 80\nInclude conf/missing.conf\n", 2, 9, "Could not open configuration file /src/Site/conf/missing.conf"),
         Case("EMPM021", DiagnosticSeverity.Error, "Listen 80\nInclude conf.d/*.conf\n", 2, 9, "No matches for the wildcard '*.conf'"),
         Case("EMPM022", DiagnosticSeverity.Error, "Listen 80\nInclude httpd.conf\n", 2, 9, "includes itself"),
@@ -55,6 +62,31 @@ public sealed class DiagnosticTests
         Case("EMPM063", DiagnosticSeverity.Warning, "Listen 80\nAsyncRequestWorkerFactor 1.5\n", 2, 26, "AsyncRequestWorkerFactor 1.5 acts as 1"),
         Case("EMPM070", DiagnosticSeverity.Info, "Listen 80\nThreadsPerChild 25\n", 2, 1, "at most 1200 concurrent connections"),
     };
+
+    /// <summary>An httpd directive EventMpm lacks is never called a misspelling, nor offered as a correction.</summary>
+    [Fact]
+    public void An_httpd_directive_is_never_called_a_misspelling()
+    {
+        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "Header", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCertificateFile", "ProxyPassReverse", "AddOutputFilterByType", "Protocols" })
+        {
+            GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
+            Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);
+            string message = d.GetMessage();
+            Assert.StartsWith(name + " is httpd's (", message);
+            Assert.DoesNotContain("misspelled", message);
+            Assert.DoesNotContain("did you mean", message);
+        }
+        // A real misspelling is still offered the directive it is near, and never an httpd directive EventMpm lacks.
+        GeneratorRun typo = GeneratorHarness.Run(TestProject.WithConf("Listen 80\nServerAdmn x\n"));
+        Assert.DoesNotContain("ServerAdmin", Assert.Single(typo.Diagnostics, x => x.Id == "EMPM001").GetMessage());
+    }
+
+    [Fact]
+    public void No_name_is_both_a_directive_EventMpm_has_and_one_it_refuses()
+    {
+        var have = EventMpm.Configuration.Directives.DirectiveCatalog.All.Select(d => d.Name).ToHashSet(System.StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain(EventMpm.Configuration.Directives.HttpdDirectives.Names, have.Contains);
+    }
 
     private static object[] Case(string id, DiagnosticSeverity severity, string conf, int line, int column, string message)
         => new object[] { id, severity, conf, line, column, message };

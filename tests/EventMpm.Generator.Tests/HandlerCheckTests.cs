@@ -57,6 +57,7 @@ public sealed class HandlerCheckTests
         new object[] { "Site.Handlers.Helo", "EMPM043", "(did you mean Site.Handlers.Hello?)" }, // a misspelling
         new object[] { "Site.Handlers.hello", "EMPM043", "(did you mean Site.Handlers.Hello?)" }, // the case
         new object[] { "Other.Hello", "EMPM043", "(did you mean Site.Handlers.Hello?)" }, // the namespace
+        new object[] { "server_status", "EMPM043", "(did you mean server-status, the built-in handler?)" },
         new object[] { "Other.Thing", "EMPM043", "the project's handlers are Site.Handlers.Hello, Site.Handlers.NeedsArgument, Site.Handlers.Outer.Inner" },
         new object[] { "Site.Handlers.NotAHandler", "EMPM044", "does not implement EventMpm.Handlers.IRequestHandler" },
         new object[] { "Site.Handlers.Base", "EMPM044", "is abstract" },

@@ -26,6 +26,12 @@ public sealed class DirectiveApplier
         DirectiveDefinition? definition = DirectiveCatalog.Find(name.Value, out bool alias);
         if (definition is null)
         {
+            if (HttpdDirectives.Find(name.Value) is var (module, reason))
+            {
+                _diagnostics.Report(DiagnosticCatalog.UnsupportedFeature, name.Location,
+                    name.Value + " is httpd's (" + module + "), not supported by EventMpm: " + reason);
+                return null;
+            }
             string? suggestion = DirectiveCatalog.Suggest(name.Value);
             _diagnostics.Report(DiagnosticCatalog.UnknownDirective, name.Location,
                 "Invalid command '" + name.Value + "', perhaps misspelled or defined by a module not included in the server configuration"
@@ -36,6 +42,16 @@ public sealed class DirectiveApplier
         {
             _diagnostics.Report(DiagnosticCatalog.DeprecatedAlias, name.Location,
                 name.Value + " is deprecated, use " + definition.Name + " (it means the same)");
+        }
+        foreach (Word arg in args)
+        {
+            // httpd reads "KeepAlive On # note" as three arguments: '#' begins a comment only at
+            // the start of a line. Say so, rather than that On is wrong. (User and Group take "#uid".)
+            if (arg.Quoted || !arg.Value.StartsWith("#", System.StringComparison.Ordinal)) continue;
+            if (arg.Value.Length > 1 && char.IsDigit(arg.Value[1]) && definition.Name is "User" or "Group") continue;
+            _diagnostics.Report(DiagnosticCatalog.InvalidValue, arg.Location, definition.Name + ": '" + arg.Value
+                + "' is read as an argument, as httpd reads it: a '#' starts a comment only at the start of a line, so a comment must start its own line");
+            return null;
         }
         string? countProblem = CheckCount(definition, args.Count);
         if (countProblem is not null)

@@ -31,8 +31,10 @@ public sealed class SyntaxTests
     [Fact]
     public void A_hash_after_a_directive_is_an_argument_not_a_comment()
     {
-        ConfigDiagnostic d = Single(MemoryFileSource.Compile("Listen 80\nStartServers 2 # two\n"), "EMPM002");
-        Assert.Equal("StartServers takes one argument, Child processes started at server start", d.Message);
+        // Said as such, not as a wrong count or value (httpd says "takes one argument").
+        ConfigDiagnostic d = Single(MemoryFileSource.Compile("Listen 80\nStartServers 2 # two\n"), "EMPM005");
+        Assert.Equal("StartServers: '#' is read as an argument, as httpd reads it: a '#' starts a comment only at the start of a line, so a comment must start its own line", d.Message);
+        Assert.Equal((2, 16), (d.Location.Line, d.Location.Column));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Net.Sockets;
@@ -213,9 +214,14 @@ public sealed class EngineTests
         Wire.WaitFor(() => server.Server.IdleWorkers == 2);
         // ThreadsPerChild 2 + AsyncRequestWorkerFactor 2 x 2 idle workers = 6 connections,
         // each answered once and then held in keep-alive.
-        var held = Enumerable.Range(0, 6).Select(_ => server.Connect()).ToList();
-        foreach (Socket s in held)
+        // Each is opened once both workers are idle again: the client has its answer a moment before
+        // the worker counts itself idle, and a connection accepted in between meets a lower limit.
+        var held = new List<Socket>();
+        for (int i = 0; i < 6; i++)
         {
+            Wire.WaitFor(() => server.Server.IdleWorkers == 2);
+            Socket s = server.Connect();
+            held.Add(s);
             Wire.Send(s, Wire.Get("/hello.txt"));
             Assert.Equal(200, Wire.ReadOne(s).Status);
         }

@@ -216,10 +216,24 @@ public sealed class HandlerTests : IClassFixture<HandlerTests.Site>
     [Fact]
     public void A_handler_that_throws_gets_a_500_and_the_server_serves_on()
     {
-        var (status, head, _) = Exchange(Wire.Get("/api/fail?early"));
-        Assert.Equal(500, status);
-        Assert.Contains("Connection: close", head);
+        var log = new System.IO.StringWriter();
+        System.IO.TextWriter before = EventMpm.Logging.ErrorLog.Writer;
+        EventMpm.Logging.ErrorLog.Writer = System.IO.TextWriter.Synchronized(log);
+        try
+        {
+            var (status, head, _) = Exchange(Wire.Get("/api/fail?early"));
+            Assert.Equal(500, status);
+            Assert.Contains("Connection: close", head);
+        }
+        finally
+        {
+            EventMpm.Logging.ErrorLog.Writer = before;
+        }
         Assert.Equal(200, Exchange(Wire.Get("/api/x")).Status);
+        // The log says who asked what, what was thrown, and where.
+        string text = log.ToString();
+        Assert.Matches(@"\[eventmpm:error\] \[pid \d+:tid \d+\] \[client 127\.0\.0\.1\] handler [\w.]+FailingHandler failed for ""GET /api/fail\?early HTTP/1\.1"": System\.InvalidOperationException: ", text);
+        Assert.Matches(@"\[client 127\.0\.0\.1\]   at [\w.]+FailingHandler\.Handle\(", text);
     }
 
     [Fact]

@@ -78,12 +78,12 @@ public sealed class ServerHostTests
     }
 
     [Fact]
-    public void Dash_t_says_Syntax_OK_and_warns_of_a_missing_DocumentRoot()
+    public void Dash_t_refuses_a_missing_DocumentRoot_as_a_start_would()
     {
         var (exit, _, error) = Run("-t", "-C", "DocumentRoot /nonexistent/eventmpm-test");
-        Assert.Equal(0, exit);
-        Assert.Contains("AH00112: Warning: DocumentRoot [/nonexistent/eventmpm-test] does not exist", error);
-        Assert.EndsWith("Syntax OK" + Environment.NewLine, error);
+        Assert.Equal(1, exit);
+        Assert.Contains("DocumentRoot '/nonexistent/eventmpm-test' is not a directory, or is not readable", error);
+        Assert.DoesNotContain("Syntax OK", error);
     }
 
     [Fact]
