@@ -34,7 +34,7 @@ public static class ConfigReport
         o.WriteLine("  threaded:     yes (fixed thread count)");
         o.WriteLine("    forked:     yes (variable process count; children re-execute this binary)");
         o.WriteLine("Compiled from:  " + string.Join(", ", sources));
-        o.WriteLine(Invariant($"Capacity:       {s.MaxProcesses} processes x {s.ThreadsPerChild} threads = {s.MaxRequestWorkers} workers; at most {s.MaxConnections} connections ((AsyncRequestWorkerFactor {s.AsyncRequestWorkerFactor} + 1) x MaxRequestWorkers)"));
+        o.WriteLine(Invariant($"Capacity:       {s.Capacity} ((AsyncRequestWorkerFactor {s.AsyncRequestWorkerFactor} + 1) x MaxRequestWorkers)"));
         o.WriteLine();
         o.WriteLine("Compiled settings (constants in this binary, after httpd's checks):");
         Row(o, "AsyncRequestWorkerFactor", s.AsyncRequestWorkerFactor);

@@ -8,7 +8,8 @@ using EventMpm.Scoreboard;
 namespace EventMpm.Http;
 
 /// <summary>What the status page says about the server beside the scoreboard.</summary>
-public sealed record StatusIdentity(string ServerSoftware, string Built, int MaxRequestWorkers, int ThreadsPerChild, bool ExtendedStatus);
+/// <param name="Capacity">What the compiled limits allow, in one line (processes, workers, connections).</param>
+public sealed record StatusIdentity(string ServerSoftware, string Built, int MaxRequestWorkers, int ThreadsPerChild, bool ExtendedStatus, string Capacity = "");
 
 /// <summary>The options mod_status finds in the query string, by substring as it does.</summary>
 public readonly record struct StatusQuery(bool Auto, bool NoTable, int Refresh)
@@ -110,7 +111,9 @@ public static class StatusPage
         o.Append("<h1>Server Status for ").Append(WebUtility.HtmlEncode(serverName)).Append("</h1>\n\n");
         o.Append("<dl><dt>Server Version: ").Append(WebUtility.HtmlEncode(id.ServerSoftware)).Append("</dt>\n");
         o.Append("<dt>Server MPM: event</dt>\n");
-        o.Append("<dt>Server Built: ").Append(id.Built).Append("\n</dt></dl><hr /><dl>\n");
+        o.Append("<dt>Server Built: ").Append(id.Built).Append("\n</dt>\n");
+        if (id.Capacity.Length != 0) o.Append("<dt>Capacity: ").Append(WebUtility.HtmlEncode(id.Capacity)).Append("</dt>\n");
+        o.Append("</dl><hr /><dl>\n");
         o.Append("<dt>Current Time: ").Append(FormatTime(s.Now)).Append("</dt>\n");
         o.Append("<dt>Restart Time: ").Append(FormatTime(s.RestartTime)).Append("</dt>\n");
         o.Append("<dt>Parent Server Config. Generation: ").Append(s.ConfigGeneration).Append("</dt>\n");

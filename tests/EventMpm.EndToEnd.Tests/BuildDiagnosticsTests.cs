@@ -31,6 +31,17 @@ public sealed class BuildDiagnosticsTests : IDisposable
     private static string ExampleConf => File.ReadAllText(Tool.Repo("examples/StaticSite/httpd.conf"));
 
     [Fact]
+    public void A_build_says_the_capacity_it_compiled_at_normal_verbosity()
+    {
+        WriteProject(ExampleConf);
+
+        Tool.Result build = Tool.Dotnet("build", _project);
+
+        Assert.True(build.ExitCode == 0, build.All);
+        Assert.Contains("Site: EventMpm compiled 6 processes x 25 threads = 150 workers; at most 450 connections", build.Output);
+    }
+
+    [Fact]
     public void A_misspelt_directive_fails_the_build_at_its_line_naming_the_right_one()
     {
         string conf = ExampleConf.Replace("KeepAliveTimeout 5", "KeepAliveTimeut 5");

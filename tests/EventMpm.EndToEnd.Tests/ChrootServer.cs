@@ -16,14 +16,16 @@ public sealed class ChrootServer : IDisposable
     private readonly Task<string> _stderr;
     private readonly string _proc;
 
-    /// <param name="rootfsScript">The script that lays out the image: <c>SCRIPT PUBLISHED_DIR ROOTFS_DIR NAME</c>, printing the files.</param>
+    /// <param name="rootfsScript">The script that lays out the image: <c>SCRIPT PUBLISHED_DIR ROOTFS_DIR [NAME]</c>, printing the files.</param>
     /// <param name="name">The binary's name; the image holds it as /app/NAME.</param>
     /// <param name="mountProc">False for a runtime that does not mount /proc: the error log then stays in the image.</param>
-    public ChrootServer(string rootfsScript, string published, string name, bool mountProc = true)
+    /// <param name="passName">False to leave the binary's name to the script's default.</param>
+    public ChrootServer(string rootfsScript, string published, string name, bool mountProc = true, bool passName = true)
     {
         Assert.True(Environment.UserName == "root", "chroot and mounting /proc need root, as a container runtime has");
         Root = Path.Combine(Path.GetTempPath(), "eventmpm-rootfs-" + Guid.NewGuid().ToString("N")[..8]);
-        Tool.Result layout = Tool.Run("bash", $"{rootfsScript} {published} {Root} {name}");
+        // Run as a user types it, so a script that lost its execute bit fails here as it would for them.
+        Tool.Result layout = Tool.Run(rootfsScript, $"{published} {Root}" + (passName ? " " + name : ""));
         Assert.True(layout.ExitCode == 0, layout.All);
         Files = layout.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 

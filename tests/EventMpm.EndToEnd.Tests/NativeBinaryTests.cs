@@ -47,6 +47,9 @@ public sealed class NativeBinaryTests(PublishedStaticSite site) : IClassFixture<
         Assert.Equal(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }, head);
         Assert.InRange(new FileInfo(site.Binary).Length, 1, 4L * 1024 * 1024);
         Assert.False(File.Exists(Path.Combine(site.Directory, "StaticSite.dll")), "a NativeAOT publish has no IL entry assembly");
+        // The binary and its htdocs, nothing else: no symbols (.dbg, .pdb), no documentation (.xml).
+        Assert.Equal(new[] { "StaticSite" }, Directory.GetFiles(site.Directory).Select(Path.GetFileName).ToArray());
+        Assert.Contains(Path.Combine(site.Directory, "htdocs"), Directory.GetDirectories(site.Directory));
     }
 
     [Fact]

@@ -1,13 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace EventMpm.EndToEnd.Tests;
 
 /// <summary>
 /// What the README tells a new user, run in an empty folder outside the repository with a home
 /// of its own: templates/install.sh (pack the package into a local feed, register it, install the
-/// template), `dotnet new eventmpm -o Shop`, `dotnet publish -o out`. Only the NuGet cache is
+/// template), `dotnet new eventmpm -o my-shop` (a hyphenated name, whose C# form is my_shop),
+/// `dotnet publish -o out`. Only the NuGet cache is
 /// shared with the machine, so the Tmds.LibC and NativeAOT packages are not fetched again.
 /// </summary>
 public sealed class NewProject : IDisposable
@@ -28,8 +30,8 @@ public sealed class NewProject : IDisposable
             ["EVENTMPM_VERSION"] = "0.1.0-ci." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff"),
         };
         Install = Tool.Run("bash", Tool.Repo("templates/install.sh"), Root, environment: Environment);
-        New = Tool.Run("dotnet", "new eventmpm -o Shop", Path.Combine(Root, "work"), environment: Environment);
-        Directory = Path.Combine(Root, "work", "Shop");
+        New = Tool.Run("dotnet", "new eventmpm -o " + Name, Path.Combine(Root, "work"), environment: Environment);
+        Directory = Path.Combine(Root, "work", Name);
         Publish = Tool.Run("dotnet", "publish -o out -nodeReuse:false", Directory, environment: Environment);
     }
 
@@ -39,7 +41,13 @@ public sealed class NewProject : IDisposable
 
     public string Directory { get; }
 
-    public string Binary => Path.Combine(Directory, "out", "Shop");
+    /// <summary>The name the user gives: the project's, the binary's and the image's.</summary>
+    public const string Name = "my-shop";
+
+    /// <summary>Its form as a C# identifier: the handlers' namespace.</summary>
+    public const string Namespace = "my_shop";
+
+    public string Binary => Path.Combine(Directory, "out", Name);
 
     public Tool.Result Install { get; }
 
@@ -69,14 +77,19 @@ public sealed class TemplateTests(NewProject project) : IClassFixture<NewProject
     public void The_new_project_has_httpd_conf_a_handler_a_README_and_publishes_one_native_binary()
     {
         AssertBuilt();
-        Assert.Contains("SetHandler Shop.Handlers.Hello", File.ReadAllText(Path.Combine(project.Directory, "httpd.conf")));
-        Assert.Contains("namespace Shop.Handlers;", File.ReadAllText(Path.Combine(project.Directory, "Handlers", "Hello.cs")));
-        Assert.Contains("# Shop", File.ReadAllText(Path.Combine(project.Directory, "README.md")));
-        Assert.Contains("Include=\"EventMpm\" Version=\"" + project.Environment["EVENTMPM_VERSION"] + "\"", File.ReadAllText(Path.Combine(project.Directory, "Shop.csproj")));
+        Assert.Contains("SetHandler my_shop.Handlers.Hello", File.ReadAllText(Path.Combine(project.Directory, "httpd.conf")));
+        Assert.Contains("namespace my_shop.Handlers;", File.ReadAllText(Path.Combine(project.Directory, "Handlers", "Hello.cs")));
+        string readme = File.ReadAllText(Path.Combine(project.Directory, "README.md"));
+        Assert.StartsWith("# my-shop\n", readme);
+        Assert.Contains("`out/my-shop -X`", readme);
+        Assert.Contains("ENTRYPOINT [\"/app/my-shop\"", File.ReadAllText(Path.Combine(project.Directory, "container", "Dockerfile")));
+        Assert.Contains("Include=\"EventMpm\" Version=\"" + project.Environment["EVENTMPM_VERSION"] + "\"", File.ReadAllText(Path.Combine(project.Directory, "my-shop.csproj")));
         byte[] head = new byte[4];
         using (FileStream f = File.OpenRead(project.Binary)) f.ReadExactly(head);
         Assert.Equal(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }, head);
-        Assert.False(File.Exists(Path.Combine(project.Directory, "out", "Shop.dll")), "a NativeAOT publish has no IL entry assembly");
+        Assert.False(File.Exists(Path.Combine(project.Directory, "out", "my-shop.dll")), "a NativeAOT publish has no IL entry assembly");
+        // One binary and its htdocs: no symbols, no documentation files.
+        Assert.Equal(new[] { "my-shop" }, System.IO.Directory.GetFiles(Path.Combine(project.Directory, "out")).Select(Path.GetFileName).ToArray());
     }
 
     [Fact]
@@ -97,7 +110,7 @@ public sealed class TemplateTests(NewProject project) : IClassFixture<NewProject
             Assert.EndsWith("{\"hello\":\"Ada Lovelace\"}", hello);
             Assert.EndsWith("{\"hello\":\"Grace\"}", Curl($"--data Grace http://127.0.0.1:{port}/hello"));
             Assert.StartsWith("HTTP/1.1 405", Curl($"-X DELETE http://127.0.0.1:{port}/hello"));
-            Assert.Contains("<h1>Shop</h1>", Curl($"http://127.0.0.1:{port}/"));
+            Assert.Contains("<h1>my-shop</h1>", Curl($"http://127.0.0.1:{port}/"));
             string status = "";
             MpmServer.WaitFor(() => (status = Curl($"\"http://127.0.0.1:{port}/server-status?auto\"")).Contains("Processes: 2", StringComparison.Ordinal), 10, "StartServers 2 to be serving");
             Assert.Contains("ServerMPM: event", status);
@@ -120,31 +133,33 @@ public sealed class TemplateTests(NewProject project) : IClassFixture<NewProject
         AssertBuilt();
         string copy = Path.Combine(project.Root, "work", "Broken");
         System.IO.Directory.CreateDirectory(copy);
-        foreach (string file in new[] { "Shop.csproj", "httpd.conf", "Handlers/Hello.cs" })
+        foreach (string file in new[] { "my-shop.csproj", "httpd.conf", "Handlers/Hello.cs" })
         {
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(copy, file))!);
             File.Copy(Path.Combine(project.Directory, file), Path.Combine(copy, file));
         }
         string conf = File.ReadAllText(Path.Combine(copy, "httpd.conf"));
-        File.WriteAllText(Path.Combine(copy, "httpd.conf"), conf.Replace("KeepAliveTimeout 5", "KeepAliveTimout 5").Replace("SetHandler Shop.Handlers.Hello", "SetHandler Shop.Handlers.Helo"));
+        File.WriteAllText(Path.Combine(copy, "httpd.conf"), conf.Replace("KeepAliveTimeout 5", "KeepAliveTimout 5").Replace("SetHandler my_shop.Handlers.Hello", "SetHandler my_shop.Handlers.Helo"));
         string[] lines = File.ReadAllLines(Path.Combine(copy, "httpd.conf"));
         int typo = Array.FindIndex(lines, l => l.StartsWith("KeepAliveTimout", StringComparison.Ordinal)) + 1;
-        int handler = Array.FindIndex(lines, l => l.Contains("Shop.Handlers.Helo", StringComparison.Ordinal)) + 1;
+        int handler = Array.FindIndex(lines, l => l.Contains("my_shop.Handlers.Helo", StringComparison.Ordinal)) + 1;
 
         Tool.Result build = Tool.Run("dotnet", "build -nodeReuse:false", copy, environment: project.Environment);
 
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains($"httpd.conf({typo},1): error EMPM001: Invalid command 'KeepAliveTimout'", build.Output);
-        Assert.Contains($"httpd.conf({handler},16): error EMPM043: SetHandler Shop.Handlers.Helo: no type of that name in the project", build.Output);
-        Assert.Contains("(did you mean Shop.Handlers.Hello?)", build.Output);
+        Assert.Contains($"httpd.conf({handler},16): error EMPM043: SetHandler my_shop.Handlers.Helo: no type of that name in the project", build.Output);
+        Assert.Contains("(did you mean my_shop.Handlers.Hello?)", build.Output);
     }
 
     [Fact]
     public async System.Threading.Tasks.Task Its_container_layout_serves_from_a_chroot_and_stops_on_its_stop_signal()
     {
         AssertBuilt();
-        using var image = new ChrootServer(Path.Combine(project.Directory, "container", "rootfs.sh"), Path.Combine(project.Directory, "out"), "Shop");
-        Assert.Contains("/app/Shop", image.Files);
+        // As the README says it: `container/rootfs.sh out rootfs`, run as typed (its mode survived
+        // dotnet new) and with the binary's name left to the script's default.
+        using var image = new ChrootServer(Path.Combine(project.Directory, "container", "rootfs.sh"), Path.Combine(project.Directory, "out"), NewProject.Name, passName: false);
+        Assert.Contains("/app/my-shop", image.Files);
         image.AssertOnlyTheLibrariesLddLists();
         Assert.EndsWith("{\"hello\":\"world\"}", image.Curl("/hello"));
         Assert.Contains("ServerMPM: event", image.Curl("/server-status?auto"));

@@ -73,4 +73,10 @@ public sealed record ServerSettings
 
     /// <summary>The documented absolute maximum: (AsyncRequestWorkerFactor + 1) × MaxRequestWorkers.</summary>
     public long MaxConnections => (long)(AsyncRequestWorkerFactor + 1) * MaxRequestWorkers;
+
+    /// <summary>The capacity in one line, as the build, <c>-V</c> and the status page say it.</summary>
+    public string Capacity => MaxProcesses.ToString(System.Globalization.CultureInfo.InvariantCulture) + " processes x "
+        + ThreadsPerChild.ToString(System.Globalization.CultureInfo.InvariantCulture) + " threads = "
+        + MaxRequestWorkers.ToString(System.Globalization.CultureInfo.InvariantCulture) + " workers; at most "
+        + MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) + " connections";
 }

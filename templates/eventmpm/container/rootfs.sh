@@ -4,10 +4,10 @@
 #
 #   container/rootfs.sh PUBLISHED_DIR ROOTFS_DIR [BINARY_NAME]
 #
-# BINARY_NAME is the project's (MySite) unless given: the repository's examples/Container uses
+# BINARY_NAME is the project's (EVENTMPM_SITE_NAME) unless given: the repository's examples/Container uses
 # this same script for StaticSite.
 set -euo pipefail
-published=$1 rootfs=$2 name=${3:-MySite}
+published=$1 rootfs=$2 name=${3:-EVENTMPM_SITE_NAME}
 binary=$published/$name
 [ -x "$binary" ] || { echo "rootfs.sh: no $name binary in $published (run dotnet publish -o $published)" >&2; exit 1; }
 rm -rf "$rootfs"

@@ -170,6 +170,7 @@ public sealed partial class ConformanceTests
         HttpResponse page = c.Get("/server-status");
         Assert.Equal(200, page.Status);
         Assert.Contains("<h1>Server Status for ", page.Text);
+        Assert.Contains("<dt>Capacity: 16 processes x 25 threads = 400 workers; at most 400400 connections</dt>", page.Text); // BenchSite's
         HttpResponse auto = c.Get("/server-status?auto");
         Assert.Equal(200, auto.Status);
         Assert.Matches(@"\nBusyWorkers: \d+\n", auto.Text);
