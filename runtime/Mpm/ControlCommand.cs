@@ -107,7 +107,9 @@ internal static class ControlCommand
         }
         foreach (string line in text.Split('\n'))
         {
-            if (System.Text.RegularExpressions.Regex.IsMatch(line, @"\[[a-z_]+:(error|crit|alert|emerg)\]")) yield return line;
+            // The level is the second bracket of httpd's line: "[time] [module:level] ...".
+            if (line.Contains(":error] ", StringComparison.Ordinal) || line.Contains(":crit] ", StringComparison.Ordinal)
+                || line.Contains(":alert] ", StringComparison.Ordinal) || line.Contains(":emerg] ", StringComparison.Ordinal)) yield return line;
         }
     }
 }

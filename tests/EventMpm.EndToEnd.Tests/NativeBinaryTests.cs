@@ -52,6 +52,17 @@ public sealed class NativeBinaryTests(PublishedStaticSite site) : IClassFixture<
         Assert.Contains(Path.Combine(site.Directory, "htdocs"), Directory.GetDirectories(site.Directory));
     }
 
+    /// <summary>The README's figure for the binary's size is the size a publish gives, within 10 %.</summary>
+    [Fact]
+    public void The_README_states_the_binary_size_a_publish_gives()
+    {
+        var stated = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Tool.Repo("README.md")), @"one native binary, ~(\d+\.\d) MB");
+        Assert.True(stated.Success, "README.md no longer states the binary's size");
+        double readme = double.Parse(stated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        double actual = new FileInfo(site.Binary).Length / 1e6;
+        Assert.True(Math.Abs(actual - readme) <= readme * 0.1, $"README.md says ~{readme} MB; the binary is {actual:F2} MB");
+    }
+
     [Fact]
     public void Dash_V_lists_the_compiled_values_and_their_origins()
     {

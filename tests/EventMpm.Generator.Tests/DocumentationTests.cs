@@ -28,4 +28,26 @@ public sealed class DocumentationTests
             Assert.True(s_readme.Any(l => l.StartsWith("| `" + d.Name + "` |")), d.Name + " is missing from README.md");
         }
     }
+
+    /// <summary>The table's rows are directives EventMpm has, and a default written as a value is the compiler's.</summary>
+    [Fact]
+    public void Every_row_of_the_table_is_a_directive_with_its_default()
+    {
+        int start = System.Array.IndexOf(s_readme, "| Directive | Default | When decided | What the compiler checks |");
+        Assert.True(start >= 0, "the directive table is gone from README.md");
+        var rows = s_readme.Skip(start + 2).TakeWhile(l => l.StartsWith("| `")).ToList();
+        Assert.Equal(DirectiveCatalog.All.Count(), rows.Count);
+        foreach (string row in rows)
+        {
+            string[] cells = row.Split(" | ");
+            string name = cells[0].Trim('|', ' ', '`');
+            DirectiveDefinition? d = DirectiveCatalog.All.SingleOrDefault(x => x.Name == name);
+            Assert.True(d is not null, name + " is in README.md's table but is no directive of EventMpm's");
+            // A default in backticks is a value; in words ("(none)", "the binary's folder") it is a description.
+            if (cells[1].StartsWith("`") && d!.DefaultText.Length > 0)
+            {
+                Assert.True(cells[1] == "`" + d.DefaultText + "`", $"{name}: README.md says {cells[1]}, the compiler's default is {d.DefaultText}");
+            }
+        }
+    }
 }
