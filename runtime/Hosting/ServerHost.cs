@@ -97,12 +97,12 @@ public static class ServerHost
             refused = true;
         }
         if (refused) return ExitConfigError;
-        if (command.SingleProcess) return Serve<TConfig>(program, deployment, paths, error);
+        if (command.SingleProcess) return Serve<TConfig>(program, deployment, paths);
         return ControlProcess<TConfig>.Run(command.ServeArguments, deployment, paths, ControlHandoff.FromEnvironment());
     }
 
     /// <summary>-X: one process serves in the foreground until SIGTERM or SIGINT; in-flight responses finish first.</summary>
-    private static int Serve<TConfig>(string program, DeploymentSettings deployment, ServerPaths paths, TextWriter error) where TConfig : struct, IServerConfig
+    private static int Serve<TConfig>(string program, DeploymentSettings deployment, ServerPaths paths) where TConfig : struct, IServerConfig
     {
         StartedSignal.TakeFromEnvironment();
         Server<TConfig> server;

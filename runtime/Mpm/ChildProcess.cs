@@ -26,6 +26,8 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
 
     public static int Run(ChildHandoff handoff, DeploymentSettings deployment, ServerPaths paths)
     {
+        // A child's errors belong in the log; only its fatal ones also reach a foreground terminal.
+        ErrorLog.Starting = false;
         LibC.close(handoff.AliveWrite); // only the control process may hold it, or its death would go unseen
         Processes.SetName(System.IO.Path.GetFileName(Environment.GetCommandLineArgs()[0]));
         ScoreboardImage board;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Threading;
 using EventMpm.Hosting;
 using EventMpm.Native;
 using Tmds.Linux;
@@ -32,7 +31,7 @@ internal static class ControlCommand
                     output.WriteLine(program + " " + state + " already running");
                     return 0;
                 }
-                return StartInBackground(program, paths, serveArguments, output, error, problems);
+                return StartInBackground(program, paths, serveArguments, error, problems);
             case "stop":
             case "graceful-stop":
                 if (!running)
@@ -46,7 +45,7 @@ internal static class ControlCommand
                 if (!running)
                 {
                     output.WriteLine(program + " not running, trying to start");
-                    return StartInBackground(program, paths, serveArguments, output, error, problems);
+                    return StartInBackground(program, paths, serveArguments, error, problems);
                 }
                 Processes.Signal(pid!.Value, verb == "restart" ? LibC.SIGHUP : SIGUSR1);
                 return 0;
@@ -58,7 +57,7 @@ internal static class ControlCommand
     /// serves (a child's workers are up: <see cref="StartedSignal"/>) or has ended, in which case
     /// the reason it logged is repeated here and the exit status is 1.
     /// </summary>
-    private static int StartInBackground(string program, ServerPaths paths, IReadOnlyList<string> serveArguments, TextWriter output, TextWriter error,
+    private static int StartInBackground(string program, ServerPaths paths, IReadOnlyList<string> serveArguments, TextWriter error,
         Func<List<string>> problems)
     {
         List<string> found = problems();

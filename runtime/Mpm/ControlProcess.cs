@@ -242,9 +242,9 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     {
         Systemd.Notify("READY=1\nMAINPID=" + Environment.ProcessId + "\nSTATUS=generation " + _generation + ", " + ConfigReport.ServerSoftware);
         StartedSignal.Send();
+        ErrorLog.Starting = false;
         if (_generation == 0)
         {
-            ErrorLog.Starting = false;
             ErrorLog.SayOnTerminal(System.IO.Path.GetFileName(_binary) + ": serving on " + string.Join(", ", _listeners.Select(l => l.Address))
                 + " (pid " + Environment.ProcessId + "); logging to " + _paths.ErrorLog);
         }
