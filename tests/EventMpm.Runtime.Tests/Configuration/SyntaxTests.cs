@@ -3,7 +3,7 @@ using EventMpm.Configuration;
 
 namespace EventMpm.Runtime.Tests.Configuration;
 
-/// <summary>httpd's file syntax (reference §8.1), read through the shared compiler.</summary>
+/// <summary>httpd's file syntax (config.c: ap_build_config(), util.c: ap_getword_conf()), read through the shared compiler.</summary>
 public sealed class SyntaxTests
 {
     private static ServerSettings Clean(string conf, MemoryFileSource? files = null)

@@ -149,7 +149,7 @@ public sealed class ValueTests
     [Fact]
     public void Httpds_clamps_run_in_httpds_order()
     {
-        // The observed httpd -t run of reference §8.2: AH00497, AH00507, AH00513, AH00517, AH00519.
+        // An observed httpd -t run (event.c: event_check_config()): AH00497, AH00507, AH00513, AH00517, AH00519.
         ConfigResult result = MemoryFileSource.Compile("Listen 80\nThreadLimit 64\nThreadsPerChild 100\nMaxRequestWorkers 401\nServerLimit 30000\nStartServers 0\nMinSpareThreads 0\n");
         Assert.Equal(new[] { "EMPM050", "EMPM054", "EMPM057", "EMPM059", "EMPM060" },
             result.Diagnostics.Where(d => d.Level == DiagnosticLevel.Warning).Select(d => d.Id));

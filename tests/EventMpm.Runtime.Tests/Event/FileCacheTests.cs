@@ -10,7 +10,6 @@ namespace EventMpm.Runtime.Tests.Event;
 /// <summary>Files above FileCache.SendfileAbove: cached as a descriptor that responses share, sent with sendfile.</summary>
 public sealed unsafe class FileCacheTests
 {
-    private static bool IsOpen(int fd) => Tmds.Linux.LibC.fcntl(fd, Tmds.Linux.LibC.F_GETFD) >= 0;
 
     [Fact]
     public void A_replaced_entry_keeps_its_descriptor_open_for_the_responses_holding_it_and_closes_it_after_the_last()
@@ -21,6 +20,7 @@ public sealed unsafe class FileCacheTests
             int fd;
             fixed (byte* name = System.Text.Encoding.UTF8.GetBytes(path + "\0")) fd = Tmds.Linux.LibC.open(name, Tmds.Linux.LibC.O_RDONLY | Tmds.Linux.LibC.O_CLOEXEC);
             Assert.True(fd >= 0); // the entry owns it from here
+            var file = DescriptorProbe.Identify(fd);
             var entry = new EventMpm.Event.CachedFile("f", Array.Empty<byte>(), new EventMpm.Http.FileFacts(0, 0, 0), null, 0, fd);
 
             Assert.True(entry.TryAcquire(out int first)); // a response parked in write completion
@@ -29,11 +29,11 @@ public sealed unsafe class FileCacheTests
             Assert.Equal(fd, second);
             entry.Retire(); // the file changed: a new entry took its place
             Assert.False(entry.TryAcquire(out _)); // later responses use the new entry
-            Assert.True(IsOpen(fd));
+            Assert.True(DescriptorProbe.Holds(fd, file));
             entry.Release();
-            Assert.True(IsOpen(fd)); // the parked response still sends from it
+            Assert.True(DescriptorProbe.Holds(fd, file)); // the parked response still sends from it
             entry.Release();
-            Assert.False(IsOpen(fd));
+            Assert.False(DescriptorProbe.Holds(fd, file));
         }
         finally
         {

@@ -141,6 +141,7 @@ public sealed unsafe class PreparedResponseTests
 
             PreparedResponse? first = entry.AcquirePrepared(head, out int firstFd);
             Assert.NotNull(first);
+            var firstFile = DescriptorProbe.Identify(firstFd);
             Assert.Same(first, entry.AcquirePrepared(head, out _));
             // Another head in the same second: sent as before, no copy of the file per request.
             Assert.Null(entry.AcquirePrepared("HTTP/1.1 200 OK\r\nDate: Fri, 27 Nov 2026 17:00:00 GMT\r\nConnection: close\r\n\r\n"u8, out int none));
@@ -155,23 +156,22 @@ public sealed unsafe class PreparedResponseTests
             byte[] later = "HTTP/1.1 200 OK\r\nDate: Fri, 27 Nov 2026 17:00:01 GMT\r\nContent-Length: 71680\r\n\r\n"u8.ToArray();
             PreparedResponse? next = entry.AcquirePrepared(later, out int nextFd);
             Assert.NotNull(next);
+            var nextFile = DescriptorProbe.Identify(nextFd);
             Assert.NotSame(first, next);
             first!.Release();
-            Assert.True(IsOpen(firstFd));
+            Assert.True(DescriptorProbe.Holds(firstFd, firstFile));
             first.Release();
-            Assert.False(IsOpen(firstFd));
+            Assert.False(DescriptorProbe.Holds(firstFd, firstFile));
 
             entry.Retire(); // the file changed: the entry and its prepared response go
             Assert.Null(entry.AcquirePrepared(later, out _));
-            Assert.True(IsOpen(nextFd)); // one response still sends from it
+            Assert.True(DescriptorProbe.Holds(nextFd, nextFile)); // one response still sends from it
             next!.Release();
-            Assert.False(IsOpen(nextFd));
+            Assert.False(DescriptorProbe.Holds(nextFd, nextFile));
         }
         finally
         {
             File.Delete(path);
         }
     }
-
-    private static bool IsOpen(int fd) => Tmds.Linux.LibC.fcntl(fd, Tmds.Linux.LibC.F_GETFD) >= 0;
 }

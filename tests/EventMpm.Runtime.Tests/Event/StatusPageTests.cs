@@ -22,7 +22,22 @@ public struct StatusConfig : IServerConfig
 /// <summary>mod_status over real sockets: the page is checked against a state the test builds.</summary>
 public sealed class StatusPageTests
 {
-    /// <summary>httpd 2.4.71's ?auto keys with ExtendedStatus On, in its order (reference §5.2).</summary>
+    /// <summary>mod_status.c's status_flags, by scoreboard.h's SERVER_* number: what readers of the Scoreboard line expect.</summary>
+    [Theory]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.Dead, '.')]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.Starting, 'S')]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.Ready, '_')]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.Read, 'R')]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.Write, 'W')]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.KeepAlive, 'K')]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.Log, 'L')]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.Dns, 'D')]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.Closing, 'C')]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.Graceful, 'G')]
+    [InlineData(EventMpm.Scoreboard.WorkerStatus.IdleKill, 'I')]
+    public void Each_worker_state_has_httpds_letter(byte status, char letter) => Assert.Equal(letter, EventMpm.Scoreboard.WorkerStatus.Letter(status));
+
+    /// <summary>httpd 2.4.71's ?auto keys with ExtendedStatus On, in its order (mod_status.c: status_handler()).</summary>
     private static readonly string[] AutoKeys =
     {
         "ServerVersion", "ServerMPM", "Server Built", "CurrentTime", "RestartTime", "ParentServerConfigGeneration",

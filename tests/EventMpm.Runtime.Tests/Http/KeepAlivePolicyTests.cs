@@ -3,7 +3,7 @@ using EventMpm.Http;
 
 namespace EventMpm.Runtime.Tests.Http;
 
-/// <summary>httpd's ap_set_keepalive, as reference §7.2 observed it.</summary>
+/// <summary>httpd's ap_set_keepalive (http_protocol.c), as observed.</summary>
 public sealed class KeepAlivePolicyTests
 {
     private static HttpRequest Request(string head)

@@ -97,7 +97,6 @@ public sealed unsafe class HeaderLayoutTests
             ["EPOLLHUP"] = Epoll.Hup,
             ["EPOLLRDHUP"] = Epoll.RdHup,
             ["EPOLLONESHOT"] = Epoll.OneShot,
-            ["EPOLLEXCLUSIVE"] = Epoll.Exclusive,
             ["MSG_MORE"] = LibC.MSG_MORE,
             ["MSG_NOSIGNAL"] = LibC.MSG_NOSIGNAL,
             ["SOCK_NONBLOCK"] = LibC.SOCK_NONBLOCK,
