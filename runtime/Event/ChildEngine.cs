@@ -36,7 +36,7 @@ internal sealed unsafe class WorkerBatchState
 /// - lingering close: the <b>listener</b>, in its own epoll set, until the client closes or the
 ///   linger time runs out (httpd's MAX_SECS_TO_LINGER and SECONDS_TO_LINGER).
 ///
-/// The listener also accepts, applying httpd's admission rule (reference §2.6): while
+/// The listener also accepts, applying httpd's admission rule (event.c: connections_above_limit()): while
 /// <c>open - lingering - reading a head >= ThreadsPerChild + AsyncRequestWorkerFactor * idle</c>,
 /// or no worker is idle, it stops polling its listening sockets and the kernel backlog holds new
 /// connections. It writes this child's row of the scoreboard; each worker writes its own slot.
@@ -275,7 +275,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
         {
             if (!Sys.WouldBlock(errno) && errno != LibC.EINTR && errno != LibC.ECONNABORTED)
             {
-                Console.Error.WriteLine("[error] accept: " + Sys.Describe(errno));
+                ErrorLog.Error("mpm_event", "AH02179", "apr_socket_accept: (client socket): " + Sys.Describe(errno)); // unixd.c: ap_unixd_accept()
             }
             return;
         }
@@ -603,7 +603,7 @@ internal sealed unsafe class ChildEngine<TConfig> : IDisposable where TConfig : 
     }
 
     /// <summary>
-    /// Lingering close (reference §6): send FIN, then read and drop whatever the client still sends,
+    /// Lingering close (event.c: process_lingering_close()): send FIN, then read and drop whatever the client still sends,
     /// so a response it has not read yet is not destroyed by a reset.
     /// </summary>
     public void StartLinger(Connection c, bool shortLinger)

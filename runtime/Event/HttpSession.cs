@@ -285,7 +285,7 @@ internal sealed unsafe partial class HttpSession<TConfig> where TConfig : struct
 
     // ------------------------------------------------------------------ the scoreboard
 
-    /// <summary>Counts a finished request in this worker's slot: single writer, no lock (reference §4.2).</summary>
+    /// <summary>Counts a finished request in this worker's slot: single writer, no lock (as scoreboard.c: ap_increment_counts()).</summary>
     /// <returns>How long the request took, in microseconds, for the access log too.</returns>
     private long RecordServed(long bodyBytes)
     {

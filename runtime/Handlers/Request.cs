@@ -80,14 +80,10 @@ public sealed class Request
         Protocol = http11 ? "HTTP/1.1" : "HTTP/1.0";
         RemoteAddress = remoteAddress;
         ContentLength = contentLength;
-        _body.Started = false;
     }
 
     /// <summary>The head as received (the request's own copy).</summary>
     internal ReadOnlyMemory<byte> Head => _head.AsMemory(0, _headLength);
-
-    /// <summary>Whether the handler read any of the body (else a client waiting on 100-continue never sent it).</summary>
-    internal bool BodyStarted => _body.Started;
 
     /// <summary>The head's field lines, already checked by the parser: "name: value" with optional whitespace.</summary>
     private List<KeyValuePair<string, string>> ParseFields()
@@ -114,12 +110,9 @@ public sealed class Request
     /// <summary>The body as a read-only stream over the connection.</summary>
     private sealed class BodyStream(IHandlerConnection connection) : Stream
     {
-        public bool Started;
-
         public override int Read(Span<byte> buffer)
         {
             if (buffer.IsEmpty) return 0;
-            Started = true;
             return connection.ReadBody(buffer);
         }
 

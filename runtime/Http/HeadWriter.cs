@@ -101,7 +101,7 @@ public ref struct HeadWriter
 }
 
 /// <summary>
-/// httpd's keep-alive decision (ap_set_keepalive, reference §7.2): whether the connection stays
+/// httpd's keep-alive decision (http_protocol.c: ap_set_keepalive()): whether the connection stays
 /// open after this response, and whether to say so with Keep-Alive and Connection fields.
 /// </summary>
 public static class KeepAlivePolicy

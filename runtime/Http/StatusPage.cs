@@ -40,7 +40,7 @@ public readonly record struct StatusQuery(bool Auto, bool NoTable, int Refresh)
 
 /// <summary>
 /// mod_status's page from the scoreboard: the machine-readable <c>?auto</c> form with httpd's
-/// keys in httpd's order (reference §5.2, so prometheus-apache-exporter and other readers work
+/// keys in httpd's order (mod_status.c: status_handler(), so prometheus-apache-exporter and other readers work
 /// unchanged), and the HTML page with the async connection table (§5.3).
 /// </summary>
 public static class StatusPage

@@ -15,7 +15,7 @@ public sealed record WorkerRow(int Slot, int Thread, int Generation, int Pid, by
     long ConnectionBytes, long MyBytes, long SlotBytes, string Client, string Protocol, string VHost, string Request);
 
 /// <summary>
-/// The scoreboard read once, counted as mod_status counts it (reference §5.1): idle workers only
+/// The scoreboard read once, counted as mod_status counts it (mod_status.c: status_handler()): idle workers only
 /// in live, non-stopping processes of the current generation; busy and graceful in non-stopping
 /// ones of any generation; the letter string skips dead slots outside the configured shape.
 /// </summary>

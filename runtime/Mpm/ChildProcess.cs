@@ -22,8 +22,6 @@ namespace EventMpm.Mpm;
 /// </summary>
 internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfig
 {
-    private const int SIGUSR1 = 10;
-
     public static int Run(ChildHandoff handoff, DeploymentSettings deployment, ServerPaths paths)
     {
         // A child's errors belong in the log; only its fatal ones also reach a foreground terminal.
@@ -85,7 +83,7 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
             else Environment.Exit(0); // the control process's repeated SIGTERM (3 s on): connections are cut, as httpd's ungraceful stop
         }
         using (server)
-        using (PosixSignalRegistration.Create((PosixSignal)SIGUSR1, Graceful))
+        using (PosixSignalRegistration.Create((PosixSignal)LibC.SIGUSR1, Graceful))
         using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, Terminate))
         using (PosixSignalRegistration.Create(PosixSignal.SIGINT, Ignore)) // a terminal's ^C reaches the whole group; the control process answers it
         using (PosixSignalRegistration.Create(PosixSignal.SIGHUP, Ignore))

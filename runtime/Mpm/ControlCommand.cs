@@ -14,8 +14,6 @@ namespace EventMpm.Mpm;
 /// </summary>
 internal static class ControlCommand
 {
-    private const int SIGUSR1 = 10, SIGWINCH = 28;
-
     /// <param name="problems">What would stop a start, checked before one is tried (StartupCheck).</param>
     public static int Send(string program, string verb, ServerPaths paths, IReadOnlyList<string> serveArguments, TextWriter output, TextWriter error,
         Func<List<string>> problems)
@@ -39,7 +37,7 @@ internal static class ControlCommand
                     output.WriteLine(program + " " + state + " not running");
                     return 0;
                 }
-                Processes.Signal(pid!.Value, verb == "stop" ? LibC.SIGTERM : SIGWINCH);
+                Processes.Signal(pid!.Value, verb == "stop" ? LibC.SIGTERM : LibC.SIGWINCH);
                 return 0;
             default: // restart, graceful
                 if (!running)
@@ -47,7 +45,7 @@ internal static class ControlCommand
                     output.WriteLine(program + " not running, trying to start");
                     return StartInBackground(program, paths, serveArguments, error, problems);
                 }
-                Processes.Signal(pid!.Value, verb == "restart" ? LibC.SIGHUP : SIGUSR1);
+                Processes.Signal(pid!.Value, verb == "restart" ? LibC.SIGHUP : LibC.SIGUSR1);
                 return 0;
         }
     }

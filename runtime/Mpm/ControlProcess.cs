@@ -13,8 +13,8 @@ using Tmds.Linux;
 namespace EventMpm.Mpm;
 
 /// <summary>
-/// httpd's parent process for the event MPM (reference §1.4, §1.5, §3): binds the listening
-/// sockets, owns the scoreboard, starts children (this binary executed again, handed its slot,
+/// httpd's parent process for the event MPM (event.c: event_run(), server_main_loop(),
+/// perform_idle_server_maintenance()): binds the listening sockets, owns the scoreboard, starts children (this binary executed again, handed its slot,
 /// generation and the inherited descriptors), reaps and replaces them, does the spare-thread
 /// maintenance once a second, and turns signals into stop, restart, graceful restart and
 /// graceful stop. It never accepts a connection.
@@ -32,8 +32,6 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
 
     /// <summary>httpd's MAX_SPAWN_RATE: children started per second at most, doubling up to it.</summary>
     private const int MaxSpawnRate = 32;
-
-    private const int SIGUSR1 = 10, SIGWINCH = 28;
 
     /// <summary>How a socket from socket activation is named in a restart's handoff.</summary>
     private const string ActivatedPrefix = "systemd:";
@@ -168,8 +166,8 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Request(c, Pending.Stop));
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Request(c, Pending.Stop));
         using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => Request(c, Pending.Restart));
-        using var user1 = PosixSignalRegistration.Create((PosixSignal)SIGUSR1, c => Request(c, Pending.Graceful));
-        using var winch = PosixSignalRegistration.Create((PosixSignal)SIGWINCH, c => Request(c, Pending.GracefulStop));
+        using var user1 = PosixSignalRegistration.Create((PosixSignal)LibC.SIGUSR1, c => Request(c, Pending.Graceful));
+        using var winch = PosixSignalRegistration.Create((PosixSignal)LibC.SIGWINCH, c => Request(c, Pending.GracefulStop));
 
         ErrorLog.Notice("mpm_event", "AH00489", ConfigReport.ServerSoftware + " configured -- resuming normal operations");
         ErrorLog.Info("core", "AH00094", "Command line: '" + string.Join(" ", new[] { _binary }.Concat(_args)) + "'");
@@ -358,7 +356,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     }
 
     /// <summary>
-    /// httpd's perform_idle_server_maintenance (reference §1.5): count idle worker slots in live,
+    /// httpd's perform_idle_server_maintenance (event.c): count idle worker slots in live,
     /// accepting, non-stopping children of this generation (a starting child counts as idle);
     /// above MaxSpareThreads stop one child, below MinSpareThreads start some, doubling the rate
     /// each second up to 32, never past MaxRequestWorkers / ThreadsPerChild active children.
@@ -399,7 +397,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
             if (candidate >= 0 && (active == total || _board.ServerLimit - total > _activeLimit))
             {
                 ErrorLog.Debug("mpm_event", "", "Stopping child " + candidate + " (pid " + _board.Process(candidate).Pid + "): " + idle + " idle threads above MaxSpareThreads");
-                Processes.Signal(_board.Process(candidate).Pid, SIGUSR1);
+                Processes.Signal(_board.Process(candidate).Pid, LibC.SIGUSR1);
             }
             _spawnRate = 1;
         }
@@ -527,14 +525,15 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     }
 
     /// <summary>
-    /// SIGWINCH (reference §3.4): stop listening, let every child finish what it is serving, for
-    /// at most GracefulShutdownTimeout seconds (0: no limit) or until SIGTERM, then stop them.
+    /// SIGWINCH, httpd's graceful-stop (event.c: event_run()): stop listening, let every child
+    /// finish what it is serving, for at most GracefulShutdownTimeout seconds (0: no limit) or
+    /// until SIGTERM, then stop them.
     /// </summary>
     private int GracefulStop()
     {
         Systemd.Notify("STOPPING=1");
         foreach (var (socket, _) in _listeners) socket.Dispose();
-        SignalChildren(SIGUSR1);
+        SignalChildren(LibC.SIGUSR1);
         ReapChildren();
         PidFile.Remove(_paths.PidFile, Environment.ProcessId);
         ErrorLog.Notice("mpm_event", "AH00492", "caught SIGWINCH, shutting down gracefully");
@@ -602,7 +601,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     private int Reexecute(bool graceful)
     {
         Systemd.Notify(Systemd.Reloading()); // READY=1 follows from the new image
-        if (graceful) SignalChildren(SIGUSR1); // the old generation stops accepting and drains
+        if (graceful) SignalChildren(LibC.SIGUSR1); // the old generation stops accepting and drains
         else LibC.fcntl(_board.Fd, LibC.F_SETFD, LibC.FD_CLOEXEC); // an ungraceful restart starts a fresh scoreboard
         var handoff = new ControlHandoff(_generation + 1, graceful ? _board.Fd : -1, _aliveRead, _aliveWrite,
             _listeners.Select(l => (l.Socket.Fd, l.Address)).ToArray(), _binary);

@@ -12,7 +12,6 @@ internal sealed unsafe class Epoll : IDisposable
     public const uint Hup = 0x010;           // EPOLLHUP
     public const uint RdHup = 0x2000;        // EPOLLRDHUP
     public const uint OneShot = 1u << 30;    // EPOLLONESHOT: one event, then disarmed until re-armed
-    public const uint Exclusive = 1u << 28;  // EPOLLEXCLUSIVE
 
     private readonly int _fd;
 

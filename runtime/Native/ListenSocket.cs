@@ -55,7 +55,7 @@ internal sealed unsafe class ListenSocket : IDisposable
             socket.Listen(options.Backlog);
             // The kernel completes the handshake but reports the connection only once its first
             // bytes arrive, so a silent one costs no accept and no connection state here; after
-            // the 30 s it is reported anyway and RequestReadTimeout takes over (reference §7.4).
+            // the 30 s it is reported anyway and RequestReadTimeout takes over (listen.c: ap_apply_accept_filter()).
             if (options.DeferAccept && Sys.SetInt((int)socket.Handle, LibC.IPPROTO_TCP, LibC.TCP_DEFER_ACCEPT, HttpdDefaults.DeferAcceptSeconds) != 0)
             {
                 throw new SocketException(Sys.Errno);

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace EventMpm.Scoreboard;
 
 /// <summary>
-/// A worker's state, with the letter mod_status shows for it (reference §4.2; the numbers are
+/// A worker's state, with the letter mod_status shows for it (scoreboard.h's SERVER_* numbers, mod_status.c's status_flags; the numbers are
 /// httpd's SERVER_* constants, so a reader of our ScoreBoardFile finds the values it knows).
 /// </summary>
 public static class WorkerStatus
@@ -21,7 +21,7 @@ public static class WorkerStatus
     public const byte IdleKill = 10;   // 'I'
 
     /// <summary>The mod_status letters, indexed by status.</summary>
-    public const string Letters = ".S_RWKDLCGI";
+    public const string Letters = ".S_RWKLDCGI";
 
     public static char Letter(byte status) => status < Letters.Length ? Letters[status] : '?';
 }
@@ -45,7 +45,7 @@ public struct GlobalScore
 }
 
 /// <summary>
-/// One child process's row. Single writers, no locks (reference §4.2): the control process
+/// One child process's row. Single writers, no locks (as scoreboard.h's process_score): the control process
 /// writes Pid and Quiescing = 2; the child writes the rest, its listener the connection counts.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Size = 64)]

@@ -4,7 +4,7 @@ using EventMpm.Native;
 namespace EventMpm.Scoreboard;
 
 /// <summary>
-/// The shared scoreboard (reference §4.1): a header, ServerLimit process rows, and
+/// The shared scoreboard (httpd's scoreboard.h: global_score, process_score, worker_score): a header, ServerLimit process rows, and
 /// ServerLimit × ThreadLimit worker slots, in one mapping the control process creates and the
 /// children inherit. Its shape is fixed for the server's life, as httpd's is: a graceful restart
 /// onto a binary compiled with another ServerLimit or ThreadLimit keeps the old shape.

@@ -1,7 +1,7 @@
 namespace EventMpm.Configuration;
 
 /// <summary>
-/// httpd 2.4's defaults for every scalar directive (reference §1.3 and §7.1), in one place: the
+/// httpd 2.4's defaults for every scalar directive (mpm_default.h, event.c, core.c and httpd.h), in one place: the
 /// settings record starts from them, and <c>IServerConfig</c> falls back to them.
 /// </summary>
 public static class HttpdDefaults

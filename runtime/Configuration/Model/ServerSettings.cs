@@ -6,7 +6,7 @@ namespace EventMpm.Configuration;
 /// </summary>
 public sealed record ServerSettings
 {
-    // The event MPM (httpd's mpm_event; reference §1.3).
+    // The event MPM (httpd's event.c).
     public int AsyncRequestWorkerFactor { get; init; } = HttpdDefaults.AsyncRequestWorkerFactor;
     public bool EnableExceptionHook { get; init; } = HttpdDefaults.EnableExceptionHook;
     public int ListenBacklog { get; init; } = HttpdDefaults.ListenBacklog;
@@ -23,7 +23,7 @@ public sealed record ServerSettings
     public int ThreadsPerChild { get; init; } = HttpdDefaults.ThreadsPerChild;
     public int ThreadStackSize { get; init; } = HttpdDefaults.ThreadStackSize;
 
-    // HTTP core (reference §7.1).
+    // HTTP core (core.c, http_core.c).
     /// <summary>AcceptFilter http: TCP_DEFER_ACCEPT on the listening sockets unless the filter is <c>none</c>.</summary>
     public bool DeferAccept { get; init; } = HttpdDefaults.DeferAccept;
     public EquatableArray<string> DirectoryIndex { get; init; } = new(new[] { "index.html" });

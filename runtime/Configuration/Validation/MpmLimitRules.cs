@@ -4,7 +4,7 @@ namespace EventMpm.Configuration.Validation;
 
 /// <summary>
 /// httpd's <c>event_check_config</c> at compile time: the same clamps in the same order, each
-/// a warning that states the value the server will use (reference §8.2), then the adjustments
+/// a warning that states the value the server will use (event.c: event_check_config()), then the adjustments
 /// httpd makes silently in <c>event_run</c>, which are warnings here.
 /// </summary>
 internal static class MpmLimitRules
@@ -104,7 +104,7 @@ internal static class MpmLimitRules
 
     /// <summary>
     /// The admission check uses a whole factor (httpd stores it ×16 and divides before use, so
-    /// 1.5 acts as 1; reference §2.6, observed), and never less than 1.
+    /// 1.5 acts as 1; event.c: connections_above_limit(), observed), and never less than 1.
     /// </summary>
     public static void ApplyWorkerFactor(SettingsBuilder b, DiagnosticBag d)
     {
