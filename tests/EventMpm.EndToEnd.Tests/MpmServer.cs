@@ -143,6 +143,20 @@ public sealed class MpmServer : IDisposable
         }
     }
 
+    /// <summary>As <see cref="WaitFor"/>, with the end of this server's error log in the failure, to say why.</summary>
+    public void Await(Func<bool> condition, int seconds, string what)
+    {
+        try
+        {
+            WaitFor(condition, seconds, what);
+        }
+        catch (TimeoutException e)
+        {
+            string[] lines = Log.Split('\n');
+            throw new TimeoutException(e.Message + "; the error log ends:\n" + string.Join("\n", lines.Skip(Math.Max(0, lines.Length - 40))), e);
+        }
+    }
+
     public static void WaitFor(Func<bool> condition, int seconds, string what)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

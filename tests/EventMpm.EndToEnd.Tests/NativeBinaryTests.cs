@@ -32,6 +32,15 @@ public sealed class PublishedStaticSite : IDisposable
         return process;
     }
 
+    /// <summary>The last lines of the error log the binary writes in its folder.</summary>
+    public string LogTail()
+    {
+        string path = Path.Combine(Directory, "logs", "error_log");
+        if (!File.Exists(path)) return "(no error_log)";
+        string[] lines = File.ReadAllLines(path);
+        return string.Join("\n", lines.Skip(Math.Max(0, lines.Length - 30)));
+    }
+
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
 
@@ -117,7 +126,7 @@ public sealed class NativeServingTests(PublishedStaticSite site) : IClassFixture
             Assert.Contains("It works!", response + (idle.Available > 0 ? System.Text.Encoding.ASCII.GetString(buffer, 0, idle.Receive(buffer)) : ""));
 
             Assert.Equal(0, MpmServer.Kill(server.Id, signal));
-            Assert.True(server.WaitForExit(15_000), "SIG" + name + " did not stop the server"); // a bound for a loaded machine, not a speed
+            Assert.True(server.WaitForExit(15_000), "SIG" + name + " did not stop the server; its log ends:\n" + site.LogTail()); // a bound for a loaded machine, not a speed
             Assert.Equal(0, server.ExitCode);
             idle.ReceiveTimeout = 2000;
             Assert.Equal(0, idle.Receive(buffer)); // the kept-alive connection was closed

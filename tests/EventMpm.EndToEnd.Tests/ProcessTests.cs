@@ -350,7 +350,7 @@ public sealed partial class ProcessTests(PublishedMpmSite site) : IClassFixture<
         Assert.True(restart.ExitCode == 0, restart.All);
         // An upper bound, not a speed: the old children are reclaimed (SIGTERM, then again after 3 s)
         // before the new image starts, which on a loaded machine took more than 10 s once.
-        MpmServer.WaitFor(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == "1" && a["Processes"] == "2", 30, "generation 1");
+        server.Await(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == "1" && a["Processes"] == "2", 30, "generation 1");
         Assert.Empty(server.Children().Intersect(before)); // the old children were stopped before the new image started
         Assert.Contains("AH00494: SIGHUP received.  Attempting to restart", server.Log);
         Assert.Equal("1", server.Auto()["ParentServerConfigGeneration"]); // a fresh scoreboard, as httpd's cold restart
