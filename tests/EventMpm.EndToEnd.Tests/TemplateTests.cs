@@ -44,9 +44,6 @@ public sealed class NewProject : IDisposable
     /// <summary>The name the user gives: the project's, the binary's and the image's.</summary>
     public const string Name = "my-shop";
 
-    /// <summary>Its form as a C# identifier: the handlers' namespace.</summary>
-    public const string Namespace = "my_shop";
-
     public string Binary => Path.Combine(Directory, "out", Name);
 
     public Tool.Result Install { get; }
