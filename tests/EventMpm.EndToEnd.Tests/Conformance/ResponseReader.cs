@@ -13,8 +13,6 @@ public sealed record HttpResponse(string Version, int Status, IReadOnlyList<KeyV
     /// <summary>The first value of a field, by case-insensitive name; null when absent.</summary>
     public string? Field(string name) => Fields.FirstOrDefault(f => f.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
 
-    public bool Has(string name) => Field(name) is not null;
-
     /// <summary>Whether the server will close after this response (RFC 9112 §9.3): <c>close</c>, or HTTP/1.0 without keep-alive.</summary>
     public bool Closes
     {
@@ -50,9 +48,6 @@ public sealed class ResponseReader(Stream stream)
 
     /// <summary>Whether the stream has ended with no byte left unread (the server closed cleanly).</summary>
     public bool AtEnd => _start == _end && Fill() == 0;
-
-    /// <summary>Bytes received and not yet read as part of a response.</summary>
-    public int Pending => _end - _start;
 
     /// <summary>Reads one final response and the interim (1xx) ones before it, for a request of this method.</summary>
     public HttpResponse Read(string method = "GET")
