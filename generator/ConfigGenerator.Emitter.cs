@@ -34,7 +34,7 @@ public sealed partial class ConfigGenerator
             w.Line("namespace EventMpm.Generated");
             w.Open();
             w.Line("/// <summary>The server configuration, compiled. The runtime reads it as <c>TConfig</c>.</summary>");
-            w.Line("internal readonly struct CompiledConfig : global::EventMpm.Hosting.IServerConfig");
+            w.Line("internal readonly struct CompiledConfig : global::EventMpm.Contract.IServerConfig");
             w.Open();
 
             w.Section("The event MPM");

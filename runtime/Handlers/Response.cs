@@ -175,7 +175,7 @@ public sealed class Response
         if (name.Length == 0) throw new ArgumentException("A field name cannot be empty.", nameof(name));
         foreach (char ch in name)
         {
-            if (ch > 0x7e || !Http.RequestParser.IsTokenChar((byte)ch)) throw new ArgumentException("'" + name + "' is not a field name (RFC 9110 §5.1: a token).", nameof(name));
+            if (ch > 0x7e || !Configuration.Syntax.HttpToken.IsTokenChar((byte)ch)) throw new ArgumentException("'" + name + "' is not a field name (RFC 9110 §5.1: a token).", nameof(name));
         }
         foreach (string reserved in s_reserved)
         {

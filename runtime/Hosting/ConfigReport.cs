@@ -2,34 +2,16 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using EventMpm.Configuration;
+using EventMpm.Serving;
 
 namespace EventMpm.Hosting;
 
 /// <summary>What <c>-V</c> prints: the build, the compiled settings, and every directive with its origin.</summary>
 public static class ConfigReport
 {
-    /// <summary>The Server field's value: product and version.</summary>
-    public static string ServerSoftware => "EventMpm/" + (typeof(ConfigReport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-
-    public static string Version => ServerSoftware + " (NativeAOT, compiled configuration)";
-
-    /// <summary>
-    /// mod_status's "Server Built", in httpd's <c>__DATE__ __TIME__</c> form: the binary's own
-    /// time, since a deterministic build embeds none.
-    /// </summary>
-    public static string Built
-    {
-        get
-        {
-            string? path = System.Environment.ProcessPath;
-            System.DateTime time = path is not null && File.Exists(path) ? File.GetLastWriteTimeUtc(path) : System.DateTime.UnixEpoch;
-            return time.ToString("MMM dd yyyy HH:mm:ss", CultureInfo.InvariantCulture);
-        }
-    }
-
     public static void WriteSettings(TextWriter o, ServerSettings s, ServerPaths paths, IReadOnlyList<DirectiveValue> overrides, IReadOnlyList<string> sources)
     {
-        o.WriteLine("Server version: " + Version);
+        o.WriteLine("Server version: " + ServerIdentity.Version);
         o.WriteLine("Server MPM:     event");
         o.WriteLine("  threaded:     yes (fixed thread count)");
         o.WriteLine("    forked:     yes (variable process count; children re-execute this binary)");

@@ -3,7 +3,9 @@ using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
+using EventMpm.Contract;
 using EventMpm.Configuration;
+using EventMpm.Serving;
 using EventMpm.Logging;
 using EventMpm.Mpm;
 
@@ -38,7 +40,7 @@ public static class ServerHost
         }
         if (command.ShowVersion)
         {
-            output.WriteLine("Server version: " + ConfigReport.Version);
+            output.WriteLine("Server version: " + ServerIdentity.Version);
             return 0;
         }
 
@@ -125,7 +127,7 @@ public static class ServerHost
         using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop))
         using (PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop))
         {
-            ErrorLog.Notice("mpm_event", "AH00489", ConfigReport.ServerSoftware + " configured -- resuming normal operations (one process, -X; listening on "
+            ErrorLog.Notice("mpm_event", "AH00489", ServerIdentity.ServerSoftware + " configured -- resuming normal operations (one process, -X; listening on "
                 + string.Join(", ", deployment.Listen) + ")");
             StartedSignal.Send();
             ErrorLog.Starting = false;
@@ -146,28 +148,4 @@ public static class ServerHost
         }
         return result;
     }
-}
-
-/// <summary>The deployment paths resolved as httpd resolves them: relative ones against ServerRoot.</summary>
-public sealed class ServerPaths
-{
-    public ServerPaths(DeploymentSettings deployment, string binaryDirectory)
-    {
-        ServerRoot = deployment.ServerRoot.Length == 0
-            ? Path.GetFullPath(binaryDirectory)
-            : Path.GetFullPath(deployment.ServerRoot, Path.GetFullPath(binaryDirectory));
-        DocumentRoot = Resolve(deployment.DocumentRoot);
-        PidFile = Resolve(deployment.PidFile);
-        ErrorLog = Resolve(deployment.ErrorLog);
-    }
-
-    public string ServerRoot { get; }
-
-    public string DocumentRoot { get; }
-
-    public string PidFile { get; }
-
-    public string ErrorLog { get; }
-
-    public string Resolve(string path) => path.Length == 0 ? ServerRoot : Path.GetFullPath(path, ServerRoot);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using EventMpm.Configuration;
+using EventMpm.Serving;
 using EventMpm.Native;
 
 namespace EventMpm.Hosting;

@@ -335,9 +335,7 @@ public static class RequestParser
     }
 
     /// <summary>tchar (RFC 9110 §5.6.2).</summary>
-    public static bool IsTokenChar(byte b)
-        => IsAlphaNum(b) || b == '!' || b == '#' || b == '$' || b == '%' || b == '&' || b == '\'' || b == '*' || b == '+'
-        || b == '-' || b == '.' || b == '^' || b == '_' || b == '`' || b == '|' || b == '~';
+    private static bool IsTokenChar(byte b) => Configuration.Syntax.HttpToken.IsTokenChar(b);
 
     private static bool IsDigit(byte b) => b >= '0' && b <= '9';
 

@@ -27,8 +27,7 @@ internal sealed unsafe class AccessLog : IDisposable
         Path = path;
         Format = AccessLogFormat.Compile(format);
         System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        byte[] name = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = name) _fd = LibC.open(p, LibC.O_WRONLY | LibC.O_APPEND | LibC.O_CREAT | LibC.O_CLOEXEC, 0x1A4);
+        _fd = Native.Files.OpenAppend(path);
         if (_fd < 0) throw new InvalidOperationException("AH00649: could not open transfer log file " + path + ": " + Native.Sys.Describe(Native.Sys.Errno));
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "access log" };
         _writer.Start();
@@ -48,18 +47,8 @@ internal sealed unsafe class AccessLog : IDisposable
     {
         foreach (byte[] block in _queue.GetConsumingEnumerable())
         {
-            fixed (byte* p = block)
-            {
-                int done = 0;
-                while (done < block.Length)
-                {
-                    long n = (long)LibC.write(_fd, p + done, (size_t)(block.Length - done));
-                    if (n > 0) { done += (int)n; continue; }
-                    if (n < 0 && Native.Sys.Errno == LibC.EINTR) continue;
-                    ErrorLog.Error("log_config", "AH00646", "Error writing to " + Path + ": " + Native.Sys.Describe(Native.Sys.Errno));
-                    break;
-                }
-            }
+            int errno = Native.Files.WriteAll(_fd, block);
+            if (errno != 0) ErrorLog.Error("log_config", "AH00646", "Error writing to " + Path + ": " + Native.Sys.Describe(errno));
         }
     }
 
@@ -68,7 +57,7 @@ internal sealed unsafe class AccessLog : IDisposable
     {
         _queue.CompleteAdding();
         _writer.Join();
-        LibC.close(_fd);
+        Native.Sys.Close(_fd);
         _queue.Dispose();
     }
 }

@@ -53,11 +53,7 @@ public static class ErrorLog
         {
             if (s_fd >= 0)
             {
-                byte[] bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
-                unsafe
-                {
-                    fixed (byte* p = bytes) Tmds.Linux.LibC.write(s_fd, p, (Tmds.Linux.size_t)bytes.Length);
-                }
+                Native.Files.WriteAll(s_fd, System.Text.Encoding.UTF8.GetBytes(line + "\n")); // one write: a whole line
                 if (!s_stderrIsLog && (level <= LogLevel.Crit || (Starting && level <= LogLevel.Error)))
                 {
                     Console.Error.WriteLine(line);
@@ -74,7 +70,7 @@ public static class ErrorLog
     /// From now on lines go to the ErrorLog file, appended (O_APPEND: the control process and its
     /// children share it, each line one write). Null on success, else why it cannot be opened.
     /// </summary>
-    public static unsafe string? OpenFile(string path)
+    public static string? OpenFile(string path)
     {
         try
         {
@@ -85,24 +81,17 @@ public static class ErrorLog
         {
             return e.Message;
         }
-        byte[] name = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        int fd;
-        fixed (byte* p = name) fd = Tmds.Linux.LibC.open(p, Tmds.Linux.LibC.O_WRONLY | Tmds.Linux.LibC.O_APPEND | Tmds.Linux.LibC.O_CREAT | Tmds.Linux.LibC.O_CLOEXEC, 0x1A4);
+        int fd = Native.Files.OpenAppend(path);
         if (fd < 0) return Native.Sys.Describe(Native.Sys.Errno);
         lock (s_lock)
         {
-            if (s_fd >= 0) Tmds.Linux.LibC.close(s_fd);
+            if (s_fd >= 0) Native.Sys.Close(s_fd);
             s_fd = fd;
-            s_stderrIsLog = SameFile(2, fd);
+            s_stderrIsLog = Native.Files.SameFile(2, fd);
         }
         return null;
     }
 
-    private static unsafe bool SameFile(int a, int b)
-    {
-        Tmds.Linux.stat sa, sb;
-        return Tmds.Linux.LibC.fstat(a, &sa) == 0 && Tmds.Linux.LibC.fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    }
 
     /// <summary>A line for the person who started the server in the foreground (on stderr, unless stderr is the log).</summary>
     public static void SayOnTerminal(string line)

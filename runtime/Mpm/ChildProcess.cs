@@ -2,8 +2,9 @@ using System;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
+using EventMpm.Contract;
 using EventMpm.Configuration;
-using EventMpm.Hosting;
+using EventMpm.Serving;
 using EventMpm.Logging;
 using EventMpm.Native;
 using EventMpm.Scoreboard;
@@ -26,7 +27,7 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
     {
         // A child's errors belong in the log; only its fatal ones also reach a foreground terminal.
         ErrorLog.Starting = false;
-        LibC.close(handoff.AliveWrite); // only the control process may hold it, or its death would go unseen
+        Sys.Close(handoff.AliveWrite); // only the control process may hold it, or its death would go unseen
         Processes.SetName(System.IO.Path.GetFileName(Environment.GetCommandLineArgs()[0]));
         ScoreboardImage board;
         ListenSocket[] listeners;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using EventMpm.Hosting;
+using EventMpm.Serving;
 using EventMpm.Native;
 using Tmds.Linux;
 
@@ -77,11 +77,11 @@ internal static class ControlCommand
         }
         finally
         {
-            LibC.close(startedWrite);
+            Sys.Close(startedWrite);
         }
         // Children start within a second on an idle machine; 30 s leaves room for a loaded one.
         bool serving = StartedSignal.Wait(started, 30_000);
-        LibC.close(started);
+        Sys.Close(started);
         if (serving) return 0;
         error.WriteLine(program + ": the server (pid " + pid + ") did not start; from " + paths.ErrorLog + ":");
         foreach (string line in NewErrors(paths.ErrorLog, logged)) error.WriteLine("  " + line);

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
+using EventMpm.Contract;
 using EventMpm.Configuration;
-using EventMpm.Hosting;
+using EventMpm.Serving;
 using EventMpm.Logging;
 using EventMpm.Native;
 using EventMpm.Scoreboard;
@@ -127,7 +128,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
             if (inherited.Remove(key, out int fd)) listeners.Add((ListenSocket.Adopt(fd), key));
             else listeners.Add((ListenSocket.Open(address, Server<TConfig>.ListenOptions), key));
         }
-        foreach (int stale in inherited.Values) LibC.close(stale);
+        foreach (int stale in inherited.Values) Sys.Close(stale);
 
         ScoreboardImage board;
         if (handoff.Graceful)
@@ -169,7 +170,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         using var user1 = PosixSignalRegistration.Create((PosixSignal)LibC.SIGUSR1, c => Request(c, Pending.Graceful));
         using var winch = PosixSignalRegistration.Create((PosixSignal)LibC.SIGWINCH, c => Request(c, Pending.GracefulStop));
 
-        ErrorLog.Notice("mpm_event", "AH00489", ConfigReport.ServerSoftware + " configured -- resuming normal operations");
+        ErrorLog.Notice("mpm_event", "AH00489", ServerIdentity.ServerSoftware + " configured -- resuming normal operations");
         ErrorLog.Info("core", "AH00094", "Command line: '" + string.Join(" ", new[] { _binary }.Concat(_args)) + "'");
         for (int i = 0; i < Math.Min(TConfig.StartServers, _activeLimit); i++)
         {
@@ -238,7 +239,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     /// </summary>
     private void AnnounceServing()
     {
-        Systemd.Notify("READY=1\nMAINPID=" + Environment.ProcessId + "\nSTATUS=generation " + _generation + ", " + ConfigReport.ServerSoftware);
+        Systemd.Notify("READY=1\nMAINPID=" + Environment.ProcessId + "\nSTATUS=generation " + _generation + ", " + ServerIdentity.ServerSoftware);
         StartedSignal.Send();
         ErrorLog.Starting = false;
         if (_generation == 0)
@@ -602,7 +603,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     {
         Systemd.Notify(Systemd.Reloading()); // READY=1 follows from the new image
         if (graceful) SignalChildren(LibC.SIGUSR1); // the old generation stops accepting and drains
-        else LibC.fcntl(_board.Fd, LibC.F_SETFD, LibC.FD_CLOEXEC); // an ungraceful restart starts a fresh scoreboard
+        else Files.SetCloseOnExec(_board.Fd); // an ungraceful restart starts a fresh scoreboard
         var handoff = new ControlHandoff(_generation + 1, graceful ? _board.Fd : -1, _aliveRead, _aliveWrite,
             _listeners.Select(l => (l.Socket.Fd, l.Address)).ToArray(), _binary);
         var environment = ControlHandoff.CleanEnvironment();

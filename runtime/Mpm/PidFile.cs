@@ -19,7 +19,7 @@ internal static class PidFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new Hosting.ServerStartException("AH00100: could not log pid to file " + path + ": " + e.Message);
+            throw new Serving.ServerStartException("AH00100: could not log pid to file " + path + ": " + e.Message);
         }
     }
 

@@ -23,7 +23,7 @@ internal static class StartedSignal
         string? value = Environment.GetEnvironmentVariable(Variable);
         Environment.SetEnvironmentVariable(Variable, null);
         if (value is null || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int fd)) return;
-        if (LibC.fcntl(fd, LibC.F_SETFD, LibC.FD_CLOEXEC) != 0) return; // not open: nobody waits
+        if (!Files.SetCloseOnExec(fd)) return; // not open: nobody waits
         s_fd = fd;
     }
 
@@ -31,9 +31,8 @@ internal static class StartedSignal
     public static unsafe void Send()
     {
         if (s_fd < 0) return;
-        byte ready = 1;
-        LibC.write(s_fd, &ready, 1);
-        LibC.close(s_fd);
+        Files.WriteAll(s_fd, [1]);
+        Sys.Close(s_fd);
         s_fd = -1;
     }
 
@@ -44,10 +43,6 @@ internal static class StartedSignal
     public static unsafe bool Wait(int readFd, int milliseconds)
     {
         if (!Poll.Readable(readFd, milliseconds)) return false;
-        byte b;
-        long got;
-        do got = (long)LibC.read(readFd, &b, 1);
-        while (got < 0 && Sys.Errno == LibC.EINTR);
-        return got == 1;
+        return Files.ReadByte(readFd) == 1;
     }
 }

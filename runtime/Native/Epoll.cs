@@ -6,12 +6,12 @@ namespace EventMpm.Native;
 /// <summary>An epoll set. Each registration carries a 64-bit token chosen by the caller.</summary>
 internal sealed unsafe class Epoll : IDisposable
 {
-    public const uint In = 0x001;            // EPOLLIN
-    public const uint Out = 0x004;           // EPOLLOUT
-    public const uint Err = 0x008;           // EPOLLERR
-    public const uint Hup = 0x010;           // EPOLLHUP
-    public const uint RdHup = 0x2000;        // EPOLLRDHUP
-    public const uint OneShot = 1u << 30;    // EPOLLONESHOT: one event, then disarmed until re-armed
+    // Tmds.LibC's values, as the unsigned mask epoll_event carries.
+    public static readonly uint In = (uint)LibC.EPOLLIN;
+    public static readonly uint Out = (uint)LibC.EPOLLOUT;
+    public static readonly uint RdHup = (uint)LibC.EPOLLRDHUP;
+    /// <summary>One event, then disarmed until re-armed.</summary>
+    public static readonly uint OneShot = (uint)LibC.EPOLLONESHOT;
 
     private readonly int _fd;
 

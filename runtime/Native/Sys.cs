@@ -4,25 +4,18 @@ using Tmds.Linux;
 namespace EventMpm.Native;
 
 /// <summary>
-/// The system calls Tmds.LibC 0.5.0 lacks (sendfile, writev), and errno helpers. Everything that
+/// The system calls Tmds.LibC 0.5.0 lacks (sendfile, writev), small wrappers of those it has, and errno helpers. Everything that
 /// calls the OS lives in this folder; callers get results, not exceptions, on the request path.
 /// </summary>
 internal static unsafe partial class Sys
 {
     private const string Libc = "libc.so.6";
 
-    [StructLayout(LayoutKind.Sequential)]
-    public struct IoVec
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
     [LibraryImport(Libc, EntryPoint = "sendfile", SetLastError = true)]
     private static partial nint sendfile_(int outFd, int inFd, long* offset, nuint count);
 
     [LibraryImport(Libc, EntryPoint = "writev", SetLastError = true)]
-    private static partial nint writev_(int fd, IoVec* iov, int iovcnt);
+    private static partial nint writev_(int fd, iovec* iov, int iovcnt);
 
     /// <summary>Copies up to <paramref name="count"/> bytes of a file to a socket (or another file) in the kernel; advances <paramref name="offset"/>.</summary>
     public static long SendFile(int destination, int file, ref long offset, long count)
@@ -30,7 +23,15 @@ internal static unsafe partial class Sys
         fixed (long* o = &offset) return sendfile_(destination, file, o, (nuint)count);
     }
 
-    public static long WriteV(int fd, IoVec* vectors, int count) => writev_(fd, vectors, count);
+    /// <summary>Writes two buffers with one writev(2); an empty one is left out.</summary>
+    public static long WriteV(int fd, byte* first, int firstLength, byte* second, int secondLength)
+    {
+        iovec* vectors = stackalloc iovec[2];
+        int count = 0;
+        if (firstLength > 0) vectors[count++] = new iovec { iov_base = first, iov_len = (size_t)firstLength };
+        if (secondLength > 0) vectors[count++] = new iovec { iov_base = second, iov_len = (size_t)secondLength };
+        return writev_(fd, vectors, count);
+    }
 
     [LibraryImport(Libc, EntryPoint = "gettid")]
     private static partial int gettid_();
@@ -45,7 +46,17 @@ internal static unsafe partial class Sys
     public static long Recv(int fd, byte* buffer, int length) => (long)LibC.recv(fd, buffer, (size_t)length, 0);
 
     /// <summary>send(2) that never raises SIGPIPE; MSG_MORE holds a head back to share a packet with the file after it.</summary>
-    public static long Send(int fd, byte* buffer, int length, int flags = 0) => (long)LibC.send(fd, buffer, (size_t)length, LibC.MSG_NOSIGNAL | flags);
+    public static long Send(int fd, byte* buffer, int length, bool more = false)
+        => (long)LibC.send(fd, buffer, (size_t)length, LibC.MSG_NOSIGNAL | (more ? LibC.MSG_MORE : 0));
+
+    /// <summary>Sends every byte of a small message on a socket that has room (a 408, a 100 Continue); what does not fit is dropped.</summary>
+    public static void SendBestEffort(int fd, System.ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* p = bytes) Send(fd, p, bytes.Length);
+    }
+
+    /// <summary>shutdown(SHUT_WR): the FIN of a lingering close; false when the socket is already gone.</summary>
+    public static bool ShutdownWrite(int fd) => LibC.shutdown(fd, LibC.SHUT_WR) == 0;
 
     public static void Close(int fd) => LibC.close(fd);
 

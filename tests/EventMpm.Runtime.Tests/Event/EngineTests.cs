@@ -5,6 +5,8 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
+using EventMpm.Serving;
+using EventMpm.Contract;
 using EventMpm.Hosting;
 
 namespace EventMpm.Runtime.Tests.Event;

@@ -4,6 +4,8 @@ using System.Linq;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Text;
+using EventMpm.Serving;
+using EventMpm.Contract;
 using EventMpm.Configuration;
 using EventMpm.Handlers;
 using EventMpm.Hosting;

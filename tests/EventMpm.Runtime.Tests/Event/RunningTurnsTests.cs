@@ -1,4 +1,5 @@
 using System.Threading;
+using EventMpm.Serving;
 using EventMpm.Event;
 using Xunit;
 
@@ -94,8 +95,8 @@ public sealed class RunningTurnsTests
         };
         using var board = EventMpm.Scoreboard.ScoreboardImage.Create(2, QuickConfig.ThreadsPerChild);
         board.Process(0).Pid = System.Environment.ProcessId;
-        using var server = EventMpm.Hosting.Server<QuickConfig>.OpenChild(
-            EventMpm.Hosting.Server<QuickConfig>.OpenListeners(deployment), board, 0, deployment, new EventMpm.Hosting.ServerPaths(deployment, root));
+        using var server = EventMpm.Serving.Server<QuickConfig>.OpenChild(
+            EventMpm.Serving.Server<QuickConfig>.OpenListeners(deployment), board, 0, deployment, new EventMpm.Serving.ServerPaths(deployment, root));
         server.Start();
         int cores = System.Environment.ProcessorCount;
         Assert.Equal(RunningTurns.ForChildren(cores, 1), server.RunningTurns);

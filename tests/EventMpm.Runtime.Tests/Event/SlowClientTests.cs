@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Net.Sockets;
 using System.Text;
+using EventMpm.Contract;
 using EventMpm.Hosting;
 using Xunit;
 

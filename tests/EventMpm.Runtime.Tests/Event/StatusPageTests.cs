@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net.Sockets;
 using System.Text;
+using EventMpm.Contract;
 using EventMpm.Configuration;
 using EventMpm.Hosting;
 using EventMpm.Http;

@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using System.Net.Sockets;
 using System.Text;
+using EventMpm.Serving;
+using EventMpm.Contract;
 using EventMpm.Configuration;
 using EventMpm.Hosting;
 

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using EventMpm.Contract;
 using EventMpm.Configuration;
 using EventMpm.Generated;
 using EventMpm.Hosting;

@@ -44,6 +44,18 @@ public sealed unsafe class HeaderLayoutTests
         }
         """;
 
+    private static unsafe long IovLenOffset()
+    {
+        // Tmds.LibC exposes the length as a property: find where a value written through it lands.
+        iovec v = default;
+        v.iov_len = (size_t)0x5A5A5A5A;
+        for (int offset = 0; offset + sizeof(nuint) <= sizeof(iovec); offset += sizeof(nuint))
+        {
+            if (*(nuint*)((byte*)&v + offset) == 0x5A5A5A5A) return offset;
+        }
+        return -1;
+    }
+
     private static Dictionary<string, long> FromC()
     {
         string dir = Path.Combine(Path.GetTempPath(), "eventmpm-layout-" + Guid.NewGuid().ToString("N")[..8]);
@@ -86,15 +98,15 @@ public sealed unsafe class HeaderLayoutTests
         {
             ["sizeof_epoll_event"] = sizeof(epoll_event),
             ["offsetof_epoll_event_data"] = OffsetOf<epoll_event>("data"),
-            ["sizeof_iovec"] = sizeof(Sys.IoVec),
-            ["offsetof_iovec_len"] = OffsetOf<Sys.IoVec>(nameof(Sys.IoVec.Length)),
+            ["sizeof_iovec"] = sizeof(iovec),
+            ["offsetof_iovec_len"] = IovLenOffset(), // Sys.WriteV hands Tmds.LibC's iovec to writev(2)
             ["sizeof_open_how"] = sizeof(open_how),
             ["offsetof_open_how_resolve"] = OffsetOf<open_how>("resolve"),
             ["sizeof_pollfd"] = sizeof(pollfd),
             ["EPOLLIN"] = Epoll.In,
             ["EPOLLOUT"] = Epoll.Out,
-            ["EPOLLERR"] = Epoll.Err,
-            ["EPOLLHUP"] = Epoll.Hup,
+            ["EPOLLERR"] = (uint)LibC.EPOLLERR,
+            ["EPOLLHUP"] = (uint)LibC.EPOLLHUP,
             ["EPOLLRDHUP"] = Epoll.RdHup,
             ["EPOLLONESHOT"] = Epoll.OneShot,
             ["MSG_MORE"] = LibC.MSG_MORE,

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using EventMpm.Configuration;
 
-namespace EventMpm.Hosting;
+namespace EventMpm.Contract;
 
 /// <summary>
 /// The contract the generator's <c>CompiledConfig</c> implements. The runtime is generic over

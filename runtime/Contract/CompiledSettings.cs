@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using EventMpm.Configuration;
 
-namespace EventMpm.Hosting;
+namespace EventMpm.Contract;
 
 /// <summary>Reads a compiled configuration back into one <see cref="ServerSettings"/> (for -V, -t and tests).</summary>
 public static class CompiledSettings

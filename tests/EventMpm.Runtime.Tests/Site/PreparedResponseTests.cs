@@ -4,14 +4,17 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
-using EventMpm.Event;
+using EventMpm.Contract;
+using EventMpm.Site;
 using EventMpm.Http;
 using Xunit;
 
-namespace EventMpm.Runtime.Tests.Event;
+using EventMpm.Runtime.Tests.Event;
+
+namespace EventMpm.Runtime.Tests.Site;
 
 /// <summary>One worker and a small socket send buffer (SendBufferSize), so a cached file's response fills the socket.</summary>
-public struct OneWorkerSmallSendBufferConfig : EventMpm.Hosting.IServerConfig
+public struct OneWorkerSmallSendBufferConfig : EventMpm.Contract.IServerConfig
 {
     public static int ThreadsPerChild => 1;
     public static int SendBufferSize => 4096;

@@ -5,7 +5,9 @@ using System.Net.Sockets;
 using System.Threading;
 using Xunit;
 
-namespace EventMpm.Runtime.Tests.Event;
+using EventMpm.Runtime.Tests.Event;
+
+namespace EventMpm.Runtime.Tests.Site;
 
 /// <summary>Files above FileCache.SendfileAbove: cached as a descriptor that responses share, sent with sendfile.</summary>
 public sealed unsafe class FileCacheTests
@@ -21,7 +23,7 @@ public sealed unsafe class FileCacheTests
             fixed (byte* name = System.Text.Encoding.UTF8.GetBytes(path + "\0")) fd = Tmds.Linux.LibC.open(name, Tmds.Linux.LibC.O_RDONLY | Tmds.Linux.LibC.O_CLOEXEC);
             Assert.True(fd >= 0); // the entry owns it from here
             var file = DescriptorProbe.Identify(fd);
-            var entry = new EventMpm.Event.CachedFile("f", Array.Empty<byte>(), new EventMpm.Http.FileFacts(0, 0, 0), null, 0, fd);
+            var entry = new EventMpm.Site.CachedFile("f", Array.Empty<byte>(), new EventMpm.Http.FileFacts(0, 0, 0), null, 0, fd);
 
             Assert.True(entry.TryAcquire(out int first)); // a response parked in write completion
             Assert.True(entry.TryAcquire(out int second)); // and one being sent

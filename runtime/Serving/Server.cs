@@ -2,16 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Threading;
+using EventMpm.Contract;
 using EventMpm.Configuration;
 using EventMpm.Event;
 using EventMpm.Http;
 using EventMpm.Native;
 using EventMpm.Scoreboard;
+using EventMpm.Site;
 
-namespace EventMpm.Hosting;
-
-/// <summary>A server could not start; the message is what the operator reads.</summary>
-public sealed class ServerStartException(string message) : Exception(message);
+namespace EventMpm.Serving;
 
 /// <summary>
 /// One serving process's engine: its listening sockets, DocumentRoot and scoreboard row. A child
@@ -31,7 +30,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         _listeners = listeners;
         _site = site;
         _ownBoard = ownsBoard ? board : null;
-        _engine = new ChildEngine<TConfig>(listeners, site, board, slot);
+        _engine = new ChildEngine<TConfig>(listeners, new Http1.Http1Protocol<TConfig>(site), board, slot);
     }
 
     /// <summary>Binds every Listen address and opens DocumentRoot: one process serving alone (<c>-X</c>).</summary>
@@ -102,7 +101,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             throw new ServerStartException("DocumentRoot '" + paths.DocumentRoot + "' is not a directory, or is not readable: " + e.Message);
         }
         var types = new MimeTypes(TConfig.TypesConfig.Length == 0 ? "" : paths.Resolve(TConfig.TypesConfig), TConfig.AddType);
-        var status = new StatusIdentity(ConfigReport.ServerSoftware, ConfigReport.Built, TConfig.MaxRequestWorkers, TConfig.ThreadsPerChild, TConfig.ExtendedStatus,
+        var status = new StatusIdentity(ServerIdentity.ServerSoftware, ServerIdentity.Built, TConfig.MaxRequestWorkers, TConfig.ThreadsPerChild, TConfig.ExtendedStatus,
             CompiledSettings.Read<TConfig>().Capacity);
         var logs = new List<Logging.AccessLog>();
         try
@@ -115,7 +114,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             root.Dispose();
             throw new ServerStartException(e.Message);
         }
-        return new HttpSite(root, types, TConfig.DirectoryIndex, ConfigReport.ServerSoftware, TConfig.Locations, deployment.ServerName, status, logs.ToArray());
+        return new HttpSite(root, types, TConfig.DirectoryIndex, ServerIdentity.ServerSoftware, TConfig.Locations, deployment.ServerName, status, logs.ToArray());
     }
 
     /// <summary>

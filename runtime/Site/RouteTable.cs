@@ -5,7 +5,7 @@ using EventMpm.Configuration;
 using EventMpm.Configuration.Directives;
 using EventMpm.Handlers;
 
-namespace EventMpm.Event;
+namespace EventMpm.Site;
 
 /// <summary>Who answers a request, as SetHandler names it.</summary>
 internal enum LocationHandler : byte

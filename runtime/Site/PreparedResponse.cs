@@ -1,9 +1,10 @@
 using System;
 using System.Threading;
+using EventMpm.Event;
 using EventMpm.Native;
 using Tmds.Linux;
 
-namespace EventMpm.Event;
+namespace EventMpm.Site;
 
 /// <summary>
 /// A whole response, head and body, in one in-memory file (memfd), so that it goes out with one
@@ -39,13 +40,8 @@ internal sealed unsafe class PreparedResponse : SharedDescriptor
             Interlocked.Decrement(ref s_live);
             return null;
         }
-        // memfd names are at most 249 bytes; the tail of a long path is dropped.
-        byte[] name = System.Text.Encoding.UTF8.GetBytes(NamePrefix + relative);
-        Array.Resize(ref name, Math.Min(name.Length, 240) + 1);
-        name[^1] = 0;
-        int fd;
-        fixed (byte* p = name) fd = LibC.memfd_create(p, LibC.MFD_CLOEXEC);
-        if (fd >= 0 && WriteAll(fd, head) && CopyFile(fd, file, size)) return new PreparedResponse(fd, head.ToArray());
+        int fd = Files.MemoryFile(NamePrefix + relative);
+        if (fd >= 0 && Files.WriteAll(fd, head) == 0 && CopyFile(fd, file, size)) return new PreparedResponse(fd, head.ToArray());
         if (fd >= 0) Sys.Close(fd);
         Interlocked.Decrement(ref s_live);
         return null;
@@ -62,20 +58,6 @@ internal sealed unsafe class PreparedResponse : SharedDescriptor
     }
 
     protected override void Closed() => Interlocked.Decrement(ref s_live);
-
-    private static bool WriteAll(int fd, ReadOnlySpan<byte> bytes)
-    {
-        fixed (byte* p = bytes)
-        {
-            for (int done = 0; done < bytes.Length;)
-            {
-                long n = (long)LibC.write(fd, p + done, (size_t)(bytes.Length - done));
-                if (n <= 0) return false;
-                done += (int)n;
-            }
-        }
-        return true;
-    }
 
     /// <summary>The body, copied in the kernel after the head (the memfd's position); false when the file shrank.</summary>
     private static bool CopyFile(int fd, int file, long size)

@@ -3,10 +3,12 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using EventMpm.Configuration;
-using EventMpm.Event;
+using EventMpm.Site;
 using Xunit;
 
-namespace EventMpm.Runtime.Tests.Event;
+using EventMpm.Runtime.Tests.Event;
+
+namespace EventMpm.Runtime.Tests.Site;
 
 /// <summary>The compiled lookup gives what httpd's in-order merge of every covering section gives.</summary>
 public sealed class RouteTableTests

@@ -3,10 +3,11 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Threading;
 using EventMpm.Http;
+using EventMpm.Event;
 using EventMpm.Native;
 using Tmds.Linux;
 
-namespace EventMpm.Event;
+namespace EventMpm.Site;
 
 /// <summary>
 /// A cached file, with what its response head needs: its bytes when small, else an open
@@ -116,23 +117,14 @@ internal sealed unsafe class FileCache
         int fd = -1;
         if (file.Size > SendfileAbove && Interlocked.Increment(ref _descriptors) <= MaxDescriptors)
         {
-            fd = LibC.dup(file.Fd);
+            fd = Files.Dup(file.Fd);
             if (fd < 0) return null;
         }
         else
         {
             if (file.Size > SendfileAbove) Interlocked.Decrement(ref _descriptors);
             body = new byte[file.Size];
-            long done = 0;
-            fixed (byte* p = body)
-            {
-                while (done < body.Length)
-                {
-                    long n = (long)LibC.pread(file.Fd, p + done, (size_t)(int)(body.Length - done), (off_t)done);
-                    if (n <= 0) return null; // an error, or the file shrank while we read it
-                    done += n;
-                }
-            }
+            if (!Files.ReadAllAt(file.Fd, body, 0)) return null; // an error, or the file shrank while we read it
         }
         if (_entries.Count >= MaxEntries || Interlocked.Read(ref _bytes) + body.Length > MaxBytes)
         {

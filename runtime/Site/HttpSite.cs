@@ -5,7 +5,7 @@ using EventMpm.Configuration;
 using EventMpm.Http;
 using EventMpm.Native;
 
-namespace EventMpm.Event;
+namespace EventMpm.Site;
 
 /// <summary>What every worker of a child shares to answer requests: the files, their types, the fixed header values.</summary>
 internal sealed class HttpSite : IDisposable
@@ -53,23 +53,6 @@ internal sealed class HttpSite : IDisposable
     public string[] DirectoryIndex { get; }
 
     public byte[] ServerHeader { get; }
-
-    /// <summary>The 408 the listener sends when a request head does not arrive in time (mod_reqtimeout), closing.</summary>
-    public byte[] TimeoutResponse()
-    {
-        byte[] body = ErrorBody(408);
-        var buffer = new byte[512 + body.Length];
-        var w = new HeadWriter(buffer);
-        w.StatusLine(408);
-        w.Field("Date"u8, DateCache.Now);
-        w.Field("Server"u8, ServerHeader);
-        w.Field("Content-Length"u8, body.Length);
-        w.Field("Content-Type"u8, "text/html; charset=utf-8"u8);
-        w.Field("Connection"u8, "close"u8);
-        w.End();
-        w.Append(body);
-        return buffer.AsSpan(0, w.Length).ToArray();
-    }
 
     public byte[] ErrorBody(int status) => _errorBodies.TryGetValue(status, out byte[]? body) ? body : _errorBodies[500];
 

@@ -1,10 +1,11 @@
 using System;
+using EventMpm.Event;
 using EventMpm.Handlers;
 using EventMpm.Http;
 using EventMpm.Native;
-using Tmds.Linux;
+using EventMpm.Site;
 
-namespace EventMpm.Event;
+namespace EventMpm.Http1;
 
 /// <summary>
 /// The worker's side of a C# handler (<see cref="IRequestHandler"/>): it lends the handler the
@@ -13,7 +14,7 @@ namespace EventMpm.Event;
 /// the listener's write completion; a streamed one is written here, waiting up to Timeout
 /// whenever the socket is full, as httpd's handlers write.
 /// </summary>
-internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
+internal sealed unsafe partial class Http1Session<TConfig> : IHandlerConnection
 {
     private Request? _handlerRequest;
     private Response? _handlerResponse;
@@ -37,7 +38,7 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
         Request request = _handlerRequest ??= new Request(this);
         Response response = _handlerResponse ??= new Response(this);
         // The handler may take long: the events this worker took with the connection go back first.
-        _engine.ReleaseBatch(_batch);
+        _worker.BeforeBlocking();
 
         ReadOnlySpan<byte> head = _in.AsSpan(0, r.HeadLength);
         ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
@@ -83,26 +84,22 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
                 long n = NextBody(c, ref have, ref consumed, default, out int bodyFailure);
                 if (n == 0) break;
                 if (n > 0) continue;
-                if (bodyFailure > 0 && !response.HasStarted) SendError(c, bodyFailure);
-                else _engine.Close(c);
+                _next = bodyFailure > 0 && !response.HasStarted ? SendError(c, bodyFailure) : NextStep.Close;
                 return false;
             }
         }
 
         if (response.HasStarted) return FinishStream(c, response, ref have, consumed, keepAlive: !bodyUnsent && _bodyFailure == 0);
 
-        var plan = new Plan { Status = response.Status, File = -1 };
+        var plan = new ResponsePlan(response.Status);
         // A body the handler gave up on (it caught the RequestBodyException) leaves the connection's
         // input unknown: answer, then close.
         plan.KeepAlive = KeepsAlive(c, r, response.Status, out int left) && !bodyUnsent && _bodyFailure == 0;
         bool bodyAllowed = response.Status is not (204 or 304); // RFC 9110 §15.3.5, §15.4.5: no content, no Content-Length
-        var w = new HeadWriter(_out);
-        w.StatusLine(response.Status);
-        CommonFields(ref w);
+        HeadWriter w = ResponseHead<TConfig>.Begin(_out, response.Status, _site.ServerHeader);
         foreach (var field in response.Headers) w.Field(field.Key, field.Value);
         if (bodyAllowed) w.Field("Content-Length"u8, response.Length);
-        KeepAliveFields(ref w, r, plan.KeepAlive, left);
-        w.End();
+        ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
         plan.Length = w.Length;
         if (r.Method != HttpMethod.Head && bodyAllowed && response.Length > 0)
         {
@@ -110,7 +107,7 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
             plan.BodyLength = response.Length;
         }
         bool pipelined = Finish(c, ref plan, ref have, consumed);
-        if (plan.Body is not null && ReferenceEquals(c.PendingBody, plan.Body)) response.DetachBuffer(); // write completion sends from it
+        if (plan.Body is not null && ReferenceEquals(c.Output.Body, plan.Body)) response.DetachBuffer(); // write completion sends from it
         return pipelined;
     }
 
@@ -120,8 +117,7 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
         if (failure is RequestBodyException body)
         {
             // The body could not be read: answer as a static request would (400, 408, 413), or close when the client left.
-            if (body.Status > 0 && !response.HasStarted) SendError(c, body.Status);
-            else _engine.Close(c);
+            _next = body.Status > 0 && !response.HasStarted ? SendError(c, body.Status) : NextStep.Close;
             return false;
         }
         if (failure is not System.IO.IOException || !response.HasStarted)
@@ -137,12 +133,8 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
                 Logging.ErrorLog.Error("eventmpm", "", client + "  " + frame);
             }
         }
-        if (response.HasStarted)
-        {
-            _engine.Close(c); // the client sees the response end early, not a complete one
-            return false;
-        }
-        SendError(c, 500);
+        // Once the response has begun, the client sees it end early, not a complete one.
+        _next = response.HasStarted ? NextStep.Close : SendError(c, 500);
         return false;
     }
 
@@ -156,13 +148,11 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
         }
         catch (System.IO.IOException)
         {
-            _engine.Close(c);
+            _next = NextStep.Close;
             return false;
         }
-        var plan = new Plan
+        var plan = new ResponsePlan(response.Status)
         {
-            Status = response.Status,
-            File = -1,
             KeepAlive = keepAlive && _streamKeepAlive,
             StreamedBytes = _streamedBytes,
             StreamedBody = _streamedBody,
@@ -206,13 +196,10 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
             _streamChunked = r.IsHttp11 && hasBody;
             // HTTP/1.0 has no chunks: the end of the body is the end of the connection.
             _streamKeepAlive = KeepsAlive(c, r, response.Status, out int left) && (_streamChunked || !hasBody);
-            var w = new HeadWriter(_out);
-            w.StatusLine(response.Status);
-            CommonFields(ref w);
+            HeadWriter w = ResponseHead<TConfig>.Begin(_out, response.Status, _site.ServerHeader);
             foreach (var field in response.Headers) w.Field(field.Key, field.Value);
             if (_streamChunked || (r.Method == HttpMethod.Head && r.IsHttp11)) w.Field("Transfer-Encoding"u8, "chunked"u8);
-            KeepAliveFields(ref w, r, _streamKeepAlive, left);
-            w.End();
+            ResponseHead<TConfig>.End(ref w, r, _streamKeepAlive, left);
             response.HasStarted = true;
             SendAll(c, _out.AsSpan(0, w.Length), more: response.Length > 0);
         }
@@ -245,16 +232,16 @@ internal sealed unsafe partial class HttpSession<TConfig> : IHandlerConnection
             int sent = 0;
             while (sent < bytes.Length)
             {
-                long n = Sys.Send(c.Fd, p + sent, bytes.Length - sent, more ? LibC.MSG_MORE : 0);
+                long n = c.Transport.Send(c, p + sent, bytes.Length - sent, more);
                 if (n > 0)
                 {
                     sent += (int)n;
                     _streamedBytes += n;
                     continue;
                 }
-                if (n < 0 && Sys.WouldBlock(Sys.Errno))
+                if (n == ITransport.WouldBlock)
                 {
-                    if (!Poll.Writable(c.Fd, TConfig.TimeoutMilliseconds)) throw new System.IO.IOException("The client did not read the response for Timeout (" + TConfig.TimeoutMilliseconds / 1000 + " s).");
+                    if (!c.Transport.WaitWritable(c, TConfig.TimeoutMilliseconds)) throw new System.IO.IOException("The client did not read the response for Timeout (" + TConfig.TimeoutMilliseconds / 1000 + " s).");
                     continue;
                 }
                 throw new System.IO.IOException("The client closed the connection.");

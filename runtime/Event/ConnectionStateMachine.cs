@@ -1,0 +1,128 @@
+using System.Threading;
+using EventMpm.Native;
+using EventMpm.Scoreboard;
+
+namespace EventMpm.Event;
+
+/// <summary>
+/// The connection state machine (<see cref="ConnectionState"/>): a worker that claimed a ready
+/// connection first finishes its write completion, then lets the protocol serve it, and moves it
+/// where the protocol's <see cref="NextStep"/> says. Every move into the pollset queues the
+/// connection before arming it, so the worker that sees its event finds it queued.
+/// </summary>
+internal sealed unsafe partial class ChildEngine<TConfig>
+{
+    private void Serve(Worker worker, IConnectionProtocol protocol, Connection c)
+    {
+        if (c.Output.HasData)
+        {
+            worker.Score->Status = WorkerStatus.Write;
+            switch (WriteCompletion.Continue(c))
+            {
+                case WriteResult.Blocked:
+                    Park(c, ConnectionState.WriteCompletion, Epoll.Out);
+                    return;
+                case WriteResult.Failed:
+                    Close(c);
+                    return;
+            }
+            if (c.Output.CloseAfter)
+            {
+                StartLinger(c, shortLinger: false);
+                return;
+            }
+        }
+        Move(c, protocol.Serve(c));
+    }
+
+    /// <summary>Moves a connection a worker is done with to where the protocol says it waits.</summary>
+    private void Move(Connection c, NextStep next)
+    {
+        switch (next)
+        {
+            case NextStep.AwaitInput:
+                // While stopping too: a response sent before the stop promised keep-alive, so the
+                // client may already be sending; that request is answered (with Connection: close),
+                // an idle one is purged after the grace.
+                Park(c, c.Served == 0 ? ConnectionState.NewConnection : ConnectionState.KeepAlive, Epoll.In);
+                break;
+            case NextStep.AwaitRest:
+                ParkAwaitingRest(c);
+                break;
+            case NextStep.AwaitWrite:
+                Park(c, ConnectionState.WriteCompletion, Epoll.Out);
+                break;
+            case NextStep.Linger:
+                StartLinger(c, shortLinger: false);
+                break;
+            case NextStep.ShortLinger:
+                StartLinger(c, shortLinger: true);
+                break;
+            default:
+                Close(c);
+                break;
+        }
+    }
+
+    private void Park(Connection c, ConnectionState state, uint events)
+    {
+        // Into the queue first, then armed: its event can only fire once it is in the queue, so
+        // the worker that sees the event finds it there. While Arming is set the listener will
+        // not expire it, so it cannot be closed under the epoll_ctl, which runs outside the lock.
+        c.Arming = true;
+        _queues.Append(c, state, Now);
+        if (Arm(c, events) == 0)
+        {
+            Volatile.Write(ref c.Arming, false);
+            return;
+        }
+        // Not armed, so no event can take it: it is still ours to close.
+        _queues.Remove(c);
+        Volatile.Write(ref c.Arming, false);
+        Close(c);
+    }
+
+    /// <summary>
+    /// Part of the input has come: the connection waits for the rest in the pollset, holding no
+    /// worker (httpd holds one here; slow clients are the reason this server does not), until
+    /// the deadline the protocol set.
+    /// </summary>
+    private void ParkAwaitingRest(Connection c)
+    {
+        c.Arming = true;
+        _queues.AppendAwaitingRest(c);
+        if (Arm(c, Epoll.In) == 0)
+        {
+            Volatile.Write(ref c.Arming, false);
+            if (c.InputDeadline <= Now + 1) _doorbell.Ring(); // already due: the listener may be asleep for a second
+            return;
+        }
+        _queues.RemoveAwaitingRest(c);
+        Volatile.Write(ref c.Arming, false);
+        Close(c);
+    }
+
+    /// <summary>Registers or re-arms a connection's one-shot event in the workers' pollset; 0 or an errno.</summary>
+    private int Arm(Connection c, uint events)
+    {
+        bool add = !c.InPollset;
+        c.InPollset = true;
+        int rc = add ? _pollset.Add(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token)
+                     : _pollset.Modify(c.Fd, events | Epoll.OneShot | Epoll.RdHup, c.Token);
+        if (rc != 0 && add) c.InPollset = false;
+        return rc;
+    }
+
+    /// <summary>Hands the connection to lingering close; a stopping child lingers briefly.</summary>
+    private void StartLinger(Connection c, bool shortLinger) => _linger.Start(c, shortLinger || _stopping);
+
+    private void Close(Connection c)
+    {
+        c.ClearPending();
+        Sys.Close(c.Fd);
+        _linger.Ended(c);
+        _table.Release(c);
+        Interlocked.Decrement(ref _open);
+        if (!_listenersEnabled || _stopping) _doorbell.Ring();
+    }
+}

@@ -1,0 +1,37 @@
+namespace EventMpm.Event;
+
+/// <summary>
+/// How bytes move on a connection, beneath any protocol: the plain socket
+/// (<see cref="SocketTransport"/>) today; a TLS session is the next. Every call is non-blocking
+/// except the two waits, which a worker uses only where httpd's would block too (a request body,
+/// a handler's streamed response). Results: bytes moved (&gt; 0), 0 when the peer closed (a
+/// receive), or <see cref="WouldBlock"/> or <see cref="Failed"/>.
+/// </summary>
+internal unsafe interface ITransport
+{
+    /// <summary>Nothing can move now: wait in the pollset (or with a wait below).</summary>
+    public const long WouldBlock = -1;
+
+    /// <summary>The connection failed (reset, broken pipe): close it.</summary>
+    public const long Failed = -2;
+
+    long Receive(Connection c, byte* buffer, int length);
+
+    /// <summary>Sends from one buffer; <paramref name="more"/> says more follows at once (a head before its file).</summary>
+    long Send(Connection c, byte* data, int length, bool more = false);
+
+    /// <summary>Sends two buffers as one write (a head and its body); either may be empty.</summary>
+    long Send(Connection c, byte* first, int firstLength, byte* second, int secondLength);
+
+    /// <summary>Sends up to <paramref name="count"/> bytes of a file from <paramref name="offset"/>, which advances.</summary>
+    long SendFile(Connection c, int file, ref long offset, long count);
+
+    /// <summary>Ends the sending side (lingering close's FIN); false when the connection is already gone.</summary>
+    bool ShutdownWrite(Connection c);
+
+    /// <summary>Waits up to <paramref name="milliseconds"/> for input; true when some came (or an error to report).</summary>
+    bool WaitReadable(Connection c, int milliseconds);
+
+    /// <summary>Waits up to <paramref name="milliseconds"/> for room to send; true when there is (or an error to report).</summary>
+    bool WaitWritable(Connection c, int milliseconds);
+}

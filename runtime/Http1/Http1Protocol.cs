@@ -1,0 +1,20 @@
+using System;
+using EventMpm.Contract;
+using EventMpm.Event;
+using EventMpm.Site;
+
+namespace EventMpm.Http1;
+
+/// <summary>HTTP/1.1 as the engine's protocol: a session per worker over the child's site.</summary>
+internal sealed class Http1Protocol<TConfig>(HttpSite site) : IProtocol where TConfig : struct, IServerConfig
+{
+    public IConnectionProtocol ForWorker(Worker worker) => new Http1Session<TConfig>(worker, site);
+
+    /// <summary>The 408 mod_reqtimeout answers when a request head does not arrive in time, closing.</summary>
+    public byte[] InputTimedOut()
+    {
+        byte[] body = site.ErrorBody(408);
+        var buffer = new byte[512 + body.Length];
+        return buffer.AsSpan(0, ResponseHead<TConfig>.ErrorClosing(buffer, 408, site.ServerHeader, body)).ToArray();
+    }
+}

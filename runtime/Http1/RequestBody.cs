@@ -1,0 +1,278 @@
+using System;
+using EventMpm.Event;
+using EventMpm.Http;
+
+namespace EventMpm.Http1;
+
+/// <summary>
+/// A request body, decoded from its framing (Content-Length, or chunked per RFC 9112 §7.1) as a
+/// handler reads it, or read to its end and dropped so the next request is found where it starts.
+/// A worker waits for a body, as httpd's does, within mod_reqtimeout's body stage.
+/// </summary>
+internal sealed unsafe partial class Http1Session<TConfig>
+{
+    /// <summary>The longest chunk-size line or trailer field accepted in a chunked body.</summary>
+    private const int MaxChunkLine = 4096;
+
+    private long _bodyStarted, _bodyReceived;
+
+    /// <summary>
+    /// Reads the request body to its end and drops it (static files take none), so the next
+    /// request on the connection is found where it starts. Returns 0, a status to answer
+    /// (400 for a broken chunked body, 413 over LimitRequestBody), or -1 when the client went away.
+    /// </summary>
+    private int ConsumeBody(Connection c, HttpRequest r, ref int have, ref int position)
+    {
+        StartBody(r);
+        while (true)
+        {
+            long n = NextBody(c, ref have, ref position, default, out int failure);
+            if (n <= 0) return n == 0 ? 0 : failure;
+        }
+    }
+
+    private enum BodyStage : byte { Data, ChunkSize, ChunkEnd, Trailers, Done }
+
+    private BodyStage _bodyStage;
+    private bool _bodyChunked;
+    /// <summary>Bytes left of a Content-Length body, or of the current chunk.</summary>
+    private long _bodyLeft;
+    /// <summary>The chunked body's size so far, against LimitRequestBody.</summary>
+    private long _bodyTotal;
+
+    private void StartBody(HttpRequest r)
+    {
+        _bodyStarted = Environment.TickCount64;
+        _bodyReceived = 0;
+        _bodyTotal = 0;
+        _bodyChunked = r.Framing == BodyFraming.Chunked;
+        _bodyLeft = r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0;
+        _bodyStage = _bodyChunked ? BodyStage.ChunkSize : _bodyLeft > 0 ? BodyStage.Data : BodyStage.Done;
+    }
+
+    /// <summary>
+    /// The next piece of the body, decoded from its framing, copied to <paramref name="destination"/>
+    /// (or dropped when it is empty). Returns the bytes, 0 at the body's end, or -1 with a
+    /// <paramref name="failure"/>: -1 the client went away, 400 a malformed chunked body, 408 too
+    /// slow, 413 a chunked body over LimitRequestBody.
+    /// </summary>
+    private long NextBody(Connection c, ref int have, ref int position, Span<byte> destination, out int failure)
+    {
+        failure = 0;
+        while (true)
+        {
+            switch (_bodyStage)
+            {
+                case BodyStage.Done:
+                    return 0;
+                case BodyStage.Data:
+                {
+                    if (_bodyLeft == 0)
+                    {
+                        _bodyStage = _bodyChunked ? BodyStage.ChunkEnd : BodyStage.Done;
+                        continue;
+                    }
+                    int available = have - position;
+                    if (available > 0)
+                    {
+                        int n = (int)Math.Min(available, _bodyLeft);
+                        if (!destination.IsEmpty)
+                        {
+                            n = Math.Min(n, destination.Length);
+                            _in.AsSpan(position, n).CopyTo(destination);
+                        }
+                        position += n;
+                        _bodyLeft -= n;
+                        return n;
+                    }
+                    // Read only what belongs to the body, into the free end of the buffer.
+                    Compact(ref have, ref position);
+                    int got = Receive(c, Math.Min(_bodyLeft, _in.Length - have), ref have);
+                    if (got <= 0)
+                    {
+                        failure = got == 0 ? -1 : 408;
+                        return -1;
+                    }
+                    continue;
+                }
+                case BodyStage.ChunkSize:
+                {
+                    int lineEnd = FindLine(c, ref have, ref position, out int lineStart, out failure);
+                    if (lineEnd < 0) return -1;
+                    if (!TryChunkSize(_in.AsSpan(lineStart, lineEnd - lineStart), out long size)) return Fail(400, out failure);
+                    if (size == 0)
+                    {
+                        _bodyStage = BodyStage.Trailers;
+                        continue;
+                    }
+                    _bodyTotal += size;
+                    if (TConfig.LimitRequestBody > 0 && _bodyTotal > TConfig.LimitRequestBody) return Fail(413, out failure);
+                    _bodyLeft = size;
+                    _bodyStage = BodyStage.Data;
+                    continue;
+                }
+                case BodyStage.ChunkEnd:
+                {
+                    int crlfEnd = FindLine(c, ref have, ref position, out int crlfStart, out failure);
+                    if (crlfEnd < 0) return -1;
+                    if (crlfEnd != crlfStart) return Fail(400, out failure); // chunk data longer than its size
+                    _bodyStage = BodyStage.ChunkSize;
+                    continue;
+                }
+                default: // trailer fields, up to the empty line
+                {
+                    int lineEnd = FindLine(c, ref have, ref position, out int lineStart, out failure);
+                    if (lineEnd < 0) return -1;
+                    if (lineEnd == lineStart)
+                    {
+                        _bodyStage = BodyStage.Done;
+                        return 0;
+                    }
+                    ReadOnlySpan<byte> field = _in.AsSpan(lineStart, lineEnd - lineStart);
+                    if (field.IndexOf((byte)':') <= 0) return Fail(400, out failure);
+                    foreach (byte b in field) if ((b < 0x20 && b != (byte)'\t') || b == 0x7f) return Fail(400, out failure);
+                    continue;
+                }
+            }
+        }
+    }
+
+    private static long Fail(int status, out int failure)
+    {
+        failure = status;
+        return -1;
+    }
+
+    /// <summary>
+    /// The next CRLF-terminated line at <paramref name="position"/>: returns its end (before CR) and
+    /// moves past it; -1 with a failure (-1 client gone, 400 malformed, 408 too slow).
+    /// </summary>
+    private int FindLine(Connection c, ref int have, ref int position, out int start, out int failure)
+    {
+        failure = 0;
+        while (true)
+        {
+            int lf = _in.AsSpan(position, have - position).IndexOf((byte)'\n');
+            if (lf >= 0)
+            {
+                start = position;
+                int end = position + lf;
+                if (end == start || _in[end - 1] != (byte)'\r')
+                {
+                    failure = 400;
+                    return -1;
+                }
+                position = end + 1;
+                return end - 1;
+            }
+            start = 0;
+            if (have - position > MaxChunkLine)
+            {
+                failure = 400;
+                return -1;
+            }
+            Compact(ref have, ref position);
+            int n = Receive(c, _in.Length - have, ref have);
+            if (n <= 0)
+            {
+                failure = n == 0 ? -1 : 408;
+                return -1;
+            }
+        }
+    }
+
+    /// <summary>chunk-size [ chunk-ext ] (RFC 9112 §7.1): hex digits, then ";name[=value]" extensions, which are ignored.</summary>
+    private static bool TryChunkSize(ReadOnlySpan<byte> line, out long size)
+    {
+        size = 0;
+        int i = 0;
+        while (i < line.Length && IsHex(line[i]))
+        {
+            if (i >= 15) return false;
+            size = size * 16 + HexValue(line[i]);
+            i++;
+        }
+        if (i == 0) return false;
+        ReadOnlySpan<byte> rest = line.Slice(i);
+        while (!rest.IsEmpty)
+        {
+            rest = rest.TrimStart(" \t"u8);
+            if (rest.IsEmpty || rest[0] != (byte)';') return false;
+            rest = rest.Slice(1).TrimStart(" \t"u8);
+            int name = 0;
+            while (name < rest.Length && Configuration.Syntax.HttpToken.IsTokenChar(rest[name])) name++;
+            if (name == 0) return false; // ";" with no extension name
+            rest = rest.Slice(name).TrimStart(" \t"u8);
+            if (rest.IsEmpty || rest[0] != (byte)'=') continue;
+            rest = rest.Slice(1).TrimStart(" \t"u8);
+            if (!rest.IsEmpty && rest[0] == (byte)'"')
+            {
+                int close = 1;
+                while (close < rest.Length && rest[close] != (byte)'"')
+                {
+                    if (rest[close] == (byte)'\\') close++;
+                    else if (rest[close] < 0x20 && rest[close] != (byte)'\t') return false;
+                    close++;
+                }
+                if (close >= rest.Length) return false;
+                rest = rest.Slice(close + 1);
+            }
+            else
+            {
+                int value = 0;
+                while (value < rest.Length && Configuration.Syntax.HttpToken.IsTokenChar(rest[value])) value++;
+                if (value == 0) return false;
+                rest = rest.Slice(value);
+            }
+        }
+        return true;
+    }
+
+    private static bool IsHex(byte b) => (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+    /// <summary>Moves the unread bytes to the front of the buffer (the head they follow is no longer needed).</summary>
+    private void Compact(ref int have, ref int position)
+    {
+        if (position == 0) return;
+        have -= position;
+        if (have > 0) Buffer.BlockCopy(_in, position, _in, 0, have);
+        position = 0;
+    }
+
+    /// <summary>Reads what has arrived, waiting up to Timeout: bytes read, 0 when the client closed, -1 on timeout.</summary>
+    private int Receive(Connection c, long max, ref int have)
+    {
+        if (max <= 0) return -1;
+        while (true)
+        {
+            long n;
+            fixed (byte* p = _in) n = c.Transport.Receive(c, p + have, (int)max);
+            if (n > 0)
+            {
+                have += (int)n;
+                _bodyReceived += n;
+                return (int)n;
+            }
+            if (n != ITransport.WouldBlock) return 0;
+            _worker.BeforeBlocking();
+            int wait = BodyWait();
+            if (wait <= 0 || !c.Transport.WaitReadable(c, wait)) return -1;
+        }
+    }
+
+    /// <summary>
+    /// How long the body may still take (mod_reqtimeout's body stage: body seconds from its start
+    /// plus a second per MinRate bytes received, at most the body maximum); without
+    /// RequestReadTimeout, Timeout for each read. A worker waits for a body, as httpd's does.
+    /// </summary>
+    private int BodyWait()
+    {
+        if (TConfig.RequestReadBodyTimeout <= 0) return TConfig.TimeoutMilliseconds;
+        long deadline = _bodyStarted + TConfig.RequestReadBodyTimeout * 1000L;
+        if (TConfig.RequestReadBodyMinRate > 0) deadline += _bodyReceived * 1000L / TConfig.RequestReadBodyMinRate;
+        if (TConfig.RequestReadBodyMaxTimeout > 0) deadline = Math.Min(deadline, _bodyStarted + TConfig.RequestReadBodyMaxTimeout * 1000L);
+        return (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue);
+    }
+}
