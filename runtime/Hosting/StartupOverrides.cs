@@ -23,7 +23,6 @@ public static class StartupOverrides
         foreach (LogFormatSpec f in logFormats) builder.LogFormats.Add(f);
         var applier = new DirectiveApplier(builder, diagnostics, _ => Origin);
         bool listenReplaced = false, logsReplaced = false;
-        var customLogs = new List<CustomLogSpec>();
 
         foreach (ListenAddress a in compiled.Listen) builder.Listen.Add((a, SourceLocation.None));
         for (int i = 0; i < directives.Count; i++)
@@ -49,12 +48,7 @@ public static class StartupOverrides
             applier.Apply(definition, name, args, location: null, fromProject: false);
         }
 
-        foreach (var (path, formatOrNickname, where) in builder.CustomLogs)
-        {
-            string? format = LogFormatParser.Resolve(formatOrNickname, builder.LogFormats);
-            if (format is null) diagnostics.Report(DiagnosticCatalog.UnknownLogFormat, where, "CustomLog: no LogFormat is named '" + formatOrNickname + "'");
-            else customLogs.Add(new CustomLogSpec(path, format));
-        }
+        List<CustomLogSpec> customLogs = LogFormatParser.ResolveCustomLogs(builder, diagnostics);
         var listen = new List<ListenAddress>();
         foreach (var (address, _) in builder.Listen) listen.Add(address);
         DeploymentSettings result = builder.Deployment with

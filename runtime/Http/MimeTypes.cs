@@ -26,16 +26,17 @@ public sealed class MimeTypes
         ("application/atom+xml", "atom"), ("application/xhtml+xml", "xhtml xht"), ("text/markdown", "md markdown"),
     };
 
-    public MimeTypes(string typesConfigPath, IEnumerable<MimeMapping> addType)
+    /// <param name="typesConfig">The TypesConfig file's lines (read by the caller), or null for the built-in table.</param>
+    public MimeTypes(IEnumerable<string>? typesConfig, IEnumerable<MimeMapping> addType)
     {
-        if (typesConfigPath.Length == 0)
+        if (typesConfig is null)
         {
             foreach (var (type, extensions) in s_builtIn) Add(type, extensions.Split(' '));
         }
         else
         {
             // mime.types: "type ext ext ..." per line, '#' comments (httpd reads it at start, as here).
-            foreach (string line in File.ReadAllLines(typesConfigPath))
+            foreach (string line in typesConfig)
             {
                 string trimmed = line.Trim();
                 if (trimmed.Length == 0 || trimmed[0] == '#') continue;

@@ -48,7 +48,7 @@ public static class StatusPage
     public const string HtmlType = "text/html; charset=ISO-8859-1";
     public const string TextType = "text/plain; charset=ISO-8859-1";
 
-    public static string Auto(StatusSnapshot s, StatusIdentity id, string serverName, ProcessTimes cpu)
+    public static string Auto(StatusSnapshot s, StatusIdentity id, string serverName, ProcessTimes cpu, double[] load)
     {
         var o = new StringBuilder(1024);
         o.Append(serverName).Append('\n');
@@ -61,7 +61,6 @@ public static class StatusPage
         o.Append("ParentServerMPMGeneration: ").Append(s.MpmGeneration).Append('\n');
         o.Append("ServerUptimeSeconds: ").Append(s.UptimeSeconds).Append('\n');
         o.Append("ServerUptime:").Append(Uptime(s.UptimeSeconds)).Append('\n');
-        double[] load = LoadAverage();
         o.Append("Load1: ").Append(CFormat.F(load[0], 2)).Append('\n');
         o.Append("Load5: ").Append(CFormat.F(load[1], 2)).Append('\n');
         o.Append("Load15: ").Append(CFormat.F(load[2], 2)).Append('\n');
@@ -103,7 +102,7 @@ public static class StatusPage
         return o.ToString();
     }
 
-    public static string Html(StatusSnapshot s, StatusIdentity id, string serverName, ProcessTimes cpu, bool noTable)
+    public static string Html(StatusSnapshot s, StatusIdentity id, string serverName, ProcessTimes cpu, double[] load, bool noTable)
     {
         var o = new StringBuilder(4096);
         o.Append("<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n");
@@ -119,7 +118,6 @@ public static class StatusPage
         o.Append("<dt>Parent Server Config. Generation: ").Append(s.ConfigGeneration).Append("</dt>\n");
         o.Append("<dt>Parent Server MPM Generation: ").Append(s.MpmGeneration).Append("</dt>\n");
         o.Append("<dt>Server uptime: ").Append(Uptime(s.UptimeSeconds)).Append("</dt>\n");
-        double[] load = LoadAverage();
         o.Append("<dt>Server load: ").Append(CFormat.F(load[0], 2)).Append(' ').Append(CFormat.F(load[1], 2)).Append(' ').Append(CFormat.F(load[2], 2)).Append("</dt>\n");
         if (id.ExtendedStatus)
         {
@@ -298,20 +296,6 @@ public static class StatusPage
         double rounded = Math.Round(value, Math.Max(0, 2 - (int)Math.Floor(Math.Log10(Math.Abs(value)))));
         return CFormat.G(rounded);
     }
-
-    private static double[] LoadAverage()
-    {
-        var result = new double[3];
-        try
-        {
-            string[] parts = File.ReadAllText("/proc/loadavg").Split(' ');
-            for (int i = 0; i < 3; i++) result[i] = double.Parse(parts[i], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-        }
-        return result;
-    }
 }
 
 /// <summary>CPU seconds of the server's processes, for CPUUser/CPUSystem and the children's sums.</summary>
@@ -319,15 +303,15 @@ public readonly record struct ProcessTimes(double User, double System, double Ch
 {
     public double Total => User + System + ChildrenUser + ChildrenSystem;
 
-    /// <summary>The live children's own times and the control process's reaped-children times, from /proc.</summary>
-    public static ProcessTimes Read(StatusSnapshot s)
+    /// <summary>The live children's own times and the control process's reaped-children times, from <paramref name="cpuSeconds"/> (utime, stime, cutime, cstime of a pid).</summary>
+    public static ProcessTimes Read(StatusSnapshot s, Func<int, double[]?> cpuSeconds)
     {
         double user = 0, system = 0, childrenUser = 0, childrenSystem = 0;
         foreach (ProcessRow p in s.Processes)
         {
-            if (Stat(p.Pid) is { } t) { user += t[0]; system += t[1]; }
+            if (cpuSeconds(p.Pid) is { } t) { user += t[0]; system += t[1]; }
         }
-        if (s.ParentPid != 0 && Stat(s.ParentPid) is { } parent)
+        if (s.ParentPid != 0 && cpuSeconds(s.ParentPid) is { } parent)
         {
             // A single process (-X) is its own parent: its own time is already counted above.
             if (s.Processes.TrueForAll(p => p.Pid != s.ParentPid)) { user += parent[0]; system += parent[1]; }
@@ -335,22 +319,5 @@ public readonly record struct ProcessTimes(double User, double System, double Ch
             childrenSystem = parent[3];
         }
         return new ProcessTimes(user, system, childrenUser, childrenSystem);
-    }
-
-    /// <summary>utime, stime, cutime, cstime in seconds (proc(5): fields 14–17, in clock ticks of 1/100 s on Linux).</summary>
-    private static double[]? Stat(int pid)
-    {
-        try
-        {
-            string text = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
-            string[] fields = text.Substring(text.LastIndexOf(')') + 2).Split(' '); // fields from 3 on; the name may hold spaces
-            var result = new double[4];
-            for (int i = 0; i < 4; i++) result[i] = long.Parse(fields[11 + i], CultureInfo.InvariantCulture) / 100.0;
-            return result;
-        }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

@@ -41,8 +41,8 @@ internal sealed unsafe partial class Http1Session<TConfig>
         StatusSnapshot snapshot = Snapshot(out ProcessTimes cpu);
         string name = _site.ServerName.Length != 0 ? _site.ServerName
             : r.HostStart >= 0 ? HostName(_in.AsSpan(r.HostStart, r.HostLength)) : "localhost";
-        string text = options.Auto ? StatusPage.Auto(snapshot, _site.Status, name, cpu)
-            : StatusPage.Html(snapshot, _site.Status, name, cpu, options.NoTable);
+        string text = options.Auto ? StatusPage.Auto(snapshot, _site.Status, name, cpu, ProcFs.LoadAverage())
+            : StatusPage.Html(snapshot, _site.Status, name, cpu, ProcFs.LoadAverage(), options.NoTable);
         return PagePlan(c, r, System.Text.Encoding.Latin1.GetBytes(text), options.Auto ? StatusPage.TextType : StatusPage.HtmlType, options.Refresh);
     }
 
@@ -56,7 +56,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     private StatusSnapshot Snapshot(out ProcessTimes cpu)
     {
         StatusSnapshot snapshot = StatusSnapshot.Take(_worker.Board, _site.Status.MaxRequestWorkers / _site.Status.ThreadsPerChild, _site.Status.ThreadsPerChild);
-        cpu = _site.Status.ExtendedStatus ? ProcessTimes.Read(snapshot) : default;
+        cpu = _site.Status.ExtendedStatus ? ProcessTimes.Read(snapshot, ProcFs.CpuSeconds) : default;
         return snapshot;
     }
 

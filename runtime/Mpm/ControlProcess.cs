@@ -31,9 +31,6 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     /// <summary>httpd's APEXIT_CHILDFATAL: a child that cannot serve at all; the server stops.</summary>
     public const int ExitChildFatal = 0xf;
 
-    /// <summary>httpd's MAX_SPAWN_RATE: children started per second at most, doubling up to it.</summary>
-    private const int MaxSpawnRate = 32;
-
     /// <summary>How a socket from socket activation is named in a restart's handoff.</summary>
     private const string ActivatedPrefix = "systemd:";
 
@@ -52,7 +49,8 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     // _pending before it set the event, so nothing set in between is lost).
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     private int _pending;
-    private int _spawnRate = 1, _holdOff, _successiveKills;
+    private readonly SpareThreadMaintenance _maintenance;
+    private int _successiveKills;
     private bool _warnedMaxWorkers, _warnedWithinMin;
     private bool _serving;
 
@@ -68,6 +66,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         _aliveWrite = aliveWrite;
         _generation = generation;
         _activeLimit = Math.Min(TConfig.MaxRequestWorkers / TConfig.ThreadsPerChild, board.ServerLimit);
+        _maintenance = new SpareThreadMaintenance(TConfig.MinSpareThreads, TConfig.MaxSpareThreads, TConfig.MaxRequestWorkers, board.ServerLimit, _activeLimit);
     }
 
     /// <summary>Runs the server until it is stopped; the exit code of the process.</summary>
@@ -357,10 +356,8 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     }
 
     /// <summary>
-    /// httpd's perform_idle_server_maintenance (event.c): count idle worker slots in live,
-    /// accepting, non-stopping children of this generation (a starting child counts as idle);
-    /// above MaxSpareThreads stop one child, below MinSpareThreads start some, doubling the rate
-    /// each second up to 32, never past MaxRequestWorkers / ThreadsPerChild active children.
+    /// One pass of spare-thread maintenance: count the scoreboard (<see cref="ChildCensus"/>),
+    /// let <see cref="SpareThreadMaintenance"/> decide, and act, with httpd's log lines.
     /// </summary>
     private unsafe void Maintain()
     {
@@ -371,7 +368,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
             ref ProcessScore p = ref _board.Process(slot);
             if (p.Pid == 0)
             {
-                if (free.Count < _spawnRate) free.Add(slot);
+                if (free.Count < _maintenance.SpawnRate) free.Add(slot);
                 continue;
             }
             total++;
@@ -392,60 +389,35 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
             if (p.Quiescing == 0 && p.Generation == _generation) candidate = slot;
         }
 
-        if (idle > TConfig.MaxSpareThreads)
+        MaintenanceStep step = _maintenance.Decide(new ChildCensus(idle, active, total, activeThreads, candidate, free.Count));
+        switch (step.Action)
         {
-            // While another child is still stopping, only with room to spare (the 2.4.24 rule).
-            if (candidate >= 0 && (active == total || _board.ServerLimit - total > _activeLimit))
-            {
-                ErrorLog.Debug("mpm_event", "", "Stopping child " + candidate + " (pid " + _board.Process(candidate).Pid + "): " + idle + " idle threads above MaxSpareThreads");
-                Processes.Signal(_board.Process(candidate).Pid, LibC.SIGUSR1);
-            }
-            _spawnRate = 1;
-        }
-        else if (idle < TConfig.MinSpareThreads)
-        {
-            if (activeThreads >= TConfig.MaxRequestWorkers)
-            {
-                if (idle == 0 && !_warnedMaxWorkers)
-                {
-                    ErrorLog.Error("mpm_event", "AH00484", "server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting");
-                    _warnedMaxWorkers = true;
-                }
-                else if (idle > 0 && !_warnedWithinMin)
-                {
-                    ErrorLog.Error("mpm_event", "AH10159", "server is within MinSpareThreads of MaxRequestWorkers, consider raising the MaxRequestWorkers setting");
-                    _warnedWithinMin = true;
-                }
-                _spawnRate = 1;
-            }
-            else if (free.Count == 0)
-            {
+            case MaintenanceAction.StopChild:
+                ErrorLog.Debug("mpm_event", "", "Stopping child " + step.Count + " (pid " + _board.Process(step.Count).Pid + "): " + idle + " idle threads above MaxSpareThreads");
+                Processes.Signal(_board.Process(step.Count).Pid, LibC.SIGUSR1);
+                break;
+            case MaintenanceAction.AtMaxRequestWorkers when !_warnedMaxWorkers:
+                ErrorLog.Error("mpm_event", "AH00484", "server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting");
+                _warnedMaxWorkers = true;
+                break;
+            case MaintenanceAction.WithinMinSpareThreads when !_warnedWithinMin:
+                ErrorLog.Error("mpm_event", "AH10159", "server is within MinSpareThreads of MaxRequestWorkers, consider raising the MaxRequestWorkers setting");
+                _warnedWithinMin = true;
+                break;
+            case MaintenanceAction.ScoreboardFull:
                 ErrorLog.Error("mpm_event", "AH03490", "scoreboard is full, not at MaxRequestWorkers.Increase ServerLimit.");
-                _spawnRate = 1;
-            }
-            else
-            {
-                int n = Math.Min(free.Count, _activeLimit - active);
-                if (n <= 0)
-                {
-                    ErrorLog.Write(LogLevel.Trace1, "mpm_event", "", "server is at active daemons limit, spawning of " + free.Count + " children cancelled");
-                    _spawnRate = 1;
-                    _holdOff++;
-                    return;
-                }
-                if (_spawnRate >= 8)
+                break;
+            case MaintenanceAction.AtActiveLimit:
+                ErrorLog.Write(LogLevel.Trace1, "mpm_event", "", "server is at active daemons limit, spawning of " + step.Count + " children cancelled");
+                break;
+            case MaintenanceAction.StartChildren:
+                if (step.Busy)
                 {
                     ErrorLog.Info("mpm_event", "AH00486", "server seems busy, (you may need to increase StartServers, ThreadsPerChild or Min/MaxSpareThreads), spawning "
-                        + n + " children, there are around " + idle + " idle threads, " + active + " active children, and " + (total - active) + " children that are shutting down");
+                        + step.Count + " children, there are around " + idle + " idle threads, " + active + " active children, and " + (total - active) + " children that are shutting down");
                 }
-                for (int i = 0; i < n; i++) Spawn(free[i]);
-                if (_holdOff > 0) _holdOff--;
-                else if (_spawnRate < MaxSpawnRate) _spawnRate *= 2;
-            }
-        }
-        else
-        {
-            _spawnRate = 1;
+                for (int i = 0; i < step.Count; i++) Spawn(free[i]);
+                break;
         }
     }
 

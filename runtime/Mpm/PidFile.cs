@@ -44,15 +44,7 @@ internal static class PidFile
     public static int? OtherServer(string path)
     {
         if (Read(path) is not int pid || pid == Environment.ProcessId || !Native.Processes.IsAlive(pid)) return null;
-        string? running;
-        try
-        {
-            running = new FileInfo("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/exe").LinkTarget;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            running = null;
-        }
+        string? running = Native.ProcFs.ExecutableOf(pid);
         if (running is null) return pid; // cannot tell (no /proc): a live pid is taken to be the server
         // A server restarted onto a rebuilt binary runs a file that was replaced: " (deleted)".
         const string Deleted = " (deleted)";

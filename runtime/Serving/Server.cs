@@ -100,7 +100,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         {
             throw new ServerStartException("DocumentRoot '" + paths.DocumentRoot + "' is not a directory, or is not readable: " + e.Message);
         }
-        var types = new MimeTypes(TConfig.TypesConfig.Length == 0 ? "" : paths.Resolve(TConfig.TypesConfig), TConfig.AddType);
+        var types = new MimeTypes(TConfig.TypesConfig.Length == 0 ? null : System.IO.File.ReadAllLines(paths.Resolve(TConfig.TypesConfig)), TConfig.AddType);
         var status = new StatusIdentity(ServerIdentity.ServerSoftware, ServerIdentity.Built, TConfig.MaxRequestWorkers, TConfig.ThreadsPerChild, TConfig.ExtendedStatus,
             CompiledSettings.Read<TConfig>().Capacity);
         var logs = new List<Logging.AccessLog>();

@@ -14,18 +14,7 @@ internal static class ConfigChecks
                 "No Listen directive: the server would have no listening sockets. Add one, for example 'Listen 8080' (an address and port may be given: 'Listen 127.0.0.1:8080')");
         }
 
-        var customLogs = new List<CustomLogSpec>();
-        foreach (var (path, formatOrNickname, where) in b.CustomLogs)
-        {
-            string? format = LogFormatParser.Resolve(formatOrNickname, b.LogFormats);
-            if (format is null)
-            {
-                d.Report(DiagnosticCatalog.UnknownLogFormat, where, "CustomLog: no LogFormat is named '" + formatOrNickname
-                    + "' (define it with LogFormat \"...\" " + formatOrNickname + ", or use common or combined)");
-                continue;
-            }
-            customLogs.Add(new CustomLogSpec(path, format));
-        }
+        List<CustomLogSpec> customLogs = LogFormatParser.ResolveCustomLogs(b, d);
 
         MpmLimitRules.ApplyWorkerFactor(b, d);
         MpmLimitRules.Apply(b, d, configStart);
