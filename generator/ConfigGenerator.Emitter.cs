@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using EventMpm.Configuration;
+using EventMpm.Configuration.Directives;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace EventMpm.Generator;
@@ -37,47 +38,14 @@ public sealed partial class ConfigGenerator
             w.Line("internal readonly struct CompiledConfig : global::EventMpm.Contract.IServerConfig");
             w.Open();
 
-            w.Section("The event MPM");
-            w.Int("AsyncRequestWorkerFactor", s.AsyncRequestWorkerFactor);
-            w.Bool("EnableExceptionHook", s.EnableExceptionHook);
-            w.Int("ListenBacklog", s.ListenBacklog);
-            w.Int("MaxConnectionsPerChild", s.MaxConnectionsPerChild);
-            w.Int("MaxMemFree", s.MaxMemFree);
-            w.Int("MaxRequestWorkers", s.MaxRequestWorkers);
-            w.Int("MaxSpareThreads", s.MaxSpareThreads);
-            w.Int("MinSpareThreads", s.MinSpareThreads);
-            w.Int("ReceiveBufferSize", s.ReceiveBufferSize);
-            w.Int("SendBufferSize", s.SendBufferSize);
-            w.Int("ServerLimit", s.ServerLimit);
-            w.Int("StartServers", s.StartServers);
-            w.Int("ThreadLimit", s.ThreadLimit);
-            w.Int("ThreadsPerChild", s.ThreadsPerChild);
-            w.Int("ThreadStackSize", s.ThreadStackSize);
-
-            w.Section("HTTP core");
-            w.Bool("DeferAccept", s.DeferAccept, "AcceptFilter");
-            w.Bool("KeepAlive", s.KeepAlive);
-            w.Int("KeepAliveTimeoutMilliseconds", s.KeepAliveTimeoutMilliseconds, "KeepAliveTimeout");
-            w.Int("MaxKeepAliveRequests", s.MaxKeepAliveRequests);
-            w.Int("TimeoutMilliseconds", s.TimeoutMilliseconds, "Timeout");
-            w.Int("GracefulShutdownTimeout", s.GracefulShutdownTimeout);
-            w.Int("LimitRequestLine", s.LimitRequestLine);
-            w.Int("LimitRequestFieldSize", s.LimitRequestFieldSize);
-            w.Int("LimitRequestFields", s.LimitRequestFields);
-            w.Member("long", "LimitRequestBody", s.LimitRequestBody.ToString(CultureInfo.InvariantCulture) + "L", "LimitRequestBody");
-            w.Int("RequestReadHandshakeTimeout", s.RequestReadHandshakeTimeout, "RequestReadTimeout");
-            w.Int("RequestReadHeaderTimeout", s.RequestReadHeaderTimeout, "RequestReadTimeout");
-            w.Int("RequestReadHeaderMaxTimeout", s.RequestReadHeaderMaxTimeout, "RequestReadTimeout");
-            w.Int("RequestReadHeaderMinRate", s.RequestReadHeaderMinRate, "RequestReadTimeout");
-            w.Int("RequestReadBodyTimeout", s.RequestReadBodyTimeout, "RequestReadTimeout");
-            w.Int("RequestReadBodyMaxTimeout", s.RequestReadBodyMaxTimeout, "RequestReadTimeout");
-            w.Int("RequestReadBodyMinRate", s.RequestReadBodyMinRate, "RequestReadTimeout");
-            w.Member(Config + "LogLevel", "LogLevel", Config + "LogLevel." + s.LogLevel, "LogLevel");
-            w.Bool("ExtendedStatus", s.ExtendedStatus);
+            w.Section("The directives' constants (DirectiveCatalog)");
+            foreach (DirectiveDefinition d in DirectiveCatalog.All)
+            {
+                foreach (CompiledConstant c in d.Constants) w.Member(ContractEmitter.TypeName(c.Kind), c.Member, ContractEmitter.Literal(c, s), d.Name);
+            }
 
             w.Section("Read once at start");
             w.Array("string", "DirectoryIndex", s.DirectoryIndex, Str, "DirectoryIndex");
-            w.Member("string", "TypesConfig", Str(s.TypesConfig), "TypesConfig");
             w.Array(Config + "LogFormatSpec", "LogFormats", s.LogFormats, f => "new(" + Str(f.Nickname) + ", " + Str(f.Format) + ")", "LogFormat");
             w.Array(Config + "MimeMapping", "AddType", s.AddType, m => "new(" + Str(m.Extension) + ", " + Str(m.MediaType) + ")", "AddType");
             w.Array(Config + "LocationSpec", "Locations", s.Locations, l => "new(" + Str(l.Path) + ", " + Str(l.Handler) + ", " + Str(l.Require) + ")", "SetHandler");
@@ -184,11 +152,6 @@ public sealed partial class ConfigGenerator
                 if (!_text.ToString().EndsWith("{\n", System.StringComparison.Ordinal)) Line("");
                 Line("// " + title);
             }
-
-            public void Int(string name, int value, string? directive = null)
-                => Member("int", name, value.ToString(CultureInfo.InvariantCulture), directive ?? name);
-
-            public void Bool(string name, bool value, string? directive = null) => Member("bool", name, value ? "true" : "false", directive ?? name);
 
             public void Member(string type, string name, string literal, string? directive)
             {

@@ -27,6 +27,14 @@ public sealed partial class ConfigGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // On the runtime itself: the contract's constants, and nothing else (it has no configuration).
+        IncrementalValueProvider<bool> isRuntime = context.CompilationProvider
+            .Select(static (c, _) => c.AssemblyName == ContractEmitter.RuntimeAssembly);
+        context.RegisterSourceOutput(isRuntime, static (spc, runtime) =>
+        {
+            if (runtime) spc.AddSource(ContractEmitter.HintName, ContractEmitter.Emit());
+        });
+
         IncrementalValueProvider<EquatableArray<ConfigFile>> files = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Select(static (pair, ct) => Inputs.ReadFile(pair.Left, pair.Right, ct))
@@ -56,14 +64,15 @@ public sealed partial class ConfigGenerator : IIncrementalGenerator
                 : new EmitModel(pair.Left.Result.Settings, Inputs.SourceNames(pair.Left.Input), pair.Left.Input.Project.EmitEntryPoint, pair.Right))
             .WithTrackingName(StepNames.Emit);
 
-        context.RegisterSourceOutput(model, static (spc, m) =>
+        context.RegisterSourceOutput(model.Combine(isRuntime), static (spc, pair) =>
         {
-            if (m is not null) spc.AddSource(Emitter.HintName, Emitter.Emit(m));
+            if (pair.Left is not null && !pair.Right) spc.AddSource(Emitter.HintName, Emitter.Emit(pair.Left));
         });
 
-        context.RegisterSourceOutput(parsed, static (spc, p) =>
+        context.RegisterSourceOutput(parsed.Combine(isRuntime), static (spc, pair) =>
         {
-            if (p.Result is null) return;
+            var p = pair.Left;
+            if (p.Result is null || pair.Right) return;
             var locator = new Locator(p.Input.Files);
             foreach (ConfigDiagnostic d in p.Result.Diagnostics)
             {

@@ -11,49 +11,13 @@ namespace EventMpm.Contract;
 /// turns them back into one. The generator implements every member; the defaults (httpd's) let
 /// a test describe a server by the few values it cares about.
 /// </summary>
-public interface IServerConfig
+public partial interface IServerConfig
 {
-    // The event MPM.
-    static virtual int AsyncRequestWorkerFactor => HttpdDefaults.AsyncRequestWorkerFactor;
-    static virtual bool EnableExceptionHook => HttpdDefaults.EnableExceptionHook;
-    static virtual int ListenBacklog => HttpdDefaults.ListenBacklog;
-    static virtual int MaxConnectionsPerChild => HttpdDefaults.MaxConnectionsPerChild;
-    static virtual int MaxMemFree => HttpdDefaults.MaxMemFree;
-    static virtual int MaxRequestWorkers => HttpdDefaults.MaxRequestWorkers;
-    static virtual int MaxSpareThreads => HttpdDefaults.MaxSpareThreads;
-    static virtual int MinSpareThreads => HttpdDefaults.MinSpareThreads;
-    static virtual int ReceiveBufferSize => HttpdDefaults.ReceiveBufferSize;
-    static virtual int SendBufferSize => HttpdDefaults.SendBufferSize;
-    static virtual int ServerLimit => HttpdDefaults.ServerLimit;
-    static virtual int StartServers => HttpdDefaults.StartServers;
-    static virtual int ThreadLimit => HttpdDefaults.ThreadLimit;
-    static virtual int ThreadsPerChild => HttpdDefaults.ThreadsPerChild;
-    static virtual int ThreadStackSize => HttpdDefaults.ThreadStackSize;
-
-    // HTTP core.
-    static virtual bool DeferAccept => HttpdDefaults.DeferAccept;
-    static virtual bool KeepAlive => HttpdDefaults.KeepAlive;
-    static virtual int KeepAliveTimeoutMilliseconds => HttpdDefaults.KeepAliveTimeoutMilliseconds;
-    static virtual int MaxKeepAliveRequests => HttpdDefaults.MaxKeepAliveRequests;
-    static virtual int TimeoutMilliseconds => HttpdDefaults.TimeoutMilliseconds;
-    static virtual int GracefulShutdownTimeout => HttpdDefaults.GracefulShutdownTimeout;
-    static virtual int LimitRequestLine => HttpdDefaults.LimitRequestLine;
-    static virtual int LimitRequestFieldSize => HttpdDefaults.LimitRequestFieldSize;
-    static virtual int LimitRequestFields => HttpdDefaults.LimitRequestFields;
-    static virtual long LimitRequestBody => HttpdDefaults.LimitRequestBody;
-    static virtual int RequestReadHandshakeTimeout => HttpdDefaults.RequestReadHandshakeTimeout;
-    static virtual int RequestReadHeaderTimeout => HttpdDefaults.RequestReadHeaderTimeout;
-    static virtual int RequestReadHeaderMaxTimeout => HttpdDefaults.RequestReadHeaderMaxTimeout;
-    static virtual int RequestReadHeaderMinRate => HttpdDefaults.RequestReadHeaderMinRate;
-    static virtual int RequestReadBodyTimeout => HttpdDefaults.RequestReadBodyTimeout;
-    static virtual int RequestReadBodyMaxTimeout => HttpdDefaults.RequestReadBodyMaxTimeout;
-    static virtual int RequestReadBodyMinRate => HttpdDefaults.RequestReadBodyMinRate;
-    static virtual LogLevel LogLevel => HttpdDefaults.LogLevel;
-    static virtual bool ExtendedStatus => HttpdDefaults.ExtendedStatus;
+    // One static virtual member per directive constant (DirectiveCatalog's rows) is generated
+    // into the other part of this interface when the runtime is compiled.
 
     // Lists and text: read once at start, not on the request path.
     static virtual IReadOnlyList<string> DirectoryIndex => new ServerSettings().DirectoryIndex;
-    static virtual string TypesConfig => "";
     static virtual IReadOnlyList<LogFormatSpec> LogFormats => System.Array.Empty<LogFormatSpec>();
     static virtual IReadOnlyList<MimeMapping> AddType => System.Array.Empty<MimeMapping>();
     static virtual IReadOnlyList<LocationSpec> Locations => System.Array.Empty<LocationSpec>();

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using EventMpm.Configuration;
+using EventMpm.Configuration.Directives;
 using EventMpm.Serving;
 
 namespace EventMpm.Hosting;
@@ -19,38 +20,11 @@ public static class ConfigReport
         o.WriteLine(Invariant($"Capacity:       {s.Capacity} ((AsyncRequestWorkerFactor {s.AsyncRequestWorkerFactor} + 1) x MaxRequestWorkers)"));
         o.WriteLine();
         o.WriteLine("Compiled settings (constants in this binary, after httpd's checks):");
-        Row(o, "AsyncRequestWorkerFactor", s.AsyncRequestWorkerFactor);
-        Row(o, "EnableExceptionHook", s.EnableExceptionHook ? "On" : "Off");
-        Row(o, "ListenBacklog", s.ListenBacklog);
-        Row(o, "MaxConnectionsPerChild", s.MaxConnectionsPerChild);
-        Row(o, "MaxMemFree", s.MaxMemFree);
-        Row(o, "MaxRequestWorkers", s.MaxRequestWorkers);
-        Row(o, "MaxSpareThreads", s.MaxSpareThreads);
-        Row(o, "MinSpareThreads", s.MinSpareThreads);
-        Row(o, "ReceiveBufferSize", s.ReceiveBufferSize);
-        Row(o, "SendBufferSize", s.SendBufferSize);
-        Row(o, "ServerLimit", s.ServerLimit);
-        Row(o, "StartServers", s.StartServers);
-        Row(o, "ThreadLimit", s.ThreadLimit);
-        Row(o, "ThreadsPerChild", s.ThreadsPerChild);
-        Row(o, "ThreadStackSize", s.ThreadStackSize);
-        Row(o, "AcceptFilter", s.DeferAccept ? "http data (TCP_DEFER_ACCEPT " + HttpdDefaults.DeferAcceptSeconds + " s)" : "http none");
-        Row(o, "KeepAlive", s.KeepAlive ? "On" : "Off");
-        Row(o, "KeepAliveTimeout", Invariant($"{s.KeepAliveTimeoutMilliseconds} ms"));
-        Row(o, "MaxKeepAliveRequests", s.MaxKeepAliveRequests);
-        Row(o, "Timeout", Invariant($"{s.TimeoutMilliseconds} ms"));
-        Row(o, "GracefulShutdownTimeout", Invariant($"{s.GracefulShutdownTimeout} s"));
-        Row(o, "LimitRequestLine", s.LimitRequestLine);
-        Row(o, "LimitRequestFieldSize", s.LimitRequestFieldSize);
-        Row(o, "LimitRequestFields", s.LimitRequestFields);
-        Row(o, "LimitRequestBody", s.LimitRequestBody);
-        Row(o, "RequestReadTimeout", "handshake=" + Stage(s.RequestReadHandshakeTimeout, 0, 0)
-            + " header=" + Stage(s.RequestReadHeaderTimeout, s.RequestReadHeaderMaxTimeout, s.RequestReadHeaderMinRate)
-            + " body=" + Stage(s.RequestReadBodyTimeout, s.RequestReadBodyMaxTimeout, s.RequestReadBodyMinRate));
-        Row(o, "LogLevel", s.LogLevel.ToString().ToLowerInvariant());
-        Row(o, "ExtendedStatus", s.ExtendedStatus ? "On" : "Off");
-        Row(o, "DirectoryIndex", s.DirectoryIndex.Count == 0 ? "disabled" : string.Join(" ", s.DirectoryIndex));
-        Row(o, "TypesConfig", s.TypesConfig.Length == 0 ? "(built-in table)" : s.TypesConfig);
+        foreach (DirectiveDefinition row in DirectiveCatalog.All)
+        {
+            // Every compiled directive that has one value, as it would be written (its catalogue row says how).
+            if (row.Scope == DirectiveScope.Compiled && row.Show is not null) Row(o, row.Name, row.Show(s) is { Length: > 0 } shown ? shown : "(unset)");
+        }
         foreach (LocationSpec l in s.Locations) Row(o, "<Location " + l.Path + ">", "SetHandler " + l.Handler);
         o.WriteLine();
         o.WriteLine("Deployment settings (-C may change these at start):");
@@ -76,10 +50,6 @@ public static class ConfigReport
         }
         foreach (DirectiveValue v in overrides) Directive(o, v);
     }
-
-    /// <summary>One mod_reqtimeout stage as it is written: timeout[-maxtimeout][,MinRate=rate].</summary>
-    private static string Stage(int timeout, int max, int rate)
-        => Invariant($"{timeout}") + (max > 0 ? Invariant($"-{max}") : "") + (rate > 0 ? Invariant($",MinRate={rate}") : "");
 
     private static void Row(TextWriter o, string name, object value)
         => o.WriteLine("  " + name.PadRight(26) + " " + System.Convert.ToString(value, CultureInfo.InvariantCulture));

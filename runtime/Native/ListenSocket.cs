@@ -15,6 +15,9 @@ internal readonly record struct ListenOptions(int Backlog, int SendBufferSize, i
 /// </summary>
 internal sealed unsafe class ListenSocket : IDisposable
 {
+    /// <summary>The seconds httpd gives TCP_DEFER_ACCEPT for any accept filter but none (listen.c: ap_apply_accept_filter()).</summary>
+    private const int DeferAcceptSeconds = 30;
+
     private readonly Socket _socket;
 
     private ListenSocket(Socket socket)
@@ -56,7 +59,7 @@ internal sealed unsafe class ListenSocket : IDisposable
             // The kernel completes the handshake but reports the connection only once its first
             // bytes arrive, so a silent one costs no accept and no connection state here; after
             // the 30 s it is reported anyway and RequestReadTimeout takes over (listen.c: ap_apply_accept_filter()).
-            if (options.DeferAccept && Sys.SetInt((int)socket.Handle, LibC.IPPROTO_TCP, LibC.TCP_DEFER_ACCEPT, HttpdDefaults.DeferAcceptSeconds) != 0)
+            if (options.DeferAccept && Sys.SetInt((int)socket.Handle, LibC.IPPROTO_TCP, LibC.TCP_DEFER_ACCEPT, DeferAcceptSeconds) != 0)
             {
                 throw new SocketException(Sys.Errno);
             }

@@ -78,68 +78,82 @@ public static class DirectiveCatalog
         return previous[b.Length];
     }
 
+    /// <summary>
+    /// The rows. A directive is declared here once: its name, arity, scope, help, where it may be
+    /// written, how its words are checked and applied, how its value is shown (which gives its
+    /// default, from <see cref="ServerSettings"/>), and the constants it becomes. The generator
+    /// writes IServerConfig's members and every CompiledConfig from <see cref="DirectiveDefinition.Constants"/>;
+    /// <c>-V</c> shows <see cref="DirectiveDefinition.Show"/>.
+    /// </summary>
     private static List<DirectiveDefinition> Build()
     {
-        const DirectiveScope C = DirectiveScope.Compiled;
         const DirectiveScope D = DirectiveScope.Deployment;
         const DirectiveScope R = DirectiveScope.Reading;
         var list = new List<DirectiveDefinition>
         {
             // ---- The event MPM (seed: the directives mpm_event documents) ----
-            new("AsyncRequestWorkerFactor", Arity.One, C, "Limits the number of connections per process to ThreadsPerChild plus this factor times the idle workers", "2", AsyncRequestWorkerFactor),
-            new("CoreDumpDirectory", Arity.One, D, "The directory a crashing process dumps core into", "", c => Deploy(c, d => d with { CoreDumpDirectory = c.Arg(0) })),
-            new("EnableExceptionHook", Arity.Flag, C, "Runs exception hooks after a crash", "Off", c =>
-            {
-                Flag(c, (s, v) => s with { EnableExceptionHook = v });
-                Explain(c, "EnableExceptionHook runs mod_whatkilledus-style hooks after a crash in httpd; a .NET process has none. Here the control process logs a crashed child with its signal (AH00052) and replaces it at once; set CoreDumpDirectory to keep its core dump.");
-            }),
-            new("Group", Arity.One, D, "The group the child processes run as: a name or #gid", "", c => Account(c, (d, v) => d with { Group = v })),
+            new("AsyncRequestWorkerFactor", Arity.One, C, "Limits the number of connections per process to ThreadsPerChild plus this factor times the idle workers", null, AsyncRequestWorkerFactor)
+                { Show = s => Number(s.AsyncRequestWorkerFactor), Constants = [CompiledConstant.Int("AsyncRequestWorkerFactor", s => s.AsyncRequestWorkerFactor)] },
+            new("CoreDumpDirectory", Arity.One, D, "The directory a crashing process dumps core into", null, c => Deploy(c, d => d with { CoreDumpDirectory = c.Arg(0) }))
+                { Show = s => s.Deployment.CoreDumpDirectory },
+            OnOff("EnableExceptionHook", "Runs exception hooks after a crash", s => s.EnableExceptionHook, (s, v) => s with { EnableExceptionHook = v },
+                "EnableExceptionHook runs mod_whatkilledus-style hooks after a crash in httpd; a .NET process has none. Here the control process logs a crashed child with its signal (AH00052) and replaces it at once; set CoreDumpDirectory to keep its core dump."),
+            new("Group", Arity.One, D, "The group the child processes run as: a name or #gid", null, c => Account(c, (d, v) => d with { Group = v })) { Show = s => s.Deployment.Group },
             new("Listen", Arity.OneOrTwo, D, "An address and port to listen on: [IP-address:]port [protocol]", "", Listen, repeatable: true),
-            new("ListenBacklog", Arity.One, C, "The length of the kernel's pending-connection queue", "511", c => Int(c, 1, (s, v) => s with { ListenBacklog = v })),
-            new("ListenCoresBucketsRatio", Arity.One, C, "Cores per listener bucket (SO_REUSEPORT copies of the listening sockets); not supported: the children share one set", "0", ListenCoresBucketsRatio),
-            new("MaxConnectionsPerChild", Arity.One, C, "Connections a child process handles before it is replaced; 0 means never", "0", c => Int(c, 0, (s, v) => s with { MaxConnectionsPerChild = v })),
-            new("MaxMemFree", Arity.One, C, "KBytes of free memory an allocator keeps before giving it back; 0 means unlimited", "2048", c =>
-            {
-                Int(c, 0, (s, v) => s with { MaxMemFree = v });
-                Explain(c, "MaxMemFree caps the free memory of httpd's APR allocators; EventMpm has none: each worker owns fixed buffers (80 KiB) and the .NET garbage collector returns the rest to the system, so the value has no effect.");
-            }),
-            new("MaxRequestWorkers", Arity.One, C, "The most worker threads serving at once, over all child processes", "400", MaxRequestWorkers),
-            new("MaxSpareThreads", Arity.One, C, "The most idle worker threads before a child process is stopped", "250", c => Int(c, 0, (s, v) => s with { MaxSpareThreads = v })),
-            new("MinSpareThreads", Arity.One, C, "The fewest idle worker threads before another child process is started", "75", c => Int(c, 0, (s, v) => s with { MinSpareThreads = v })),
-            new("PidFile", Arity.One, D, "The file the control process writes its process id to", "logs/httpd.pid", c => Deploy(c, d => d with { PidFile = c.Arg(0) })),
-            new("ReceiveBufferSize", Arity.One, C, "The TCP receive buffer size in bytes; 0 means the system default", "0", c => SocketBuffer(c, (s, v) => s with { ReceiveBufferSize = v })),
-            new("ScoreBoardFile", Arity.One, D, "A file to hold the shared scoreboard; unset means anonymous shared memory", "", c => Deploy(c, d => d with { ScoreBoardFile = c.Arg(0) })),
-            new("SendBufferSize", Arity.One, C, "The TCP send buffer size in bytes; 0 means the system default", "0", c => SocketBuffer(c, (s, v) => s with { SendBufferSize = v })),
-            new("ServerLimit", Arity.One, C, "The most child processes the scoreboard has room for", "16", c => Int(c, 0, (s, v) => s with { ServerLimit = v })),
-            new("StartServers", Arity.One, C, "Child processes started at server start", "3", c => Int(c, 0, (s, v) => s with { StartServers = v })),
-            new("ThreadLimit", Arity.One, C, "The most worker threads a child process can be configured for", "64", c => Int(c, 0, (s, v) => s with { ThreadLimit = v })),
-            new("ThreadsPerChild", Arity.One, C, "Worker threads in each child process", "25", c => Int(c, 0, (s, v) => s with { ThreadsPerChild = v })),
-            new("ThreadStackSize", Arity.One, C, "The stack size of each worker thread in bytes; 0 means the system default", "0", c => Int(c, 0, (s, v) => s with { ThreadStackSize = v })),
-            new("User", Arity.One, D, "The user the child processes run as: a name or #uid", "", c => Account(c, (d, v) => d with { User = v })),
+            Whole("ListenBacklog", "The length of the kernel's pending-connection queue", s => s.ListenBacklog, (s, v) => s with { ListenBacklog = v }, min: 1),
+            new("ListenCoresBucketsRatio", Arity.One, C, "Cores per listener bucket (SO_REUSEPORT copies of the listening sockets); not supported: the children share one set", "", ListenCoresBucketsRatio),
+            Whole("MaxConnectionsPerChild", "Connections a child process handles before it is replaced; 0 means never", s => s.MaxConnectionsPerChild, (s, v) => s with { MaxConnectionsPerChild = v }),
+            Whole("MaxMemFree", "KBytes of free memory an allocator keeps before giving it back; 0 means unlimited", s => s.MaxMemFree, (s, v) => s with { MaxMemFree = v },
+                explain: "MaxMemFree caps the free memory of httpd's APR allocators; EventMpm has none: each worker owns fixed buffers (80 KiB) and the .NET garbage collector returns the rest to the system, so the value has no effect."),
+            new("MaxRequestWorkers", Arity.One, C, "The most worker threads serving at once, over all child processes", null, MaxRequestWorkers)
+                { Show = s => Number(s.MaxRequestWorkers), Constants = [CompiledConstant.Int("MaxRequestWorkers", s => s.MaxRequestWorkers)] },
+            Whole("MaxSpareThreads", "The most idle worker threads before a child process is stopped", s => s.MaxSpareThreads, (s, v) => s with { MaxSpareThreads = v }),
+            Whole("MinSpareThreads", "The fewest idle worker threads before another child process is started", s => s.MinSpareThreads, (s, v) => s with { MinSpareThreads = v }),
+            new("PidFile", Arity.One, D, "The file the control process writes its process id to", null, c => Deploy(c, d => d with { PidFile = c.Arg(0) })) { Show = s => s.Deployment.PidFile },
+            new("ReceiveBufferSize", Arity.One, C, "The TCP receive buffer size in bytes; 0 means the system default", null, c => SocketBuffer(c, (s, v) => s with { ReceiveBufferSize = v }))
+                { Show = s => Number(s.ReceiveBufferSize), Constants = [CompiledConstant.Int("ReceiveBufferSize", s => s.ReceiveBufferSize)] },
+            new("ScoreBoardFile", Arity.One, D, "A file to hold the shared scoreboard; unset means anonymous shared memory", null, c => Deploy(c, d => d with { ScoreBoardFile = c.Arg(0) }))
+                { Show = s => s.Deployment.ScoreBoardFile },
+            new("SendBufferSize", Arity.One, C, "The TCP send buffer size in bytes; 0 means the system default", null, c => SocketBuffer(c, (s, v) => s with { SendBufferSize = v }))
+                { Show = s => Number(s.SendBufferSize), Constants = [CompiledConstant.Int("SendBufferSize", s => s.SendBufferSize)] },
+            Whole("ServerLimit", "The most child processes the scoreboard has room for", s => s.ServerLimit, (s, v) => s with { ServerLimit = v }),
+            Whole("StartServers", "Child processes started at server start", s => s.StartServers, (s, v) => s with { StartServers = v }),
+            Whole("ThreadLimit", "The most worker threads a child process can be configured for", s => s.ThreadLimit, (s, v) => s with { ThreadLimit = v }),
+            Whole("ThreadsPerChild", "Worker threads in each child process", s => s.ThreadsPerChild, (s, v) => s with { ThreadsPerChild = v }),
+            Whole("ThreadStackSize", "The stack size of each worker thread in bytes; 0 means the system default", s => s.ThreadStackSize, (s, v) => s with { ThreadStackSize = v }),
+            new("User", Arity.One, D, "The user the child processes run as: a name or #uid", null, c => Account(c, (d, v) => d with { User = v })) { Show = s => s.Deployment.User },
 
             // ---- Core ----
-            new("ServerRoot", Arity.One, D, "The directory relative paths are resolved against; unset means the binary's directory", "", c => Deploy(c, d => d with { ServerRoot = c.Arg(0) })),
-            new("ServerName", Arity.One, D, "The server's own name: [scheme://]host[:port]", "", ServerName),
-            new("DocumentRoot", Arity.One, D, "The directory the files are served from", "htdocs", c => Deploy(c, d => d with { DocumentRoot = c.Arg(0) })),
-            new("DirectoryIndex", Arity.OneOrMore, C, "The files to look for when a directory is requested, or 'disabled'", "index.html", DirectoryIndex),
-            new("AcceptFilter", Arity.Two, C, "Delays accepting a connection until its request arrives: AcceptFilter http data|none (any filter but none is TCP_DEFER_ACCEPT)", "http data", AcceptFilter, repeatable: true),
-            new("KeepAlive", Arity.Flag, C, "Whether a connection may carry more than one request", "On", c => Flag(c, (s, v) => s with { KeepAlive = v })),
-            new("KeepAliveTimeout", Arity.One, C, "How long an idle kept-alive connection waits for its next request; 0 turns keep-alive off", "5", c => Ms(c, (s, v) => s with { KeepAliveTimeoutMilliseconds = v })),
-            new("MaxKeepAliveRequests", Arity.One, C, "Requests one connection may carry; 0 means unlimited", "100", c => Int(c, 0, (s, v) => s with { MaxKeepAliveRequests = v })),
-            new("Timeout", Arity.One, C, "How long a read or write on a connection may wait", "60", c => Ms(c, (s, v) => s with { TimeoutMilliseconds = v })),
-            new("GracefulShutdownTimeout", Arity.One, C, "Seconds a graceful stop waits for requests in flight; 0 means no limit", "0", c => Int(c, 0, (s, v) => s with { GracefulShutdownTimeout = v })),
-            new("LimitRequestLine", Arity.One, C, "The longest request line, in bytes", "8190", c => Int(c, 0, (s, v) => s with { LimitRequestLine = v })),
-            new("LimitRequestFieldSize", Arity.One, C, "The longest request header line, in bytes", "8190", c => Int(c, 0, (s, v) => s with { LimitRequestFieldSize = v })),
-            new("LimitRequestFields", Arity.One, C, "The most request header lines; 0 means unlimited", "100", c => Int(c, 0, (s, v) => s with { LimitRequestFields = v })),
-            new("LimitRequestBody", Arity.One, C, "The largest request body, in bytes, up to 2147483647; 0 means unlimited", "1073741824", LimitRequestBody),
-            new("RequestReadTimeout", Arity.OneOrMore, C, "Limits on reading a request: handshake=, header= and body= timeout[-maxtimeout][,MinRate=rate]", "header=20-40,MinRate=500 body=20,MinRate=500", RequestReadTimeoutParser.Apply),
-            new("ErrorLog", Arity.One, D, "The file the error log is written to", "logs/error_log", ErrorLog),
-            new("LogLevel", Arity.OneOrMore, C, "How much the error log says: emerg, alert, crit, error, warn, notice, info, debug, trace1-8", "warn", LogLevelParser.Apply),
+            new("ServerRoot", Arity.One, D, "The directory relative paths are resolved against; unset means the binary's directory", null, c => Deploy(c, d => d with { ServerRoot = c.Arg(0) }))
+                { Show = s => s.Deployment.ServerRoot },
+            new("ServerName", Arity.One, D, "The server's own name: [scheme://]host[:port]", null, ServerName) { Show = s => s.Deployment.ServerName },
+            new("DocumentRoot", Arity.One, D, "The directory the files are served from", null, c => Deploy(c, d => d with { DocumentRoot = c.Arg(0) })) { Show = s => s.Deployment.DocumentRoot },
+            new("DirectoryIndex", Arity.OneOrMore, C, "The files to look for when a directory is requested, or 'disabled'", null, DirectoryIndex)
+                { Show = s => s.DirectoryIndex.Count == 0 ? "disabled" : string.Join(" ", s.DirectoryIndex) },
+            new("AcceptFilter", Arity.Two, C, "Delays accepting a connection until its request arrives: AcceptFilter http data|none (any filter but none is TCP_DEFER_ACCEPT)", null, AcceptFilter, repeatable: true)
+                { Show = s => s.DeferAccept ? "http data" : "http none", Constants = [CompiledConstant.Bool("DeferAccept", s => s.DeferAccept)] },
+            OnOff("KeepAlive", "Whether a connection may carry more than one request", s => s.KeepAlive, (s, v) => s with { KeepAlive = v }),
+            Duration("KeepAliveTimeout", "How long an idle kept-alive connection waits for its next request; 0 turns keep-alive off", "KeepAliveTimeoutMilliseconds",
+                s => s.KeepAliveTimeoutMilliseconds, (s, v) => s with { KeepAliveTimeoutMilliseconds = v }),
+            Whole("MaxKeepAliveRequests", "Requests one connection may carry; 0 means unlimited", s => s.MaxKeepAliveRequests, (s, v) => s with { MaxKeepAliveRequests = v }),
+            Duration("Timeout", "How long a read or write on a connection may wait", "TimeoutMilliseconds", s => s.TimeoutMilliseconds, (s, v) => s with { TimeoutMilliseconds = v }),
+            Whole("GracefulShutdownTimeout", "Seconds a graceful stop waits for requests in flight; 0 means no limit", s => s.GracefulShutdownTimeout, (s, v) => s with { GracefulShutdownTimeout = v }),
+            Whole("LimitRequestLine", "The longest request line, in bytes", s => s.LimitRequestLine, (s, v) => s with { LimitRequestLine = v }),
+            Whole("LimitRequestFieldSize", "The longest request header line, in bytes", s => s.LimitRequestFieldSize, (s, v) => s with { LimitRequestFieldSize = v }),
+            Whole("LimitRequestFields", "The most request header lines; 0 means unlimited", s => s.LimitRequestFields, (s, v) => s with { LimitRequestFields = v }),
+            new("LimitRequestBody", Arity.One, C, "The largest request body, in bytes, up to 2147483647; 0 means unlimited", null, LimitRequestBody)
+                { Show = s => Number(s.LimitRequestBody), Constants = [CompiledConstant.Long("LimitRequestBody", s => s.LimitRequestBody)] },
+            new("RequestReadTimeout", Arity.OneOrMore, C, "Limits on reading a request: handshake=, header= and body= timeout[-maxtimeout][,MinRate=rate]", null, RequestReadTimeoutParser.Apply)
+                { Show = RequestReadTimeoutParser.Describe, Constants = RequestReadTimeoutParser.Constants },
+            new("ErrorLog", Arity.One, D, "The file the error log is written to", null, ErrorLog) { Show = s => s.Deployment.ErrorLog },
+            new("LogLevel", Arity.OneOrMore, C, "How much the error log says: emerg, alert, crit, error, warn, notice, info, debug, trace1-8", null, LogLevelParser.Apply)
+                { Show = s => s.LogLevel.ToString().ToLowerInvariant(), Constants = [CompiledConstant.Level("LogLevel", s => s.LogLevel)] },
             new("LogFormat", Arity.OneOrTwo, C, "An access log format, optionally named: LogFormat format [nickname]", "", LogFormatParser.ApplyLogFormat, repeatable: true),
             new("CustomLog", Arity.TwoOrThree, D, "An access log: CustomLog file format|nickname", "", LogFormatParser.ApplyCustomLog, repeatable: true),
-            new("TypesConfig", Arity.One, C, "A mime.types file read at start; unset means the built-in table", "", c => Set(c, s => s with { TypesConfig = c.Arg(0) })),
+            new("TypesConfig", Arity.One, C, "A mime.types file read at start; unset means the built-in table", null, c => Set(c, s => s with { TypesConfig = c.Arg(0) }))
+                { Show = s => s.TypesConfig, Constants = [CompiledConstant.Text("TypesConfig", s => s.TypesConfig)] },
             new("AddType", Arity.TwoOrMore, C, "Maps file extensions to a media type: AddType media-type extension...", "", AddType, repeatable: true),
-            new("ExtendedStatus", Arity.Flag, C, "Whether the status page shows each request", "On", c => Flag(c, (s, v) => s with { ExtendedStatus = v })),
+            OnOff("ExtendedStatus", "Whether the status page shows each request", s => s.ExtendedStatus, (s, v) => s with { ExtendedStatus = v }),
             new("SetHandler", Arity.One, C, "The handler that serves a <Location>: server-status, metrics, default-handler, or a C# handler's full type name", "", SetHandler, DirectiveContexts.Location),
             new("Require", Arity.OneOrMore, C, "Who may have a <Location>: all granted, all denied, local, or ip addresses and networks; several lines grant if any does", "all granted", Require, DirectiveContexts.Location, repeatable: true),
 
@@ -152,6 +166,35 @@ public static class DirectiveCatalog
         };
         return list;
     }
+
+    private const DirectiveScope C = DirectiveScope.Compiled;
+
+    // ---- the shapes most rows take ----
+
+    /// <summary>A whole number at least <paramref name="min"/>, compiled into the constant of the same name.</summary>
+    private static DirectiveDefinition Whole(string name, string help, System.Func<ServerSettings, int> get, System.Func<ServerSettings, int, ServerSettings> set, long min = 0, string? explain = null)
+        => new(name, Arity.One, C, help, null, c =>
+        {
+            Int(c, min, set);
+            if (explain is not null) Explain(c, explain);
+        })
+        { Show = s => Number(get(s)), Constants = [CompiledConstant.Int(name, get)] };
+
+    /// <summary>On or Off, compiled into the constant of the same name.</summary>
+    private static DirectiveDefinition OnOff(string name, string help, System.Func<ServerSettings, bool> get, System.Func<ServerSettings, bool, ServerSettings> set, string? explain = null)
+        => new(name, Arity.Flag, C, help, null, c =>
+        {
+            Flag(c, set);
+            if (explain is not null) Explain(c, explain);
+        })
+        { Show = s => get(s) ? "On" : "Off", Constants = [CompiledConstant.Bool(name, get)] };
+
+    /// <summary>A duration (httpd's seconds, or with ms, s, mi, h), compiled in milliseconds into <paramref name="member"/>.</summary>
+    private static DirectiveDefinition Duration(string name, string help, string member, System.Func<ServerSettings, int> get, System.Func<ServerSettings, int, ServerSettings> set)
+        => new(name, Arity.One, C, help, null, c => Ms(c, set))
+        { Show = s => get(s) % 1000 == 0 ? Number(get(s) / 1000) : Number(get(s)) + "ms", Constants = [CompiledConstant.Int(member, get)] };
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     // ---- small appliers shared by many rows ----
 

@@ -45,14 +45,18 @@ public enum DirectiveScope
 /// <summary>One row of the directive catalogue.</summary>
 public sealed class DirectiveDefinition
 {
-    public DirectiveDefinition(string name, Arity arity, DirectiveScope scope, string help, string defaultText, Action<DirectiveCall>? apply,
+    private static readonly ServerSettings s_defaults = new();
+    private readonly string? _defaultText;
+
+    /// <param name="defaultText">The default as written, for a directive without <see cref="Show"/>; null when <see cref="Show"/> says it.</param>
+    public DirectiveDefinition(string name, Arity arity, DirectiveScope scope, string help, string? defaultText, Action<DirectiveCall>? apply,
         DirectiveContexts contexts = DirectiveContexts.Server, bool repeatable = false)
     {
         Name = name;
         Arity = arity;
         Scope = scope;
         Help = help;
-        DefaultText = defaultText;
+        _defaultText = defaultText;
         Apply = apply ?? (_ => { });
         Contexts = contexts;
         Repeatable = repeatable;
@@ -68,8 +72,14 @@ public sealed class DirectiveDefinition
     /// <summary>The short description httpd prints after an argument-count error.</summary>
     public string Help { get; }
 
-    /// <summary>The default as an operator would write it; empty when unset by default.</summary>
-    public string DefaultText { get; }
+    /// <summary>The default as an operator would write it (httpd's, from <see cref="ServerSettings"/>'s initial values); empty when unset by default.</summary>
+    public string DefaultText => _defaultText ?? Show?.Invoke(s_defaults) ?? "";
+
+    /// <summary>The directive's compiled value as an operator would write it (for <c>-V</c>, and the default).</summary>
+    public Func<ServerSettings, string>? Show { get; init; }
+
+    /// <summary>The constants its value becomes (none for a deployment directive, a list, or one acting while reading).</summary>
+    public CompiledConstant[] Constants { get; init; } = Array.Empty<CompiledConstant>();
 
     public Action<DirectiveCall> Apply { get; }
 

@@ -5,10 +5,36 @@ namespace EventMpm.Configuration.Directives;
 /// <summary>
 /// mod_reqtimeout's <c>RequestReadTimeout</c>: each word is
 /// <c>handshake|header|body=timeout[-maxtimeout][,MinRate=rate]</c>; a stage not named keeps
-/// its default (header=20-40,MinRate=500 body=20,MinRate=500, handshake off).
+/// its default (mod_reqtimeout's: header=20-40,MinRate=500 body=20,MinRate=500, handshake off).
 /// </summary>
 internal static class RequestReadTimeoutParser
 {
+    /// <summary>The seven constants the directive becomes: a timeout, a maximum and a MinRate for each stage (the handshake has only a timeout).</summary>
+    public static readonly CompiledConstant[] Constants =
+    [
+        CompiledConstant.Int("RequestReadHandshakeTimeout", s => s.RequestReadHandshakeTimeout),
+        CompiledConstant.Int("RequestReadHeaderTimeout", s => s.RequestReadHeaderTimeout),
+        CompiledConstant.Int("RequestReadHeaderMaxTimeout", s => s.RequestReadHeaderMaxTimeout),
+        CompiledConstant.Int("RequestReadHeaderMinRate", s => s.RequestReadHeaderMinRate),
+        CompiledConstant.Int("RequestReadBodyTimeout", s => s.RequestReadBodyTimeout),
+        CompiledConstant.Int("RequestReadBodyMaxTimeout", s => s.RequestReadBodyMaxTimeout),
+        CompiledConstant.Int("RequestReadBodyMinRate", s => s.RequestReadBodyMinRate),
+    ];
+
+    /// <summary>The value as it would be written: the stages that are on, each timeout[-maxtimeout][,MinRate=rate].</summary>
+    public static string Describe(ServerSettings s)
+    {
+        var words = new System.Collections.Generic.List<string>();
+        if (s.RequestReadHandshakeTimeout > 0) words.Add("handshake=" + Stage(s.RequestReadHandshakeTimeout, 0, 0));
+        if (s.RequestReadHeaderTimeout > 0) words.Add("header=" + Stage(s.RequestReadHeaderTimeout, s.RequestReadHeaderMaxTimeout, s.RequestReadHeaderMinRate));
+        if (s.RequestReadBodyTimeout > 0) words.Add("body=" + Stage(s.RequestReadBodyTimeout, s.RequestReadBodyMaxTimeout, s.RequestReadBodyMinRate));
+        return words.Count == 0 ? "header=0 body=0" : string.Join(" ", words);
+    }
+
+    private static string Stage(int timeout, int max, int rate)
+        => timeout.ToString(CultureInfo.InvariantCulture) + (max > 0 ? "-" + max.ToString(CultureInfo.InvariantCulture) : "")
+           + (rate > 0 ? ",MinRate=" + rate.ToString(CultureInfo.InvariantCulture) : "");
+
     public static void Apply(DirectiveCall c)
     {
         ServerSettings s = c.Settings.Settings;

@@ -2,58 +2,61 @@ namespace EventMpm.Configuration;
 
 /// <summary>
 /// The whole configuration after every directive and every check: plain values only, compared
-/// by value, so the generator can cache it and tests can compare it. Defaults are httpd 2.4's.
+/// by value, so the generator can cache it and tests can compare it. Each value starts at httpd
+/// 2.4's default (server/mpm/event/mpm_default.h and event.c for the MPM, core.c and httpd.h for
+/// the core, mod_reqtimeout.c, mod_status.c): this is the one place a default is written. A
+/// directive's row in DirectiveCatalog says how it is set, shown and compiled.
 /// </summary>
 public sealed record ServerSettings
 {
     // The event MPM (httpd's event.c).
-    public int AsyncRequestWorkerFactor { get; init; } = HttpdDefaults.AsyncRequestWorkerFactor;
-    public bool EnableExceptionHook { get; init; } = HttpdDefaults.EnableExceptionHook;
-    public int ListenBacklog { get; init; } = HttpdDefaults.ListenBacklog;
-    public int MaxConnectionsPerChild { get; init; } = HttpdDefaults.MaxConnectionsPerChild;
-    public int MaxMemFree { get; init; } = HttpdDefaults.MaxMemFree;
-    public int MaxRequestWorkers { get; init; } = HttpdDefaults.MaxRequestWorkers;
-    public int MaxSpareThreads { get; init; } = HttpdDefaults.MaxSpareThreads;
-    public int MinSpareThreads { get; init; } = HttpdDefaults.MinSpareThreads;
-    public int ReceiveBufferSize { get; init; } = HttpdDefaults.ReceiveBufferSize;
-    public int SendBufferSize { get; init; } = HttpdDefaults.SendBufferSize;
-    public int ServerLimit { get; init; } = HttpdDefaults.ServerLimit;
-    public int StartServers { get; init; } = HttpdDefaults.StartServers;
-    public int ThreadLimit { get; init; } = HttpdDefaults.ThreadLimit;
-    public int ThreadsPerChild { get; init; } = HttpdDefaults.ThreadsPerChild;
-    public int ThreadStackSize { get; init; } = HttpdDefaults.ThreadStackSize;
+    public int AsyncRequestWorkerFactor { get; init; } = 2;
+    public bool EnableExceptionHook { get; init; } = false;
+    public int ListenBacklog { get; init; } = 511;
+    public int MaxConnectionsPerChild { get; init; } = 0;
+    public int MaxMemFree { get; init; } = 2048;
+    public int MaxRequestWorkers { get; init; } = 400;
+    public int MaxSpareThreads { get; init; } = 250;
+    public int MinSpareThreads { get; init; } = 75;
+    public int ReceiveBufferSize { get; init; } = 0;
+    public int SendBufferSize { get; init; } = 0;
+    public int ServerLimit { get; init; } = 16;
+    public int StartServers { get; init; } = 3;
+    public int ThreadLimit { get; init; } = 64;
+    public int ThreadsPerChild { get; init; } = 25;
+    public int ThreadStackSize { get; init; } = 0;
 
     // HTTP core (core.c, http_core.c).
     /// <summary>AcceptFilter http: TCP_DEFER_ACCEPT on the listening sockets unless the filter is <c>none</c>.</summary>
-    public bool DeferAccept { get; init; } = HttpdDefaults.DeferAccept;
+    public bool DeferAccept { get; init; } = true;
     public EquatableArray<string> DirectoryIndex { get; init; } = new(new[] { "index.html" });
-    public bool KeepAlive { get; init; } = HttpdDefaults.KeepAlive;
-    public int KeepAliveTimeoutMilliseconds { get; init; } = HttpdDefaults.KeepAliveTimeoutMilliseconds;
-    public int MaxKeepAliveRequests { get; init; } = HttpdDefaults.MaxKeepAliveRequests;
-    public int TimeoutMilliseconds { get; init; } = HttpdDefaults.TimeoutMilliseconds;
-    public int GracefulShutdownTimeout { get; init; } = HttpdDefaults.GracefulShutdownTimeout;
-    public int LimitRequestLine { get; init; } = HttpdDefaults.LimitRequestLine;
-    public int LimitRequestFieldSize { get; init; } = HttpdDefaults.LimitRequestFieldSize;
-    public int LimitRequestFields { get; init; } = HttpdDefaults.LimitRequestFields;
-    public long LimitRequestBody { get; init; } = HttpdDefaults.LimitRequestBody;
+    public bool KeepAlive { get; init; } = true;
+    public int KeepAliveTimeoutMilliseconds { get; init; } = 5_000;
+    public int MaxKeepAliveRequests { get; init; } = 100;
+    public int TimeoutMilliseconds { get; init; } = 60_000;
+    public int GracefulShutdownTimeout { get; init; } = 0;
+    public int LimitRequestLine { get; init; } = 8190;
+    public int LimitRequestFieldSize { get; init; } = 8190;
+    public int LimitRequestFields { get; init; } = 100;
+    public long LimitRequestBody { get; init; } = 1L << 30;
 
     // mod_reqtimeout's compiled-in defaults: header=20-40,MinRate=500 body=20,MinRate=500.
-    public int RequestReadHandshakeTimeout { get; init; } = HttpdDefaults.RequestReadHandshakeTimeout;
-    public int RequestReadHeaderTimeout { get; init; } = HttpdDefaults.RequestReadHeaderTimeout;
-    public int RequestReadHeaderMaxTimeout { get; init; } = HttpdDefaults.RequestReadHeaderMaxTimeout;
-    public int RequestReadHeaderMinRate { get; init; } = HttpdDefaults.RequestReadHeaderMinRate;
-    public int RequestReadBodyTimeout { get; init; } = HttpdDefaults.RequestReadBodyTimeout;
-    public int RequestReadBodyMaxTimeout { get; init; } = HttpdDefaults.RequestReadBodyMaxTimeout;
-    public int RequestReadBodyMinRate { get; init; } = HttpdDefaults.RequestReadBodyMinRate;
+    public int RequestReadHandshakeTimeout { get; init; } = 0;
+    public int RequestReadHeaderTimeout { get; init; } = 20;
+    public int RequestReadHeaderMaxTimeout { get; init; } = 40;
+    public int RequestReadHeaderMinRate { get; init; } = 500;
+    public int RequestReadBodyTimeout { get; init; } = 20;
+    public int RequestReadBodyMaxTimeout { get; init; } = 0;
+    public int RequestReadBodyMinRate { get; init; } = 500;
 
     // Logs, types, status.
-    public LogLevel LogLevel { get; init; } = HttpdDefaults.LogLevel;
+    public LogLevel LogLevel { get; init; } = LogLevel.Warn;
     public EquatableArray<LogFormatSpec> LogFormats { get; init; } = EquatableArray<LogFormatSpec>.Empty;
 
     /// <summary>Empty means EventMpm's built-in media-type table.</summary>
     public string TypesConfig { get; init; } = "";
     public EquatableArray<MimeMapping> AddType { get; init; } = EquatableArray<MimeMapping>.Empty;
-    public bool ExtendedStatus { get; init; } = HttpdDefaults.ExtendedStatus;
+    public bool ExtendedStatus { get; init; } = true;
     public EquatableArray<LocationSpec> Locations { get; init; } = EquatableArray<LocationSpec>.Empty;
 
     /// <summary>Every SetHandler that names a C# type, for the generator to look up in the compilation.</summary>
