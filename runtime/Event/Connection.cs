@@ -54,8 +54,8 @@ internal sealed class Connection
     /// <summary>Bytes the protocol read but has not used yet (part of a head, a pipelined request): they travel with the connection.</summary>
     public byte[]? PendingInput;
 
-    /// <summary>What write completion still has to send, and whether the connection closes after it.</summary>
-    public readonly PendingOutput Output = new();
+    /// <summary>What write completion still has to send, and whether the connection closes after it (kept inline: no object per connection).</summary>
+    public PendingOutput Output = PendingOutput.None;
 
     public ulong Token => ((ulong)Generation << 32) | (uint)Slot;
 

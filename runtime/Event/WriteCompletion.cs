@@ -19,20 +19,24 @@ internal enum WriteResult : byte
 /// event.c's CONN_STATE_WRITE_COMPLETION) and the worker that finds the socket writable again
 /// sends on from where it stopped, so a slow reader holds no worker.
 /// </summary>
-internal sealed class PendingOutput
+internal struct PendingOutput
 {
     public byte[]? Head;
     public int HeadOffset;
     public byte[]? Body;
     public int BodyOffset, BodyRemaining;
-    public int File = -1;
+    /// <summary>The file to send from, or -1 (a new connection's starts at <see cref="None"/>).</summary>
+    public int File;
     /// <summary>The shared descriptor <see cref="File"/> is, or null when the response opened it alone.</summary>
     public SharedDescriptor? FileOwner;
     public long FileOffset, FileRemaining;
     /// <summary>The connection closes (with a linger) once everything is sent.</summary>
     public bool CloseAfter;
 
-    public bool HasData => Head is not null || BodyRemaining > 0 || FileRemaining > 0;
+    /// <summary>Nothing to send: no file (-1), no bytes.</summary>
+    public static PendingOutput None => new() { File = -1 };
+
+    public readonly bool HasData => Head is not null || BodyRemaining > 0 || FileRemaining > 0;
 
     /// <summary>Leaves the rest of a send: the head's unsent part is copied; the body and file are the response's own.</summary>
     public void Keep(ReadOnlySpan<byte> headRest, byte[]? body, int bodyOffset, int bodyRemaining, int file, SharedDescriptor? owner, long fileOffset, long fileRemaining)
@@ -67,7 +71,7 @@ internal static unsafe class WriteCompletion
 {
     public static WriteResult Continue(Connection c)
     {
-        PendingOutput o = c.Output;
+        ref PendingOutput o = ref c.Output;
         ITransport t = c.Transport;
         if (o.Head is byte[] head)
         {

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using EventMpm.Contract;
 using EventMpm.Configuration;
 using EventMpm.Serving;
+using Tmds.Linux;
 using EventMpm.Logging;
 using EventMpm.Mpm;
 
@@ -20,8 +21,14 @@ public static class ServerHost
     /// <summary>httpd's exit status for a configuration or usage error.</summary>
     private const int ExitConfigError = 1;
 
+    /// <summary>The binary's entry point.</summary>
     public static int Run<TConfig>(string[] args) where TConfig : struct, IServerConfig
-        => Run<TConfig>(args, Console.Out, Console.Error);
+    {
+        // The signals -k sends, and a terminal's ^C, must reach the server even when whoever
+        // started it ignored them (nohup, a script's &).
+        Native.Processes.StopIgnoring([LibC.SIGHUP, LibC.SIGINT, LibC.SIGTERM, LibC.SIGUSR1, LibC.SIGWINCH]);
+        return Run<TConfig>(args, Console.Out, Console.Error);
+    }
 
     public static int Run<TConfig>(string[] args, TextWriter output, TextWriter error) where TConfig : struct, IServerConfig
     {

@@ -265,6 +265,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
                 return WriteResult.Failed;
             }
         }
+        if (headSent == plan.Length && bodySent == plan.BodyLength && plan.File < 0) return WriteResult.Done; // the common case: all sent
         // A prepared file begins with the head.
         long fileRemaining = plan.File >= 0 ? plan.FileLength + (plan.HeadInFile ? plan.Length : 0) : 0;
         c.Output.Keep(_out.AsSpan(headSent, plan.Length - headSent), plan.Body, plan.BodyOffset + bodySent, plan.BodyLength - bodySent,

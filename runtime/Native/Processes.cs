@@ -23,7 +23,7 @@ internal static unsafe partial class Processes
 
     // glibc x86-64/arm64 object sizes are smaller; these buffers are generous so no layout is assumed.
     private const int SpawnAttrSize = 1024, FileActionsSize = 1024;
-    private const short PosixSpawnSetSigMask = 0x08, PosixSpawnSetSid = 0x80;
+    private const short PosixSpawnSetSigDef = 0x04, PosixSpawnSetSigMask = 0x08, PosixSpawnSetSid = 0x80;
     private const int WNOHANG = 1;
     private const int PR_SET_DUMPABLE = 4, PR_SET_NAME = 15;
 
@@ -38,6 +38,9 @@ internal static unsafe partial class Processes
 
     [LibraryImport(Libc, EntryPoint = "posix_spawnattr_setflags")]
     private static partial int posix_spawnattr_setflags_(void* attributes, short flags);
+
+    [LibraryImport(Libc, EntryPoint = "posix_spawnattr_setsigdefault")]
+    private static partial int posix_spawnattr_setsigdefault_(void* attributes, void* signals);
 
     [LibraryImport(Libc, EntryPoint = "posix_spawnattr_setsigmask")]
     private static partial int posix_spawnattr_setsigmask_(void* attributes, void* mask);
@@ -94,8 +97,27 @@ internal static unsafe partial class Processes
     }
 
     /// <summary>
+    /// Takes back the signals the server is controlled with when this process was started with
+    /// them ignored (nohup ignores SIGHUP, a non-interactive shell's &amp; ignores SIGINT): an
+    /// ignored disposition survives exec, and .NET leaves an ignored signal ignored, so -k restart
+    /// would do nothing. httpd installs its handlers whatever it inherited (event.c: set_signals()); so does this.
+    /// </summary>
+    public static void StopIgnoring(ReadOnlySpan<int> signals)
+    {
+        foreach (int signal in signals)
+        {
+            sigaction current;
+            if (LibC.sigaction(signal, null, &current) != 0 || current.sa_handler != LibC.SIG_IGN) continue;
+            sigaction defaults = default;
+            defaults.sa_handler = LibC.SIG_DFL;
+            LibC.sigaction(signal, &defaults, null);
+        }
+    }
+
+    /// <summary>
     /// Starts <paramref name="path"/> with <paramref name="argv"/> and <paramref name="environment"/>
-    /// and an empty signal mask. With <paramref name="detach"/>, it gets its own session and reads
+    /// an empty signal mask and every signal at its default action (an ignored SIGHUP, say from
+    /// nohup, would otherwise pass through exec to the server and make -k restart do nothing). With <paramref name="detach"/>, it gets its own session and reads
     /// /dev/null; its output and errors go to <paramref name="outputFile"/> when one is given (to
     /// /dev/null when it is detached without one).
     /// Returns the pid, or throws with the reason.
@@ -106,13 +128,16 @@ internal static unsafe partial class Processes
         byte* actions = stackalloc byte[FileActionsSize];
         byte* emptyMask = stackalloc byte[128]; // sigset_t: 1024 bits
         new Span<byte>(emptyMask, 128).Clear();
+        byte* allSignals = stackalloc byte[128];
+        LibC.sigfillset((sigset_t*)allSignals);
         posix_spawnattr_init_(attributes);
         posix_spawn_file_actions_init_(actions);
         var pinned = new List<GCHandle>();
         try
         {
             posix_spawnattr_setsigmask_(attributes, emptyMask);
-            posix_spawnattr_setflags_(attributes, (short)(PosixSpawnSetSigMask | (detach ? PosixSpawnSetSid : 0)));
+            posix_spawnattr_setsigdefault_(attributes, allSignals);
+            posix_spawnattr_setflags_(attributes, (short)(PosixSpawnSetSigMask | PosixSpawnSetSigDef | (detach ? PosixSpawnSetSid : 0)));
             if (detach) posix_spawn_file_actions_addopen_(actions, 0, Pin("/dev/null", pinned), LibC.O_RDONLY, 0);
             if (detach || outputFile is not null)
             {

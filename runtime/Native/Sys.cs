@@ -49,12 +49,6 @@ internal static unsafe partial class Sys
     public static long Send(int fd, byte* buffer, int length, bool more = false)
         => (long)LibC.send(fd, buffer, (size_t)length, LibC.MSG_NOSIGNAL | (more ? LibC.MSG_MORE : 0));
 
-    /// <summary>Sends every byte of a small message on a socket that has room (a 408, a 100 Continue); what does not fit is dropped.</summary>
-    public static void SendBestEffort(int fd, System.ReadOnlySpan<byte> bytes)
-    {
-        fixed (byte* p = bytes) Send(fd, p, bytes.Length);
-    }
-
     /// <summary>shutdown(SHUT_WR): the FIN of a lingering close; false when the socket is already gone.</summary>
     public static bool ShutdownWrite(int fd) => LibC.shutdown(fd, LibC.SHUT_WR) == 0;
 

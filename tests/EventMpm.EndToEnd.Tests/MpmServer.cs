@@ -85,10 +85,10 @@ public sealed class MpmServer : IDisposable
         WaitFor(() => TryAuto() is not null, 10, "the server to answer");
     }
 
-    /// <summary>Runs -k start and notes the control process's pid, without waiting for it to serve.</summary>
-    public Tool.Result StartOnly()
+    /// <summary>Runs -k start (through <paramref name="via"/>, such as nohup, when given) and notes the control process's pid, without waiting for it to serve.</summary>
+    public Tool.Result StartOnly(string? via = null)
     {
-        Tool.Result started = Command(Arguments + " -k start");
+        Tool.Result started = via is null ? Command(Arguments + " -k start") : Tool.Run(via, Binary + " " + Arguments + " -k start", Folder, timeoutSeconds: 60);
         // A server that gave up at once may have removed its PidFile already.
         ControlPid = File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), out int pid) ? pid : 0;
         return started;

@@ -359,6 +359,30 @@ public sealed partial class ProcessTests(PublishedMpmSite site) : IClassFixture<
     }
 
     [Fact]
+    public void A_server_started_under_nohup_still_restarts_on_SIGHUP()
+    {
+        // nohup starts the program with SIGHUP ignored, and an ignored signal survives exec: the
+        // server must take it back, or -k restart (SIGHUP) would do nothing.
+        using var server = new MpmServer(site, start: false);
+        Tool.Result started = server.StartOnly(via: "nohup");
+        Assert.True(started.ExitCode == 0, started.All + server.Log);
+        Assert.False(Ignores(server.ControlPid, signal: 1), "the control process ignores SIGHUP as nohup set it");
+        server.Await(() => server.TryAuto() is { } a && a["Processes"] == "2", 30, "StartServers 2");
+
+        Tool.Result restart = server.Command(server.Arguments + " -k restart");
+        Assert.True(restart.ExitCode == 0, restart.All);
+        server.Await(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == "1", 30, "generation 1 after -k restart");
+        Assert.Contains("AH00494: SIGHUP received.  Attempting to restart", server.Log);
+    }
+
+    /// <summary>Whether a process ignores a signal: /proc/PID/status's SigIgn, a hex mask with bit N-1 for signal N.</summary>
+    private static bool Ignores(int pid, int signal)
+    {
+        string line = File.ReadAllLines("/proc/" + pid + "/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (signal - 1))) != 0;
+    }
+
+    [Fact]
     public void Dash_X_serves_from_one_process_without_children()
     {
         using var server = new MpmServer(site, "-X");
