@@ -38,15 +38,28 @@ public sealed class FileValidators
 }
 
 /// <summary>The status and the part of the file to send, decided from the request's conditions and Range.</summary>
-public readonly record struct FileAnswer(int Status, long Offset, long Length);
+/// <param name="Ranges">For a 206 of several ranges (multipart/byteranges): each range, in order; <paramref name="Length"/> is their sum.</param>
+public readonly record struct FileAnswer(int Status, long Offset, long Length, ByteRange[]? Ranges = null);
+
+/// <summary>One satisfiable range of a file.</summary>
+public readonly record struct ByteRange(long Offset, long Length);
 
 /// <summary>
 /// Conditional requests (RFC 9110 §13.2.2, in its order) and byte ranges (§14). A single range
-/// is served as 206; a request for several ranges is answered with the whole file (200), which
-/// RFC 9110 §14.2 allows, rather than multipart/byteranges.
+/// is served as 206; several as one 206 of multipart/byteranges (§14.6), after overlapping and
+/// adjacent ranges are merged (§14.3 lets a server coalesce them; httpd has merged them since
+/// CVE-2011-3192, where 1,000 overlapping ranges made one request cost gigabytes). More than
+/// <see cref="MaxRanges"/> ranges, or more than <see cref="MaxMultipartBytes"/> in all, and the
+/// Range field is ignored: the whole file, 200, as §14.2 allows.
 /// </summary>
 public static class FileRules
 {
+    /// <summary>httpd's MaxRanges default: more ranges than this in one request and the whole file is sent.</summary>
+    public const int MaxRanges = 200;
+
+    /// <summary>The most a multipart/byteranges answer carries: it is assembled in memory, so it is bounded.</summary>
+    public const long MaxMultipartBytes = 1 << 20;
+
     /// <summary>The answer for <paramref name="file"/>, whose ETag the caller formatted (a cached file's, once).</summary>
     public static FileAnswer Decide(ReadOnlySpan<byte> head, HttpRequest r, in FileFacts file, ReadOnlySpan<byte> etag)
     {
@@ -65,17 +78,20 @@ public static class FileRules
             if (MatchesAny(head.Slice(r.IfNoneMatchStart, r.IfNoneMatchLength), etag, weak: true))
                 return new FileAnswer(getOrHead ? 304 : 412, 0, 0);
         }
+        // If-Modified-Since with a date later than now is invalid and ignored (RFC 9110 §13.1.3).
         else if (getOrHead && r.IfModifiedSinceStart >= 0 && HttpDate.TryParse(head.Slice(r.IfModifiedSinceStart, r.IfModifiedSinceLength), out long modifiedSince)
-                 && file.ModifiedSeconds <= modifiedSince)
+                 && file.ModifiedSeconds <= modifiedSince && modifiedSince <= DateTimeOffset.UtcNow.ToUnixTimeSeconds())
         {
             return new FileAnswer(304, 0, 0);
         }
 
         if (r.Method == HttpMethod.Get && r.RangeStart >= 0 && IfRangeHolds(head, r, file, etag))
         {
-            switch (ParseRange(head.Slice(r.RangeStart, r.RangeLength), file.Size, out long offset, out long length))
+            ReadOnlySpan<byte> range = head.Slice(r.RangeStart, r.RangeLength);
+            switch (ParseRanges(range, file.Size, out ByteRange[]? ranges))
             {
-                case RangeResult.Satisfiable: return new FileAnswer(206, offset, length);
+                case RangeResult.Satisfiable when ranges!.Length == 1: return new FileAnswer(206, ranges[0].Offset, ranges[0].Length);
+                case RangeResult.Satisfiable: return new FileAnswer(206, 0, Total(ranges!), ranges);
                 case RangeResult.Unsatisfiable: return new FileAnswer(416, 0, 0);
             }
         }
@@ -92,13 +108,55 @@ public static class FileRules
 
     public enum RangeResult { Ignore, Satisfiable, Unsatisfiable }
 
-    /// <summary>"bytes=first-last", "bytes=first-" or "bytes=-suffix"; several ranges or bad syntax: ignored.</summary>
-    public static RangeResult ParseRange(ReadOnlySpan<byte> value, long size, out long offset, out long length)
+    /// <summary>
+    /// "bytes=" and a comma-separated list of ranges: the satisfiable ones, sorted and merged where
+    /// they overlap or touch. Bad syntax anywhere, too many ranges or too many bytes: ignored.
+    /// None satisfiable: unsatisfiable (416).
+    /// </summary>
+    public static RangeResult ParseRanges(ReadOnlySpan<byte> value, long size, out ByteRange[]? ranges)
+    {
+        ranges = null;
+        if (!value.StartsWith("bytes="u8)) return RangeResult.Ignore;
+        var found = new System.Collections.Generic.List<ByteRange>();
+        int specs = 0;
+        foreach (Range part in value.Slice(6).Split((byte)','))
+        {
+            ReadOnlySpan<byte> spec = value.Slice(6)[part].Trim(" \t"u8);
+            if (spec.IsEmpty) continue; // "a, , b": empty list elements are allowed (RFC 9110 §5.6.1)
+            if (++specs > MaxRanges) return RangeResult.Ignore;
+            switch (ParseRange(spec, size, out long offset, out long length))
+            {
+                case RangeResult.Ignore: return RangeResult.Ignore;
+                case RangeResult.Satisfiable: found.Add(new ByteRange(offset, length)); break;
+            }
+        }
+        if (specs == 0) return RangeResult.Ignore;
+        if (found.Count == 0) return RangeResult.Unsatisfiable;
+        found.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+        var merged = new System.Collections.Generic.List<ByteRange> { found[0] };
+        for (int i = 1; i < found.Count; i++)
+        {
+            ByteRange last = merged[^1], next = found[i];
+            long end = last.Offset + last.Length;
+            if (next.Offset <= end) merged[^1] = last with { Length = Math.Max(end, next.Offset + next.Length) - last.Offset };
+            else merged.Add(next);
+        }
+        ranges = merged.ToArray();
+        if (ranges.Length > 1 && Total(ranges) > MaxMultipartBytes) return RangeResult.Ignore;
+        return RangeResult.Satisfiable;
+    }
+
+    private static long Total(ByteRange[] ranges)
+    {
+        long total = 0;
+        foreach (ByteRange r in ranges) total += r.Length;
+        return total;
+    }
+
+    /// <summary>One range: "first-last", "first-" or "-suffix"; bad syntax: ignored.</summary>
+    private static RangeResult ParseRange(ReadOnlySpan<byte> spec, long size, out long offset, out long length)
     {
         offset = length = 0;
-        if (!value.StartsWith("bytes="u8)) return RangeResult.Ignore;
-        ReadOnlySpan<byte> spec = value.Slice(6).Trim(" \t"u8);
-        if (spec.IndexOf((byte)',') >= 0) return RangeResult.Ignore;
         int dash = spec.IndexOf((byte)'-');
         if (dash < 0) return RangeResult.Ignore;
         ReadOnlySpan<byte> first = spec.Slice(0, dash), last = spec.Slice(dash + 1);

@@ -84,6 +84,12 @@ public static class RequestParser
 
         // ---- whole-message rules ----
         if (request.IsHttp11 && request.HostStart < 0) return Fail(400, out status);
+        // An empty Host names no host, and an http URI with an empty host is invalid (RFC 9110
+        // §4.2.1, §7.2); only an absolute-form target, which carries its own, makes it moot.
+        if (request.HostStart >= 0 && request.HostLength == 0 && !IsAbsoluteForm(buffer.Slice(request.TargetStart, request.TargetLength)))
+        {
+            return Fail(400, out status);
+        }
         return ParseResult.Complete;
     }
 
@@ -112,8 +118,14 @@ public static class RequestParser
         if (version.Length != 8 || !version.StartsWith("HTTP/"u8) || version[6] != (byte)'.' || !IsDigit(version[5]) || !IsDigit(version[7])) return false;
         int major = version[5] - '0';
         if (major == 0) return false;
-        // A later major version is answered as HTTP/1.1, as httpd does (HTTP/2 does not arrive this way).
-        r.Minor = major > 1 || version[7] - '0' >= 1 ? 1 : 0;
+        if (major > 1)
+        {
+            // HTTP/2 and later do not arrive as a text request line; another major version is
+            // one this server does not speak (RFC 9110 §15.6.6), as httpd and nginx answer.
+            status = 505;
+            return false;
+        }
+        r.Minor = version[7] - '0' >= 1 ? 1 : 0;
         r.Method = MethodOf(method);
         r.TargetStart = offset + sp1 + 1;
         r.TargetLength = target.Length;
@@ -219,14 +231,20 @@ public static class RequestParser
         return true;
     }
 
-    /// <summary>Only "chunked", and only as the final coding (RFC 9112 §6.1); other codings are 501.</summary>
+    /// <summary>
+    /// Only "chunked", and only as the final coding (RFC 9112 §6.1): an unknown coding is 501.
+    /// "chunked" with parameters ("chunked;ext=1") is 400, not an unknown coding: chunked takes
+    /// none (RFC 9112 §7), so the framing cannot be trusted, as a list of codings cannot.
+    /// </summary>
     private static bool ParseTransferEncoding(ReadOnlySpan<byte> value, HttpRequest r, out int status)
     {
         status = 400;
         if (r.Framing != BodyFraming.None) return false;
         if (!Ascii.EqualsIgnoreCase(value, "chunked"u8))
         {
-            status = value.IndexOf((byte)',') >= 0 || value.Length == 0 ? 400 : 501;
+            bool malformed = value.IndexOf((byte)',') >= 0 || value.Length == 0
+                || (value.IndexOf((byte)';') is int semicolon and > 0 && Ascii.EqualsIgnoreCase(value.Slice(0, semicolon).TrimEnd(" \t"u8), "chunked"u8));
+            status = malformed ? 400 : 501;
             return false;
         }
         if (r.Minor == 0) return false; // HTTP/1.0 has no chunked coding (RFC 9112 §6.1)
@@ -249,7 +267,7 @@ public static class RequestParser
     /// <summary>uri-host [ ":" port ] (RFC 9110 §7.2): a reg-name, IPv4 or [IPv6], with a numeric port.</summary>
     private static bool IsValidHost(ReadOnlySpan<byte> host)
     {
-        if (host.Length == 0) return true; // an empty Host is allowed when the target has no authority
+        if (host.Length == 0) return true; // judged with the whole message: only an absolute-form target may come with it
         int i = 0;
         if (host[0] == (byte)'[')
         {

@@ -128,18 +128,20 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         if (plan.Status == ResponsePlan.CodeHandler) return RunHandler(c, ref have, consumed);
         if (hasBody)
         {
-            if (r.ExpectContinue)
+            // A file, a page or an error takes no body, and no worker waits for one (nginx
+            // discards it in its event loop; httpd's worker reads it). One already here is
+            // dropped; one still on its way, or held back for 100-continue (never asked for), is
+            // answered at once with Connection: close, and lingering close drains the rest in
+            // the listener.
+            int status = r.ExpectContinue ? BodyNotHere : DropBufferedBody(c, r, ref have, ref consumed);
+            if (status == BodyNotHere)
             {
-                if (plan.Status >= 400)
-                {
-                    // The client waits for our word before sending the body: answer and close.
-                    plan.KeepAlive = false;
-                    return Finish(c, ref plan, ref have, consumed: have);
-                }
-                SendInterimContinue(c);
+                if (plan.File >= 0) SharedDescriptor.EndUse(plan.File, plan.FileOwner);
+                _closing = true; // the plan again, now saying Connection: close (the buffer is as it was)
+                plan = MakePlan(c, r);
+                _closing = false;
+                return Finish(c, ref plan, ref have, consumed: have);
             }
-            if (_logLines.Length != 0) _headCopy = _in.AsSpan(0, r.HeadLength).ToArray(); // reading the body may move it
-            int status = ConsumeBody(c, r, ref have, ref consumed);
             if (status != 0)
             {
                 if (plan.File >= 0) SharedDescriptor.EndUse(plan.File, plan.FileOwner);
@@ -192,9 +194,13 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         return true;
     }
 
+    /// <summary>Set while a response is planned that must close the connection (its request's body is left unread).</summary>
+    private bool _closing;
+
     /// <summary>httpd's keep-alive decision for this response, with the compiled KeepAlive settings.</summary>
     private bool KeepsAlive(Connection c, HttpRequest r, int status, out int left)
-        => KeepAlivePolicy.Decide(r, status, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _worker.Stopping, out left);
+        => KeepAlivePolicy.Decide(r, status, TConfig.KeepAlive, TConfig.KeepAliveTimeoutMilliseconds, TConfig.MaxKeepAliveRequests, c.Served, _worker.Stopping, out left)
+           && !_closing;
 
     /// <summary>An error page as the answer to a request that was read (it may keep the connection).</summary>
     private ResponsePlan ErrorPlan(Connection c, HttpRequest r, int status)

@@ -16,18 +16,35 @@ internal sealed unsafe partial class Http1Session<TConfig>
 
     private long _bodyStarted, _bodyReceived;
 
+    /// <summary>The failure of a body read that would have to wait for more bytes (see <see cref="DropBufferedBody"/>).</summary>
+    private const int BodyNotHere = 1;
+
+    /// <summary>Set while <see cref="DropBufferedBody"/> runs: a body read stops where the receive buffer ends.</summary>
+    private bool _bodyNoWait;
+
     /// <summary>
-    /// Reads the request body to its end and drops it (static files take none), so the next
-    /// request on the connection is found where it starts. Returns 0, a status to answer
-    /// (400 for a broken chunked body, 413 over LimitRequestBody), or -1 when the client went away.
+    /// Drops a body nobody reads (a file, a page or an error takes none) if it is already in the
+    /// receive buffer, so the next request on the connection is found where it starts. It never
+    /// waits and never moves the buffer: a body still on its way returns <see cref="BodyNotHere"/>,
+    /// and the caller answers at once and closes, leaving the rest to lingering close, in the
+    /// listener, so a slow body holds no worker. Else 0, or a status (400 for a broken chunked
+    /// body, 413 over LimitRequestBody).
     /// </summary>
-    private int ConsumeBody(Connection c, HttpRequest r, ref int have, ref int position)
+    private int DropBufferedBody(Connection c, HttpRequest r, ref int have, ref int position)
     {
         StartBody(r);
-        while (true)
+        _bodyNoWait = true;
+        try
         {
-            long n = NextBody(c, ref have, ref position, default, out int failure);
-            if (n <= 0) return n == 0 ? 0 : failure;
+            while (true)
+            {
+                long n = NextBody(c, ref have, ref position, default, out int failure);
+                if (n <= 0) return n == 0 ? 0 : failure;
+            }
+        }
+        finally
+        {
+            _bodyNoWait = false;
         }
     }
 
@@ -85,6 +102,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
                         _bodyLeft -= n;
                         return n;
                     }
+                    if (_bodyNoWait) return Fail(BodyNotHere, out failure);
                     // Read only what belongs to the body, into the free end of the buffer.
                     Compact(ref have, ref position);
                     int got = Receive(c, Math.Min(_bodyLeft, _in.Length - have), ref have);
@@ -169,6 +187,11 @@ internal sealed unsafe partial class Http1Session<TConfig>
             if (have - position > MaxChunkLine)
             {
                 failure = 400;
+                return -1;
+            }
+            if (_bodyNoWait)
+            {
+                failure = BodyNotHere;
                 return -1;
             }
             Compact(ref have, ref position);

@@ -75,8 +75,8 @@ internal sealed unsafe partial class Http1Session<TConfig>
 
     private ResponsePlan CachedPlan(Connection c, HttpRequest r, CachedFile file)
     {
-        ResponsePlan plan = FileHead(c, r, file.Facts, file.Validators.ETag, file.Validators.LastModified, file.ContentType, out FileAnswer answer);
-        if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0)
+        ResponsePlan plan = FileHead(c, r, file.Facts, file.Validators.ETag, file.Validators.LastModified, file.ContentType, out FileAnswer answer, file, -1);
+        if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0 && answer.Ranges is null)
         {
             if (!file.HasDescriptor)
             {
@@ -116,8 +116,8 @@ internal sealed unsafe partial class Http1Session<TConfig>
     {
         var facts = new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds);
         var validators = new FileValidators(facts); // a file served uncached already costs an open and a stat
-        ResponsePlan plan = FileHead(c, r, facts, validators.ETag, validators.LastModified, _site.Types.For(relative), out FileAnswer answer);
-        if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0)
+        ResponsePlan plan = FileHead(c, r, facts, validators.ETag, validators.LastModified, _site.Types.For(relative), out FileAnswer answer, null, file.Fd);
+        if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0 && answer.Ranges is null)
         {
             plan.File = file.Fd;
             plan.FileOffset = answer.Offset;
@@ -130,11 +130,15 @@ internal sealed unsafe partial class Http1Session<TConfig>
         return plan;
     }
 
-    /// <summary>The head of a file's response, after its conditions and Range are decided.</summary>
+    /// <summary>
+    /// The head of a file's response, after its conditions and Range are decided; for several
+    /// ranges, the multipart/byteranges body too, read from the cache entry or else the descriptor.
+    /// </summary>
     private ResponsePlan FileHead(Connection c, HttpRequest r, in FileFacts facts, ReadOnlySpan<byte> etag, ReadOnlySpan<byte> lastModified,
-                          byte[]? contentType, out FileAnswer answer)
+                          byte[]? contentType, out FileAnswer answer, CachedFile? cached, int fd)
     {
         answer = FileRules.Decide(_in, r, facts, etag);
+        if (answer.Ranges is not null) return MultipartPlan(c, r, facts, etag, lastModified, contentType, answer.Ranges, cached, fd);
         var plan = new ResponsePlan(answer.Status);
         plan.KeepAlive = KeepsAlive(c, r, answer.Status, out int left);
         HeadWriter w = ResponseHead<TConfig>.Begin(_out, answer.Status, _site.ServerHeader);
@@ -159,6 +163,42 @@ internal sealed unsafe partial class Http1Session<TConfig>
         {
             w.Field("Content-Length"u8, 0);
         }
+        ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
+        plan.Length = w.Length;
+        return plan;
+    }
+
+    /// <summary>A 206 of several ranges: the parts in memory, one Content-Range each (RFC 9110 §14.6).</summary>
+    private ResponsePlan MultipartPlan(Connection c, HttpRequest r, in FileFacts facts, ReadOnlySpan<byte> etag, ReadOnlySpan<byte> lastModified,
+                                      byte[]? contentType, ByteRange[] ranges, CachedFile? cached, int fd)
+    {
+        byte[]? body = MultipartByteranges.Build(ranges, facts.Size, contentType, (offset, into) =>
+        {
+            if (cached is { HasDescriptor: false })
+            {
+                cached.Body.AsSpan((int)offset, into.Length).CopyTo(into);
+                return true;
+            }
+            if (cached is null) return Files.ReadAllAt(fd, into, offset);
+            if (!cached.TryAcquire(out int shared)) return false;
+            try
+            {
+                return Files.ReadAllAt(shared, into, offset);
+            }
+            finally
+            {
+                cached.Release();
+            }
+        });
+        if (body is null) return ErrorPlan(c, r, 500); // the file shrank while its ranges were read
+        var plan = new ResponsePlan(206) { Body = body, BodyLength = body.Length };
+        plan.KeepAlive = KeepsAlive(c, r, 206, out int left);
+        HeadWriter w = ResponseHead<TConfig>.Begin(_out, 206, _site.ServerHeader);
+        w.Field("Last-Modified"u8, lastModified);
+        w.Field("ETag"u8, etag);
+        w.Field("Accept-Ranges"u8, "bytes"u8);
+        w.Field("Content-Length"u8, body.Length);
+        w.Field("Content-Type"u8, MultipartByteranges.ContentType);
         ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
         plan.Length = w.Length;
         return plan;

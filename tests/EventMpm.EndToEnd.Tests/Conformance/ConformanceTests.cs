@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 
 namespace EventMpm.EndToEnd.Tests.Conformance;
@@ -10,13 +11,24 @@ namespace EventMpm.EndToEnd.Tests.Conformance;
 [Collection(DotnetCollection.Name)]
 public sealed partial class ConformanceTests(ConformanceServer server) : IClassFixture<ConformanceServer>
 {
+    /// <summary>
+    /// Where EventMpm decides otherwise than a corpus's source expects, with the reason; the case
+    /// is then judged by the decision. Each is a choice between servers that disagree.
+    /// </summary>
+    private static readonly Dictionary<string, (Expectation Expect, string Why)> s_decided = new()
+    {
+        ["httpd-strict/14"] = (Expectation.Reject, "httpd answers GET / HTTP/2.0 as 1.1; EventMpm answers 505, as nginx and Go do: "
+            + "no HTTP/2 arrives as a text request line, and a major version the server does not speak is 505 (RFC 9110 §15.6.6)"),
+    };
+
     [Theory]
     [InlineData("llhttp-requests.jsonl", 163)]
     [InlineData("httpd-http-strict.jsonl", 79)]
     [InlineData("go-net-http-validation.jsonl", 42)]
     public void Every_case_of_a_request_corpus_gets_the_answer_it_expects(string corpus, int cases)
     {
-        var all = CorpusCase.Load(Tool.Repo("tests/conformance/" + corpus));
+        var all = CorpusCase.Load(Tool.Repo("tests/conformance/" + corpus))
+            .Select(c => s_decided.TryGetValue(c.Id, out var decided) ? c with { Expect = decided.Expect } : c).ToList();
         Assert.Equal(cases, all.Count);
 
         var outcomes = CorpusReplay.RunAll(server.Port, all);

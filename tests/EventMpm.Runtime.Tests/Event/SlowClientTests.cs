@@ -20,6 +20,19 @@ public struct ShortReadTimeoutConfig : IServerConfig
     public static int RequestReadBodyMinRate => 500;
 }
 
+/// <summary>ShortReadTimeoutConfig's times, with a C# handler that reads its body at /echo.</summary>
+public struct ShortBodyHandlerConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 1;
+    public static int RequestReadHeaderTimeout => 1;
+    public static int RequestReadHeaderMaxTimeout => 2;
+    public static int RequestReadHeaderMinRate => 500;
+    public static int RequestReadBodyTimeout => 1;
+    public static int RequestReadBodyMinRate => 500;
+    public static System.Collections.Generic.IReadOnlyList<EventMpm.Configuration.LocationSpec> Locations => [new("/echo", typeof(EchoHandler).FullName!)];
+    public static EventMpm.Handlers.IRequestHandler? CreateHandler(string typeName) => typeName == typeof(EchoHandler).FullName ? new EchoHandler() : null;
+}
+
 /// <summary>Slow clients over real sockets: they wait in the pollset, never in a worker, until their time is up.</summary>
 public sealed class SlowClientTests
 {
@@ -82,15 +95,72 @@ public sealed class SlowClientTests
     }
 
     [Fact]
-    public void A_body_that_stops_arriving_gets_408_when_the_body_time_is_up()
+    public void A_body_a_handler_reads_that_stops_arriving_gets_408_when_the_body_time_is_up()
     {
-        using var server = new TestServer<ShortReadTimeoutConfig>();
+        using var server = new TestServer<ShortBodyHandlerConfig>();
         using Socket slow = server.Connect();
         var clock = Stopwatch.StartNew();
-        Wire.Send(slow, "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n0123456789");
+        Wire.Send(slow, "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n0123456789");
         var r = Wire.ReadOne(slow);
         Assert.Equal(408, r.Status);
         Assert.InRange(clock.ElapsedMilliseconds, 900, 2900);
+    }
+
+    [Theory]
+    [InlineData("POST", 405)]
+    [InlineData("GET", 200)]
+    public void Bodies_that_stop_arriving_at_files_are_answered_at_once_and_hold_no_worker(string method, int status)
+    {
+        // One worker, twenty clients that promise 4 KiB and send 10 bytes: each is answered at
+        // once with Connection: close (a file takes no body), lingering close drains what comes
+        // later in the listener, and the worker stays free for everyone else.
+        using var server = new TestServer<OneWorkerConfig>();
+        var slow = new Socket[20];
+        try
+        {
+            for (int i = 0; i < slow.Length; i++)
+            {
+                slow[i] = server.Connect();
+                Wire.Send(slow[i], method + " /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4096\r\n\r\n0123456789");
+            }
+            foreach (Socket s in slow)
+            {
+                var r = Wire.ReadOne(s);
+                Assert.Equal(status, r.Status);
+                Assert.Contains("Connection: close", r.Head);
+            }
+            Wire.WaitFor(() => server.Server.IdleWorkers == 1, "the worker to be idle while the bodies are drained");
+            using Socket other = server.Connect();
+            Wire.Send(other, Wire.Get("/hello.txt"));
+            Assert.Equal(200, Wire.ReadOne(other).Status);
+        }
+        finally
+        {
+            foreach (Socket? s in slow) s?.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_body_already_in_hand_is_dropped_and_the_connection_kept()
+    {
+        using var server = new TestServer<OneWorkerConfig>();
+        using Socket c = server.Connect();
+        Wire.Send(c, "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n0123456789" + Wire.Get("/hello.txt"));
+        var refused = Wire.ReadOne(c);
+        Assert.Equal(405, refused.Status);
+        Assert.DoesNotContain("Connection: close", refused.Head);
+        Assert.Equal(200, Wire.ReadOne(c).Status);
+    }
+
+    [Fact]
+    public void Expect_100_continue_at_a_file_is_answered_without_asking_for_the_body()
+    {
+        using var server = new TestServer<OneWorkerConfig>();
+        using Socket c = server.Connect();
+        Wire.Send(c, "PUT /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4096\r\nExpect: 100-continue\r\n\r\n");
+        var r = Wire.ReadOne(c);
+        Assert.Equal(405, r.Status); // not 100: the body is not wanted
+        Assert.Contains("Connection: close", r.Head);
     }
 
     [Fact]

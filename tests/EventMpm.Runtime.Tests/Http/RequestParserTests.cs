@@ -74,12 +74,25 @@ public sealed class RequestParserTests
         => Assert.Equal(400, Parse("GET / HTTP/1.1\r\nHost: a\r\nX: " + new string('v', 90) + "\r\n\r\n").Status);
 
     [Fact]
-    public void HTTP_1_0_needs_no_Host_and_later_versions_are_answered_as_1_1()
+    public void HTTP_1_0_needs_no_Host_a_later_1_x_is_1_1_and_another_major_version_is_505()
     {
         var http10 = Parse("GET / HTTP/1.0\r\n\r\n");
         Assert.Equal((ParseResult.Complete, 0), (http10.Result, http10.Request.Minor));
-        Assert.Equal(1, Parse("GET / HTTP/2.0\r\nHost: a\r\n\r\n").Request.Minor);
+        Assert.Equal(1, Parse("GET / HTTP/1.2\r\nHost: a\r\n\r\n").Request.Minor);
+        Assert.Equal((ParseResult.Error, 505), (Parse("GET / HTTP/2.0\r\nHost: a\r\n\r\n").Result, Parse("GET / HTTP/2.0\r\nHost: a\r\n\r\n").Status));
+        Assert.Equal(505, Parse("GET / HTTP/9.9\r\nHost: a\r\n\r\n").Status);
     }
+
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost:\r\n\r\n", 400)]                      // an empty Host names no host (RFC 9110 §4.2.1)
+    [InlineData("GET / HTTP/1.1\r\nHost: \r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.0\r\nHost:\r\n\r\n", 400)]
+    [InlineData("GET http://a/ HTTP/1.1\r\nHost:\r\n\r\n", 0)]                 // the absolute-form target carries the host
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked;ext=1\r\n\r\n", 400)] // chunked takes no parameters
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked ; q=1\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip;level=1\r\n\r\n", 501)] // an unknown coding, parameters or not
+    public void Gaps_an_outside_prober_found(string head, int status)
+        => Assert.Equal(status, Parse(head).Status);
 
     [Fact]
     public void Up_to_ten_blank_lines_before_a_request_are_skipped()
