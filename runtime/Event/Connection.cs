@@ -33,6 +33,12 @@ internal sealed class Connection
     /// <summary>When the request head being read began (the HTTP protocol's own mark; mod_reqtimeout times heads from it).</summary>
     public long HeadStartedAt;
 
+    /// <summary>When the body a handler waits for began to be awaited, or 0 (the HTTP protocol's mark; mod_reqtimeout times bodies from it).</summary>
+    public long BodyStartedAt;
+
+    /// <summary>Whether this request's client was already told 100 Continue (the HTTP protocol's mark).</summary>
+    public bool ContinueSent;
+
     /// <summary>Exchanges completed on this connection (httpd's keepalives): none yet means a new connection's timeout.</summary>
     public int Served;
 

@@ -24,6 +24,8 @@ internal sealed class ConnectionTable
             c.Fd = fd;
             c.Transport = transport;
             c.Served = 0;
+            c.BodyStartedAt = 0;
+            c.ContinueSent = false;
             c.State = ConnectionState.Serving;
             c.InPollset = false;
             c.Lingering = false;

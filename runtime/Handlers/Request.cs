@@ -40,9 +40,10 @@ public sealed class Request
     public long? ContentLength { get; private set; }
 
     /// <summary>
-    /// The body, decoded from chunked framing when it was sent so, read as it arrives. Bounded by
-    /// LimitRequestBody: a larger chunked body throws <see cref="RequestBodyException"/> (413).
-    /// A client that sent <c>Expect: 100-continue</c> is told to go on at the first read.
+    /// The body, decoded from chunked framing when it was sent so. Up to 16 KiB it is all here when
+    /// the handler runs (it was awaited in the epoll set); a larger one is read as it arrives.
+    /// Bounded by LimitRequestBody: a larger chunked body throws <see cref="RequestBodyException"/>
+    /// (413). A client that sent <c>Expect: 100-continue</c> is told to go on before then.
     /// </summary>
     public Stream Body => _body;
 

@@ -57,7 +57,9 @@ internal sealed unsafe partial class Http1Session<TConfig> : IHandlerConnection
         _handlerHave = have;
         _handlerPosition = consumed;
         _bodyFailure = 0;
-        _continueSent = false;
+        _continueSent = c.ContinueSent; // told while its body was awaited in the pollset
+        c.ContinueSent = false;
+        c.BodyStartedAt = 0;
         _streamedBytes = _streamedBody = 0;
         Exception? failure = null;
         try

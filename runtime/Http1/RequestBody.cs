@@ -48,6 +48,81 @@ internal sealed unsafe partial class Http1Session<TConfig>
         }
     }
 
+    /// <summary>
+    /// The most body a connection holds in memory while its handler's body is awaited in the
+    /// pollset (nginx's client_body_buffer_size is 8 or 16 KiB). A larger body is read by the
+    /// handler's worker as it asks for it, within the body time.
+    /// </summary>
+    public const int HeldBodyLimit = 16 * 1024;
+
+    /// <summary>
+    /// Before a C# handler runs: its whole body, when it is small enough to hold, must be in the
+    /// receive buffer, so a slow client holds no worker (httpd's worker waits for it). Reads what
+    /// has arrived; while the rest is on its way the connection goes back to the pollset with the
+    /// bytes so far, until mod_reqtimeout's body time is up (408), telling a client that waits
+    /// for it 100 Continue first. False when the connection was handed back (<see cref="_next"/>);
+    /// true when the handler runs now: the body is here (or broken), or too large to hold and read
+    /// as it goes.
+    /// </summary>
+    private bool HandlerBodyInHand(Connection c, HttpRequest r, ref int have, int consumed)
+    {
+        while (true)
+        {
+            // Here whole, or broken (a chunked body's framing, over LimitRequestBody): the handler
+            // runs and meets the failure as it reads, as it would have.
+            int failure = BufferedBodyEnd(c, r, have, consumed);
+            if (failure != BodyNotHere) return true;
+            bool holdable = r.Framing == BodyFraming.ContentLength
+                ? r.ContentLength <= HeldBodyLimit && consumed + r.ContentLength <= _in.Length
+                : have - consumed <= HeldBodyLimit && have < _in.Length;
+            if (!holdable) return true;
+            long n;
+            fixed (byte* p = _in) n = c.Transport.Receive(c, p + have, _in.Length - have);
+            if (n > 0)
+            {
+                have += (int)n;
+                continue;
+            }
+            if (n != ITransport.WouldBlock)
+            {
+                _next = NextStep.Close;
+                return false;
+            }
+            if (r.ExpectContinue && !c.ContinueSent)
+            {
+                SendInterimContinue(c); // the body is wanted: the client may send it now (RFC 9110 §10.1.1)
+                c.ContinueSent = true;
+            }
+            long now = Environment.TickCount64;
+            if (c.BodyStartedAt == 0) c.BodyStartedAt = now;
+            c.PendingInput = _in.AsSpan(0, have).ToArray();
+            c.InputDeadline = BodyDeadline(c.BodyStartedAt, have - consumed, now);
+            _score->Status = Scoreboard.WorkerStatus.Ready;
+            _next = NextStep.AwaitRest;
+            return false;
+        }
+    }
+
+    /// <summary>Whether the receive buffer holds the whole body after <paramref name="consumed"/>: 0, <see cref="BodyNotHere"/>, or a status (400, 413) for a broken chunked body. Moves nothing.</summary>
+    private int BufferedBodyEnd(Connection c, HttpRequest r, int have, int consumed)
+    {
+        if (r.Framing == BodyFraming.ContentLength) return have - consumed >= r.ContentLength ? 0 : BodyNotHere;
+        int position = consumed;
+        int failure = DropBufferedBody(c, r, ref have, ref position);
+        StartBody(r); // the handler reads it from the start
+        return failure;
+    }
+
+    /// <summary>mod_reqtimeout's body stage: body seconds from its start plus a second per MinRate bytes, at most the body maximum; without it, Timeout from now.</summary>
+    private static long BodyDeadline(long started, long received, long now)
+    {
+        if (TConfig.RequestReadBodyTimeout <= 0) return now + TConfig.TimeoutMilliseconds;
+        long deadline = started + TConfig.RequestReadBodyTimeout * 1000L;
+        if (TConfig.RequestReadBodyMinRate > 0) deadline += received * 1000L / TConfig.RequestReadBodyMinRate;
+        if (TConfig.RequestReadBodyMaxTimeout > 0) deadline = Math.Min(deadline, started + TConfig.RequestReadBodyMaxTimeout * 1000L);
+        return deadline;
+    }
+
     private enum BodyStage : byte { Data, ChunkSize, ChunkEnd, Trailers, Done }
 
     private BodyStage _bodyStage;
@@ -292,10 +367,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     /// </summary>
     private int BodyWait()
     {
-        if (TConfig.RequestReadBodyTimeout <= 0) return TConfig.TimeoutMilliseconds;
-        long deadline = _bodyStarted + TConfig.RequestReadBodyTimeout * 1000L;
-        if (TConfig.RequestReadBodyMinRate > 0) deadline += _bodyReceived * 1000L / TConfig.RequestReadBodyMinRate;
-        if (TConfig.RequestReadBodyMaxTimeout > 0) deadline = Math.Min(deadline, _bodyStarted + TConfig.RequestReadBodyMaxTimeout * 1000L);
-        return (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue);
+        long now = Environment.TickCount64;
+        return (int)Math.Clamp(BodyDeadline(_bodyStarted, _bodyReceived, now) - now, 0, int.MaxValue);
     }
 }

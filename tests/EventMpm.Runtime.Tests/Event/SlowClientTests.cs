@@ -146,10 +146,11 @@ public sealed class SlowClientTests
         using var server = new TestServer<OneWorkerConfig>();
         using Socket c = server.Connect();
         Wire.Send(c, "POST /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n0123456789" + Wire.Get("/hello.txt"));
-        var refused = Wire.ReadOne(c);
+        byte[] leftover = Array.Empty<byte>(); // both answers may come in one read
+        var refused = Wire.Read(c, ref leftover)!.Value;
         Assert.Equal(405, refused.Status);
         Assert.DoesNotContain("Connection: close", refused.Head);
-        Assert.Equal(200, Wire.ReadOne(c).Status);
+        Assert.Equal(200, Wire.Read(c, ref leftover)!.Value.Status);
     }
 
     [Fact]
