@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Slowloris against a server on 127.0.0.1, and fresh requests measured meanwhile.
 
-    tests/slowloris.py PORT [SLOW=2000] [FRESH=500] [PATH=/]
+    tests/slowloris.py PORT [SLOW=2000] [FRESH=500] [PATH=/] [MODE=head]
 
-Opens SLOW connections that each send a request line and then one more header line every 5 s,
-never finishing the head (the attack holds an httpd worker per connection). Once they are all
-open, makes FRESH requests one after another, each on a new connection, and prints one JSON
-line: latency percentiles of the fresh requests, how many failed, and how many slow connections
-the server still held open at the end. Stops by itself; talks to 127.0.0.1 only.
+Opens SLOW connections and keeps them slow; each attack holds an httpd worker per connection:
+  head    a request line, then one more header line every 5 s: the head never ends;
+  body    a whole head promising a 4 KiB body, then one byte of it every 5 s;
+  expect  a whole head promising a 4 KiB body with Expect: 100-continue, and never the body.
+Once they are all open, makes FRESH requests one after another, each on a new connection, and
+prints one JSON line: latency percentiles of the fresh requests, how many failed, and what became
+of the slow connections by the end: still held open, answered, or closed. Stops by itself; talks
+to 127.0.0.1 only.
 """
 import json, resource, socket, sys, time
 
@@ -15,6 +18,13 @@ port = int(sys.argv[1])
 slow_n = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
 fresh_n = int(sys.argv[3]) if len(sys.argv) > 3 else 500
 path = sys.argv[4] if len(sys.argv) > 4 else "/"
+mode = sys.argv[5] if len(sys.argv) > 5 else "head"
+head = b"GET " + path.encode() + b" HTTP/1.1\r\nHost: localhost\r\n"
+opening, trickling = {
+    "head": (head, b"X-Slow: 1\r\n"),
+    "body": (head + b"Content-Length: 4096\r\n\r\n0123456789", b"x"),
+    "expect": (head + b"Content-Length: 4096\r\nExpect: 100-continue\r\n\r\n", b""),
+}[mode]
 
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, slow_n + 1000)), hard))
@@ -26,7 +36,7 @@ for i in range(slow_n):
     s.settimeout(5)
     try:
         s.connect(("127.0.0.1", port))
-        s.sendall(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: localhost\r\n")
+        s.sendall(opening)
         slow.append(s)
     except OSError:
         refused += 1
@@ -34,10 +44,12 @@ for i in range(slow_n):
 opened = time.time() - start
 
 def trickle():
-    # one more header line on every slow connection: the head never ends
+    # a little more on every slow connection: the head (or body) never ends
+    if not trickling:
+        return
     for s in slow:
         try:
-            s.send(b"X-Slow: 1\r\n")
+            s.send(trickling)
         except OSError:
             pass
 
@@ -65,19 +77,25 @@ for i in range(fresh_n):
     except OSError:
         failed += 1
 
-# Which slow connections does the server still hold? A closed one reads as EOF (or a 408).
-held = 0
+# What became of the slow connections: held (nothing to read), answered (a response, a 408
+# among them, or 100 Continue), or closed (EOF, reset).
+held = answered = closed = 0
 for s in slow:
     s.setblocking(False)
     try:
-        held += 0 if s.recv(1) in (b"", b"H") else 1
+        first = s.recv(1)
+        if first == b"H":
+            answered += 1
+        else:
+            closed += 1
     except BlockingIOError:
         held += 1
     except OSError:
-        pass
+        closed += 1
     s.close()
 
 latencies.sort()
 pct = lambda p: round(latencies[min(len(latencies) - 1, int(len(latencies) * p))], 2) if latencies else None
-print(json.dumps({"slow": slow_n, "slow_refused": refused, "slow_open_s": round(opened, 2), "slow_held_at_end": held,
+print(json.dumps({"mode": mode, "slow": slow_n, "slow_refused": refused, "slow_open_s": round(opened, 2), "slow_held_at_end": held,
+                  "slow_answered": answered, "slow_closed": closed,
                   "fresh": fresh_n, "fresh_failed": failed, "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1.0)}))

@@ -125,7 +125,11 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         }
 
         ResponsePlan plan = MakePlan(c, r);
-        if (plan.Status == ResponsePlan.CodeHandler) return hasBody && !HandlerBodyInHand(c, r, ref have, consumed) ? false : RunHandler(c, ref have, consumed);
+        if (plan.Status == ResponsePlan.CodeHandler)
+        {
+            if (hasBody && !HandlerBodyInHand(c, r, ref have, consumed)) return false; // its body is awaited in the pollset
+            return RunHandler(c, ref have, consumed);
+        }
         if (hasBody)
         {
             // A file, a page or an error takes no body, and no worker waits for one (nginx

@@ -190,6 +190,7 @@ public sealed class EngineTests
         var first = Wire.Read(s, ref leftover)!.Value;
         Assert.Equal(405, first.Status);
         Assert.Contains("Allow: GET, HEAD", first.Head);
+        Assert.DoesNotContain("Connection: close", first.Head); // the body was here whole: dropped, the connection kept
         Assert.Equal(200, Wire.Read(s, ref leftover)!.Value.Status);
     }
 
