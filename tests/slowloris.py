@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Slowloris against a server on 127.0.0.1, and fresh requests measured meanwhile.
 
-    tests/slowloris.py PORT [SLOW=2000] [FRESH=500] [PATH=/] [MODE=head]
+    tests/slowloris.py PORT [SLOW=2000] [FRESH=500] [PATH=/] [MODE=head] [FRESH_PATH=PATH]
 
 Opens SLOW connections and keeps them slow; each attack holds an httpd worker per connection:
   head    a request line, then one more header line every 5 s: the head never ends;
@@ -19,6 +19,7 @@ slow_n = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
 fresh_n = int(sys.argv[3]) if len(sys.argv) > 3 else 500
 path = sys.argv[4] if len(sys.argv) > 4 else "/"
 mode = sys.argv[5] if len(sys.argv) > 5 else "head"
+fresh_path = sys.argv[6] if len(sys.argv) > 6 else path
 head = b"GET " + path.encode() + b" HTTP/1.1\r\nHost: localhost\r\n"
 opening, trickling = {
     "head": (head, b"X-Slow: 1\r\n"),
@@ -54,7 +55,7 @@ def trickle():
             pass
 
 latencies, failed, last_trickle = [], 0, time.time()
-request = ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").encode()
+request = ("GET " + fresh_path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").encode()
 for i in range(fresh_n):
     if time.time() - last_trickle > 5:
         trickle()
