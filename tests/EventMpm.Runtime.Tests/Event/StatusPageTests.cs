@@ -17,7 +17,8 @@ public struct StatusConfig : IServerConfig
     public static int ThreadsPerChild => 4;
     public static int MaxRequestWorkers => 16;
     public static int TimeoutMilliseconds => 10_000;
-    public static IReadOnlyList<LocationSpec> Locations => new[] { new LocationSpec("/server-status", "server-status") };
+    public static IReadOnlyList<LocationSpec> Locations => new[] { new LocationSpec("/server-status", "server-status"), new LocationSpec("/echo", typeof(EchoHandler).FullName!) };
+    public static EventMpm.Handlers.IRequestHandler? CreateHandler(string typeName) => typeName == typeof(EchoHandler).FullName ? new EchoHandler() : null;
 }
 
 /// <summary>mod_status over real sockets: the page is checked against a state the test builds.</summary>
@@ -108,16 +109,18 @@ public sealed class StatusPageTests
         Wire.WaitFor(() => Auto(server)["ConnsAsyncKeepAlive"] == "0", "the closed connections to leave ?auto");
     }
 
-    [Fact]
-    public void Connections_waiting_for_the_rest_of_a_head_are_counted_as_wait_io()
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost: a")]                                                    // part of a head
+    [InlineData("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nfirst bytes")] // part of a handler's body
+    public void Connections_waiting_for_the_rest_of_their_input_are_counted_as_wait_io(string partial)
     {
         using var server = new TestServer<StatusConfig>();
         var slow = Enumerable.Range(0, 3).Select(_ => server.Connect()).ToList();
         try
         {
-            foreach (Socket s in slow) Wire.Send(s, "GET / HTTP/1.1\r\nHost: a");
-            Wire.WaitFor(() => Auto(server)["ConnsAsyncWaitIO"] == "3", "3 partial heads in ?auto");
-            // Only the one drawing the page is busy: the heads hold none. (The worker that drew the
+            foreach (Socket s in slow) Wire.Send(s, partial);
+            Wire.WaitFor(() => Auto(server)["ConnsAsyncWaitIO"] == "3", "3 partial requests in ?auto");
+            // Only the one drawing the page is busy: the partial requests hold none. (The worker that drew the
             // previous page may still be on its way back to the pool for a moment: ask again.)
             Wire.WaitFor(() => Auto(server)["BusyWorkers"] == "1", "no worker busy but the page's");
             Assert.Equal("3", Auto(server)["ConnsAsyncWaitIO"]);
