@@ -88,10 +88,10 @@ public static class FileRules
         if (r.Method == HttpMethod.Get && r.RangeStart >= 0 && IfRangeHolds(head, r, file, etag))
         {
             ReadOnlySpan<byte> range = head.Slice(r.RangeStart, r.RangeLength);
-            switch (ParseRanges(range, file.Size, out ByteRange[]? ranges))
+            switch (ParseRanges(range, file.Size, out ByteRange one, out ByteRange[]? ranges))
             {
-                case RangeResult.Satisfiable when ranges!.Length == 1: return new FileAnswer(206, ranges[0].Offset, ranges[0].Length);
-                case RangeResult.Satisfiable: return new FileAnswer(206, 0, Total(ranges!), ranges);
+                case RangeResult.Satisfiable when ranges is null: return new FileAnswer(206, one.Offset, one.Length);
+                case RangeResult.Satisfiable: return new FileAnswer(206, 0, Total(ranges), ranges);
                 case RangeResult.Unsatisfiable: return new FileAnswer(416, 0, 0);
             }
         }
@@ -111,12 +111,21 @@ public static class FileRules
     /// <summary>
     /// "bytes=" and a comma-separated list of ranges: the satisfiable ones, sorted and merged where
     /// they overlap or touch. Bad syntax anywhere, too many ranges or too many bytes: ignored.
-    /// None satisfiable: unsatisfiable (416).
+    /// None satisfiable: unsatisfiable (416). One range, the common request (a download resumed,
+    /// a video sought), comes back in <paramref name="one"/> without allocating; several in
+    /// <paramref name="ranges"/>.
     /// </summary>
-    public static RangeResult ParseRanges(ReadOnlySpan<byte> value, long size, out ByteRange[]? ranges)
+    public static RangeResult ParseRanges(ReadOnlySpan<byte> value, long size, out ByteRange one, out ByteRange[]? ranges)
     {
+        one = default;
         ranges = null;
         if (!value.StartsWith("bytes="u8)) return RangeResult.Ignore;
+        if (value.IndexOf((byte)',') < 0)
+        {
+            RangeResult single = ParseRange(value.Slice(6).Trim(" \t"u8), size, out long offset, out long length);
+            one = new ByteRange(offset, length);
+            return single;
+        }
         var found = new System.Collections.Generic.List<ByteRange>();
         int specs = 0;
         foreach (Range part in value.Slice(6).Split((byte)','))
@@ -141,9 +150,13 @@ public static class FileRules
             if (next.Offset <= end) merged[^1] = last with { Length = Math.Max(end, next.Offset + next.Length) - last.Offset };
             else merged.Add(next);
         }
+        if (merged.Count == 1)
+        {
+            one = merged[0];
+            return RangeResult.Satisfiable;
+        }
         ranges = merged.ToArray();
-        if (ranges.Length > 1 && Total(ranges) > MaxMultipartBytes) return RangeResult.Ignore;
-        return RangeResult.Satisfiable;
+        return Total(ranges) > MaxMultipartBytes ? RangeResult.Ignore : RangeResult.Satisfiable;
     }
 
     private static long Total(ByteRange[] ranges)

@@ -124,35 +124,28 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
             return false;
         }
 
+        // A file, a page or an error takes no body, and no worker waits for one (nginx discards
+        // it in its event loop; httpd's worker reads it). One already here is dropped; one still
+        // on its way, or held back for 100-continue (never asked for then), makes the answer say
+        // Connection: close, and lingering close drains the rest in the listener.
+        int bodyEnd = consumed;
+        int body = !hasBody ? 0 : r.ExpectContinue ? BodyNotHere : BufferedBodyEnd(c, r, have, consumed, out bodyEnd);
+        _closing = body == BodyNotHere;
         ResponsePlan plan = MakePlan(c, r);
+        _closing = false;
         if (plan.Status == ResponsePlan.CodeHandler)
         {
             if (hasBody && !HandlerBodyInHand(c, r, ref have, consumed)) return false; // its body is awaited in the pollset
             return RunHandler(c, ref have, consumed);
         }
-        if (hasBody)
+        if (body == BodyNotHere) return Finish(c, ref plan, ref have, consumed: have);
+        if (body != 0)
         {
-            // A file, a page or an error takes no body, and no worker waits for one (nginx
-            // discards it in its event loop; httpd's worker reads it). One already here is
-            // dropped; one still on its way, or held back for 100-continue (never asked for), is
-            // answered at once with Connection: close, and lingering close drains the rest in
-            // the listener.
-            int status = r.ExpectContinue ? BodyNotHere : DropBufferedBody(c, r, ref have, ref consumed);
-            if (status == BodyNotHere)
-            {
-                if (plan.File >= 0) SharedDescriptor.EndUse(plan.File, plan.FileOwner);
-                _closing = true; // the plan again, now saying Connection: close (the buffer is as it was)
-                plan = MakePlan(c, r);
-                _closing = false;
-                return Finish(c, ref plan, ref have, consumed: have);
-            }
-            if (status != 0)
-            {
-                if (plan.File >= 0) SharedDescriptor.EndUse(plan.File, plan.FileOwner);
-                _next = status > 0 ? SendError(c, status) : NextStep.Close;
-                return false;
-            }
+            if (plan.File >= 0) SharedDescriptor.EndUse(plan.File, plan.FileOwner);
+            _next = SendError(c, body);
+            return false;
         }
+        consumed = bodyEnd;
         return Finish(c, ref plan, ref have, consumed);
     }
 

@@ -16,37 +16,11 @@ internal sealed unsafe partial class Http1Session<TConfig>
 
     private long _bodyStarted, _bodyReceived;
 
-    /// <summary>The failure of a body read that would have to wait for more bytes (see <see cref="DropBufferedBody"/>).</summary>
+    /// <summary>The failure of a body read that would have to wait for more bytes (see <see cref="BufferedBodyEnd"/>).</summary>
     private const int BodyNotHere = 1;
 
-    /// <summary>Set while <see cref="DropBufferedBody"/> runs: a body read stops where the receive buffer ends.</summary>
+    /// <summary>Set while <see cref="BufferedBodyEnd"/> runs: a body read stops where the receive buffer ends.</summary>
     private bool _bodyNoWait;
-
-    /// <summary>
-    /// Drops a body nobody reads (a file, a page or an error takes none) if it is already in the
-    /// receive buffer, so the next request on the connection is found where it starts. It never
-    /// waits and never moves the buffer: a body still on its way returns <see cref="BodyNotHere"/>,
-    /// and the caller answers at once and closes, leaving the rest to lingering close, in the
-    /// listener, so a slow body holds no worker. Else 0, or a status (400 for a broken chunked
-    /// body, 413 over LimitRequestBody).
-    /// </summary>
-    private int DropBufferedBody(Connection c, HttpRequest r, ref int have, ref int position)
-    {
-        StartBody(r);
-        _bodyNoWait = true;
-        try
-        {
-            while (true)
-            {
-                long n = NextBody(c, ref have, ref position, default, out int failure);
-                if (n <= 0) return n == 0 ? 0 : failure;
-            }
-        }
-        finally
-        {
-            _bodyNoWait = false;
-        }
-    }
 
     /// <summary>
     /// The most body a connection holds in memory while its handler's body is awaited in the
@@ -70,8 +44,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         {
             // Here whole, or broken (a chunked body's framing, over LimitRequestBody): the handler
             // runs and meets the failure as it reads, as it would have.
-            int failure = BufferedBodyEnd(c, r, have, consumed);
-            if (failure != BodyNotHere) return true;
+            if (BufferedBodyEnd(c, r, have, consumed, out _) != BodyNotHere) return true;
             bool holdable = r.Framing == BodyFraming.ContentLength
                 ? r.ContentLength <= HeldBodyLimit && consumed + r.ContentLength <= _in.Length
                 : have - consumed <= HeldBodyLimit && have < _in.Length;
@@ -103,14 +76,37 @@ internal sealed unsafe partial class Http1Session<TConfig>
         }
     }
 
-    /// <summary>Whether the receive buffer holds the whole body after <paramref name="consumed"/>: 0, <see cref="BodyNotHere"/>, or a status (400, 413) for a broken chunked body. Moves nothing.</summary>
-    private int BufferedBodyEnd(Connection c, HttpRequest r, int have, int consumed)
+    /// <summary>
+    /// Whether the receive buffer holds the whole body that starts at <paramref name="consumed"/>,
+    /// and where it ends: 0 with <paramref name="end"/>, <see cref="BodyNotHere"/> when some is
+    /// still on its way, or a status (400 for a broken chunked body, 413 over LimitRequestBody).
+    /// It never waits, never reads the socket and never moves the buffer; a reader starts the
+    /// body afresh afterwards.
+    /// </summary>
+    private int BufferedBodyEnd(Connection c, HttpRequest r, int have, int consumed, out int end)
     {
-        if (r.Framing == BodyFraming.ContentLength) return have - consumed >= r.ContentLength ? 0 : BodyNotHere;
-        int position = consumed;
-        int failure = DropBufferedBody(c, r, ref have, ref position);
-        StartBody(r); // the handler reads it from the start
-        return failure;
+        end = consumed;
+        if (r.Framing == BodyFraming.ContentLength)
+        {
+            if (have - consumed < r.ContentLength) return BodyNotHere;
+            end = consumed + (int)r.ContentLength;
+            return 0;
+        }
+        StartBody(r);
+        _bodyNoWait = true;
+        try
+        {
+            while (true)
+            {
+                long n = NextBody(c, ref have, ref end, default, out int failure);
+                if (n <= 0) return n == 0 ? 0 : failure;
+            }
+        }
+        finally
+        {
+            _bodyNoWait = false;
+            StartBody(r);
+        }
     }
 
     /// <summary>mod_reqtimeout's body stage: body seconds from its start plus a second per MinRate bytes, at most the body maximum; without it, Timeout from now.</summary>

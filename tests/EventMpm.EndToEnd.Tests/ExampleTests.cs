@@ -82,15 +82,9 @@ public sealed class ExampleTests(RunningApiExample api) : IClassFixture<RunningA
         // 4 KiB promised to /api/wordcount and never finished (or never sent after 100 Continue):
         // each waits in the epoll set with its bytes so far, holding no worker, within its body time.
         AssertRunning();
-        Tool.Result run = Tool.Run("python3", $"{Tool.Repo("tests/slowloris.py")} {api.Port} 2000 300 /api/wordcount {mode} /", timeoutSeconds: 120);
-        Assert.True(run.ExitCode == 0, run.All);
-        var result = JsonDocument.Parse(run.Output).RootElement;
-        Assert.Equal(0, result.GetProperty("slow_refused").GetInt32());
-        Assert.Equal(0, result.GetProperty("fresh_failed").GetInt32());
+        JsonElement result = SlowClients.Run(api.Port, $"/api/wordcount {mode} /");
         // Still awaited when the fresh requests are done (the body time is 20 s), or told 100 Continue.
-        int heldOrContinued = result.GetProperty("slow_held_at_end").GetInt32() + (mode == "expect" ? result.GetProperty("slow_answered").GetInt32() : 0);
-        Assert.True(heldOrContinued == 2000, run.Output);
-        Assert.True(result.GetProperty("max_ms").GetDouble() < 5000, run.Output); // a sanity bound; the README has the measured p99
+        Assert.True(result.GetProperty(mode == "expect" ? "slow_answered" : "slow_held_at_end").GetInt32() == 2000, result.ToString());
     }
 
     [Fact]

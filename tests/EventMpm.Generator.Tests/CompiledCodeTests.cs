@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using EventMpm.Configuration;
+using EventMpm.Configuration.Directives;
 using EventMpm.Configuration.Syntax;
 using Microsoft.CodeAnalysis;
 using GeneratorInput = generator::EventMpm.Generator.GeneratorInput;
@@ -28,6 +29,53 @@ public sealed class CompiledCodeTests
         Assert.Equal((25, 150, 2, 5_000), (readBack.ThreadsPerChild, readBack.MaxRequestWorkers, readBack.StartServers, readBack.KeepAliveTimeoutMilliseconds));
         Assert.Equal(new ListenAddress("", 8080), Assert.Single(readBack.Deployment.Listen));
         Assert.Contains(new DirectiveValue("ThreadsPerChild", "25", "httpd.conf:15"), readBack.Directives);
+    }
+
+    /// <summary>
+    /// IServerConfig's constant members and CompiledSettings are generated from the catalogue's
+    /// rows: a config that sets every constant to something other than its default reads back
+    /// every one of them (a member the contract lacked would not compile; one CompiledSettings
+    /// forgot would read back as the default).
+    /// </summary>
+    [Fact]
+    public void Every_constant_of_the_catalogue_is_in_the_contract_and_read_back()
+    {
+        var defaults = new ServerSettings();
+        var members = new System.Text.StringBuilder();
+        var expected = new List<(CompiledConstant Constant, object Value)>();
+        foreach (CompiledConstant c in DirectiveCatalog.All.SelectMany(d => d.Constants))
+        {
+            object value = c.Get(defaults) switch
+            {
+                int i => i + 1,
+                long l => l + 1,
+                bool b => !b,
+                LogLevel level => level == LogLevel.Debug ? LogLevel.Info : LogLevel.Debug,
+                _ => "changed",
+            };
+            expected.Add((c, value));
+            string literal = value switch
+            {
+                bool b => b ? "true" : "false",
+                long l => l + "L",
+                LogLevel level => "global::EventMpm.Configuration.LogLevel." + level,
+                string text => "\"" + text + "\"",
+                _ => System.Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+            };
+            string type = value switch { bool => "bool", long => "long", LogLevel => "global::EventMpm.Configuration.LogLevel", string => "string", _ => "int" };
+            members.Append("public static ").Append(type).Append(' ').Append(c.Member).Append(" => ").Append(literal).Append(";\n");
+        }
+        string source = "public readonly struct EveryConstantChanged : global::EventMpm.Contract.IServerConfig\n{\n" + members + "}\n";
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Changed",
+            [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions)], GeneratorHarness.References,
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        using var stream = new MemoryStream();
+        var emit = compilation.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        stream.Position = 0;
+        System.Type config = new System.Runtime.Loader.AssemblyLoadContext("changed", isCollectible: true).LoadFromStream(stream).GetType("EveryConstantChanged", throwOnError: true)!;
+        var read = (ServerSettings)typeof(EventMpm.Contract.CompiledSettings).GetMethod(nameof(EventMpm.Contract.CompiledSettings.Read))!.MakeGenericMethod(config).Invoke(null, null)!;
+        foreach (var (constant, value) in expected) Assert.True(Equals(value, constant.Get(read)), constant.Member + " read back as " + constant.Get(read) + ", not " + value);
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using EventMpm.Configuration;
 using EventMpm.Configuration.Directives;
-using EventMpm.Contract;
 using Xunit;
 
 namespace EventMpm.Runtime.Tests.Configuration;
@@ -10,8 +9,6 @@ namespace EventMpm.Runtime.Tests.Configuration;
 /// <summary>A directive is declared once, in its catalogue row: what follows from the rows stays in step with them.</summary>
 public class CatalogueTests
 {
-    private struct NothingOverridden : IServerConfig;
-
     [Fact]
     public void Every_compiled_value_is_a_constant_of_exactly_one_row()
     {
@@ -23,17 +20,6 @@ public class CatalogueTests
             .Select(p => p.Name).ToArray();
         // A value the settings keep but no row compiles (or a row naming a value that is not kept) fails here.
         Assert.Equal(values.Order(), constants.Order());
-    }
-
-    [Fact]
-    public void The_contracts_defaults_are_the_settings_defaults_and_each_constant_is_read_back()
-    {
-        ServerSettings read = CompiledSettings.Read<NothingOverridden>();
-        var defaults = new ServerSettings();
-        foreach (CompiledConstant c in DirectiveCatalog.All.SelectMany(d => d.Constants))
-        {
-            Assert.True(Equals(c.Get(defaults), c.Get(read)), c.Member + ": IServerConfig's default " + c.Get(read) + ", ServerSettings' " + c.Get(defaults));
-        }
     }
 
     [Fact]
