@@ -106,6 +106,9 @@ internal sealed unsafe partial class ChildEngine<TConfig> : IDisposable where TC
         _stopBell.Ring();
         _turns.ReleaseAll(_workers.Length); // the workers waiting for a turn must reach the pollset to see the bell
         foreach (Thread t in _workers) t.Join();
+        // Past the stop's deadline: what is still open closes now, and gives back what the
+        // protocol kept with it (a spooled body's file), as the process's exit would.
+        foreach (Connection c in _table.Open()) Close(c);
     }
 
     /// <summary>Stops accepting; in-flight responses finish, idle connections close. Safe from any thread.</summary>

@@ -60,15 +60,24 @@ internal sealed class Connection
     /// <summary>Bytes the protocol read but has not used yet (part of a head, a pipelined request): they travel with the connection.</summary>
     public byte[]? PendingInput;
 
+    /// <summary>
+    /// What else the protocol keeps with the connection between its turns and must give back
+    /// however the connection ends (HTTP's spooled request body: its file). The engine disposes
+    /// it when the connection closes or lingers.
+    /// </summary>
+    public System.IDisposable? ProtocolState;
+
     /// <summary>What write completion still has to send, and whether the connection closes after it (kept inline: no object per connection).</summary>
     public PendingOutput Output = PendingOutput.None;
 
     public ulong Token => ((ulong)Generation << 32) | (uint)Slot;
 
-    /// <summary>Drops what the connection carried (bytes to send, bytes read ahead) before it closes or lingers.</summary>
+    /// <summary>Drops what the connection carried (bytes to send, bytes read ahead, the protocol's state) before it closes or lingers.</summary>
     public void ClearPending()
     {
         Output.Clear();
         PendingInput = null;
+        ProtocolState?.Dispose();
+        ProtocolState = null;
     }
 }

@@ -45,6 +45,17 @@ internal sealed class ConnectionTable
         }
     }
 
+    /// <summary>The connections still open (for the engine's last act, when no other thread touches them).</summary>
+    public System.Collections.Generic.List<Connection> Open()
+    {
+        var open = new System.Collections.Generic.List<Connection>();
+        lock (_lock)
+        {
+            for (int i = 0; i < _used; i++) if (_slots[i].Fd >= 0) open.Add(_slots[i]);
+        }
+        return open;
+    }
+
     /// <summary>The connection a token names, if the slot has not been reused since.</summary>
     public Connection? Find(ulong token)
     {

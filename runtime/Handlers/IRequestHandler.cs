@@ -26,6 +26,18 @@ public interface IRequestHandler
     void Handle(Request request, Response response);
 }
 
+/// <summary>
+/// A handler that reads its request body as it arrives. It runs as soon as the request's head is
+/// in, and its worker waits while it reads, within RequestReadTimeout's body time and MinRate, as
+/// httpd's handlers do. Any other handler runs once its body is whole: up to 16 KiB held in
+/// memory, a larger one received into a temporary file with no name (in TMPDIR, else /tmp),
+/// with no worker held while the client sends. Declare it when the body is used as it comes
+/// (relayed elsewhere, or too large for the temporary directory).
+/// </summary>
+public interface IStreamingBodyHandler : IRequestHandler
+{
+}
+
 /// <summary>A request body that could not be read: the status the server answers with (400, 408, 413).</summary>
 public sealed class RequestBodyException : System.IO.IOException
 {

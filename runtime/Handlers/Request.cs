@@ -40,10 +40,13 @@ public sealed class Request
     public long? ContentLength { get; private set; }
 
     /// <summary>
-    /// The body, decoded from chunked framing when it was sent so. Up to 16 KiB it is all here when
-    /// the handler runs (it was awaited in the epoll set); a larger one is read as it arrives.
-    /// Bounded by LimitRequestBody: a larger chunked body throws <see cref="RequestBodyException"/>
-    /// (413). A client that sent <c>Expect: 100-continue</c> is told to go on before then.
+    /// The body, decoded from chunked framing when it was sent so. It is whole when the handler
+    /// runs, awaited with no worker held: up to 16 KiB in memory, a larger one in a temporary file
+    /// that goes when the handler returns. A handler that implements
+    /// <see cref="IStreamingBodyHandler"/> reads it as it arrives instead. Bounded by
+    /// LimitRequestBody: a larger body is refused with 413 (a streamed chunked one throws
+    /// <see cref="RequestBodyException"/> as it passes the limit). A client that sent
+    /// <c>Expect: 100-continue</c> is told to go on when its body is wanted.
     /// </summary>
     public Stream Body => _body;
 

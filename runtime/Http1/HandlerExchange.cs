@@ -53,6 +53,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IHandlerConnection
         if (r.Framing != BodyFraming.None) _headCopy = request.Head; // the request's copy: reading the body may move the buffer's
 
         StartBody(r);
+        if (_spool is not null) _bodyStage = BodyStage.Done; // the body is in its file, and the buffer is past it
         _handlerConnection = c;
         _handlerHave = have;
         _handlerPosition = consumed;
@@ -70,6 +71,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IHandlerConnection
         {
             failure = e;
         }
+        ReleaseSpool();
         have = _handlerHave;
         consumed = _handlerPosition;
         _handlerConnection = null;
@@ -166,6 +168,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IHandlerConnection
     {
         Connection c = _handlerConnection ?? throw new InvalidOperationException("The request body can be read only while the handler runs.");
         if (_bodyFailure != 0) throw BodyFailure(_bodyFailure);
+        if (_spool is { } spool) return ReadSpool(spool, destination);
         if (_request.ExpectContinue && !_continueSent && _bodyStage != BodyStage.Done)
         {
             SendInterimContinue(c); // the client waits for our word before sending the body (RFC 9110 §10.1.1)

@@ -33,10 +33,14 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     /// <summary>Where the connection goes once a step below has handed it back (it returned false).</summary>
     private NextStep _next;
 
-    public Http1Session(Worker worker, HttpSite site)
+    /// <summary>Where bodies too large to hold are spooled; null when no file can be made there.</summary>
+    private readonly Native.TemporaryDirectory? _temporary;
+
+    public Http1Session(Worker worker, HttpSite site, Native.TemporaryDirectory? temporary)
     {
         _worker = worker;
         _site = site;
+        _temporary = temporary;
         _score = worker.Score;
         _logLines = Array.ConvertAll(site.Logs, _ => new Logging.LineBuffer(LogBlock + 4096));
     }
@@ -129,13 +133,14 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         // on its way, or held back for 100-continue (never asked for then), makes the answer say
         // Connection: close, and lingering close drains the rest in the listener.
         int bodyEnd = consumed;
-        int body = !hasBody ? 0 : r.ExpectContinue ? BodyNotHere : BufferedBodyEnd(c, r, have, consumed, out bodyEnd);
+        int body = !hasBody ? 0 : r.ExpectContinue || c.ProtocolState is not null ? BodyNotHere : BufferedBodyEnd(c, r, have, consumed, out bodyEnd);
         _closing = body == BodyNotHere;
         ResponsePlan plan = MakePlan(c, r);
         _closing = false;
         if (plan.Status == ResponsePlan.CodeHandler)
         {
-            if (hasBody && !HandlerBodyInHand(c, r, ref have, consumed)) return false; // its body is awaited in the pollset
+            // Its body is awaited in the pollset, unless the handler reads it as it comes.
+            if (hasBody && _route.Code!.Instance is not Handlers.IStreamingBodyHandler && !HandlerBodyInHand(c, r, ref have, ref consumed)) return false;
             return RunHandler(c, ref have, consumed);
         }
         if (body == BodyNotHere) return Finish(c, ref plan, ref have, consumed: have);

@@ -7,7 +7,9 @@ namespace EventMpm.Http1;
 /// <summary>
 /// A request body, decoded from its framing (Content-Length, or chunked per RFC 9112 §7.1) as a
 /// handler reads it, or read to its end and dropped so the next request is found where it starts.
-/// A worker waits for a body, as httpd's does, within mod_reqtimeout's body stage.
+/// A C# handler's body is awaited in the pollset before it runs (held, or spooled to a file);
+/// only a handler that streams its body (<see cref="Handlers.IStreamingBodyHandler"/>) has its
+/// worker wait for it, as httpd's does, within mod_reqtimeout's body stage.
 /// </summary>
 internal sealed unsafe partial class Http1Session<TConfig>
 {
@@ -24,31 +26,31 @@ internal sealed unsafe partial class Http1Session<TConfig>
 
     /// <summary>
     /// The most body a connection holds in memory while its handler's body is awaited in the
-    /// pollset (nginx's client_body_buffer_size is 8 or 16 KiB). A larger body is read by the
-    /// handler's worker as it asks for it, within the body time.
+    /// pollset (nginx's client_body_buffer_size is 8 or 16 KiB). Beyond it the body goes to a
+    /// temporary file (BodySpool.cs).
     /// </summary>
     public const int HeldBodyLimit = 16 * 1024;
 
     /// <summary>
-    /// Before a C# handler runs: its whole body, when it is small enough to hold, must be in the
-    /// receive buffer, so a slow client holds no worker (httpd's worker waits for it). Reads what
-    /// has arrived; while the rest is on its way the connection goes back to the pollset with the
-    /// bytes so far, until mod_reqtimeout's body time is up (408), telling a client that waits
-    /// for it 100 Continue first. False when the connection was handed back (<see cref="_next"/>);
-    /// true when the handler runs now: the body is here (or broken), or too large to hold and read
-    /// as it goes.
+    /// Before a C# handler runs: its whole body must be here, so a slow client holds no worker
+    /// (httpd's worker waits for it). Reads what has arrived; while the rest is on its way the
+    /// connection goes back to the pollset with the bytes so far, until mod_reqtimeout's body
+    /// time is up (408), telling a client that waits for it 100 Continue first. Up to
+    /// <see cref="HeldBodyLimit"/> the bytes travel with the connection; beyond, they go to a
+    /// file. False when the connection was handed back (<see cref="_next"/>); true when the
+    /// handler runs now: the body is here (in the buffer, or in the file with
+    /// <paramref name="consumed"/> moved past it), or broken (the handler meets the failure as it
+    /// reads), or to be read as it arrives (no temporary directory).
     /// </summary>
-    private bool HandlerBodyInHand(Connection c, HttpRequest r, ref int have, int consumed)
+    private bool HandlerBodyInHand(Connection c, HttpRequest r, ref int have, ref int consumed)
     {
+        if (c.ProtocolState is SpooledBody spooling) return SpoolBody(c, r, spooling, ref have, ref consumed);
         while (true)
         {
             // Here whole, or broken (a chunked body's framing, over LimitRequestBody): the handler
             // runs and meets the failure as it reads, as it would have.
             if (BufferedBodyEnd(c, r, have, consumed, out _) != BodyNotHere) return true;
-            bool holdable = r.Framing == BodyFraming.ContentLength
-                ? r.ContentLength <= HeldBodyLimit && consumed + r.ContentLength <= _in.Length
-                : have - consumed <= HeldBodyLimit && have < _in.Length;
-            if (!holdable) return true;
+            if (have - consumed > HeldBodyLimit || have == _in.Length) return _temporary is null || StartSpool(c, r, ref have, ref consumed);
             long n;
             fixed (byte* p = _in) n = c.Transport.Receive(c, p + have, _in.Length - have);
             if (n > 0)

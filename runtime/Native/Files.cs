@@ -55,6 +55,18 @@ internal static unsafe class Files
         return true;
     }
 
+    /// <summary>Reads up to <paramref name="into"/>'s length from <paramref name="offset"/>, retrying after a signal: the bytes read, 0 at the end, -1 with <see cref="Sys.Errno"/>.</summary>
+    public static int ReadAt(int fd, Span<byte> into, long offset)
+    {
+        fixed (byte* p = into)
+        {
+            long n;
+            do n = (long)LibC.pread(fd, p, (size_t)into.Length, (off_t)offset);
+            while (n < 0 && Sys.Errno == LibC.EINTR);
+            return (int)n;
+        }
+    }
+
     /// <summary>Reads one byte, retrying after a signal: the byte, or -1 at the end or on an error.</summary>
     public static int ReadByte(int fd)
     {

@@ -23,14 +23,28 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     private readonly ListenSocket[] _listeners;
     private readonly HttpSite _site;
     private readonly ScoreboardImage? _ownBoard;
+    private readonly TemporaryDirectory? _temporary;
     private Thread? _thread;
 
-    private Server(ListenSocket[] listeners, HttpSite site, ScoreboardImage board, int slot, bool ownsBoard)
+    private Server(ListenSocket[] listeners, HttpSite site, ScoreboardImage board, int slot, bool ownsBoard, ServerPaths paths)
     {
         _listeners = listeners;
         _site = site;
         _ownBoard = ownsBoard ? board : null;
-        _engine = new ChildEngine<TConfig>(listeners, new Http1.Http1Protocol<TConfig>(site), board, slot);
+        _temporary = OpenTemporary(paths);
+        _engine = new ChildEngine<TConfig>(listeners, new Http1.Http1Protocol<TConfig>(site, _temporary), board, slot);
+    }
+
+    /// <summary>The directory large request bodies are spooled to; without one, handlers read their bodies as they arrive (a worker waits), and the error log says why.</summary>
+    private static TemporaryDirectory? OpenTemporary(ServerPaths paths)
+    {
+        TemporaryDirectory? directory = TemporaryDirectory.Open(paths.Temporary, out int errno);
+        if (directory is null)
+        {
+            Logging.ErrorLog.Warn("eventmpm", "", "request bodies over " + Http1.Http1Session<TConfig>.HeldBodyLimit / 1024
+                + " KiB cannot be spooled to " + paths.Temporary + " (" + Sys.Describe(errno) + "): handlers will read them as they arrive, holding a worker; set TMPDIR to a writable directory");
+        }
+        return directory;
     }
 
     /// <summary>Binds every Listen address and opens DocumentRoot: one process serving alone (<c>-X</c>).</summary>
@@ -43,7 +57,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             HttpSite site = OpenSite(deployment, paths);
             ScoreboardImage board = ScoreboardImage.Create(1, Math.Max(TConfig.ThreadLimit, TConfig.ThreadsPerChild));
             board.Process(0).Pid = Environment.ProcessId;
-            server = new Server<TConfig>(listeners, site, board, 0, ownsBoard: true);
+            server = new Server<TConfig>(listeners, site, board, 0, ownsBoard: true, paths);
         }
         catch
         {
@@ -64,7 +78,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
 
     /// <summary>A child's engine on the sockets and scoreboard its control process handed down.</summary>
     internal static Server<TConfig> OpenChild(ListenSocket[] listeners, ScoreboardImage board, int slot, DeploymentSettings deployment, ServerPaths paths)
-        => new(listeners, OpenSite(deployment, paths), board, slot, ownsBoard: false);
+        => new(listeners, OpenSite(deployment, paths), board, slot, ownsBoard: false, paths);
 
     /// <summary>What the compiled configuration sets on every listening socket.</summary>
     internal static ListenOptions ListenOptions => new(TConfig.ListenBacklog, TConfig.SendBufferSize, TConfig.ReceiveBufferSize, TConfig.DeferAccept);
@@ -169,6 +183,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         _thread?.Join();
         _engine.Dispose();
         _site.Dispose();
+        _temporary?.Dispose();
         _ownBoard?.Dispose();
     }
 }

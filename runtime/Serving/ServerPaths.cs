@@ -24,5 +24,11 @@ public sealed class ServerPaths
 
     public string ErrorLog { get; }
 
+    /// <summary>
+    /// Where large request bodies are spooled for C# handlers: TMPDIR, else /tmp (httpd finds
+    /// its temporary directory so, in apr_temp_dir_get()).
+    /// </summary>
+    public string Temporary { get; init; } = Path.GetTempPath();
+
     public string Resolve(string path) => path.Length == 0 ? ServerRoot : Path.GetFullPath(path, ServerRoot);
 }

@@ -13,7 +13,8 @@ namespace EventMpm.Runtime.Tests.Event;
 public sealed class TestServer<TConfig> : IDisposable where TConfig : struct, IServerConfig
 {
     /// <param name="adjust">Changes to the deployment settings (a CustomLog, say) before the server opens.</param>
-    public TestServer(Func<DeploymentSettings, DeploymentSettings>? adjust = null)
+    /// <param name="temporary">Where large request bodies are spooled (the process's temporary directory unless given).</param>
+    public TestServer(Func<DeploymentSettings, DeploymentSettings>? adjust = null, string? temporary = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "eventmpm-root-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(Root, "sub"));
@@ -24,7 +25,7 @@ public sealed class TestServer<TConfig> : IDisposable where TConfig : struct, IS
         File.WriteAllBytes(Path.Combine(Root, "big.bin"), big);
         var deployment = new DeploymentSettings { DocumentRoot = Root, Listen = new EquatableArray<ListenAddress>(new[] { new ListenAddress("127.0.0.1", 0) }) };
         if (adjust is not null) deployment = adjust(deployment);
-        Server = Server<TConfig>.Open(deployment, new ServerPaths(deployment, Root));
+        Server = Server<TConfig>.Open(deployment, new ServerPaths(deployment, Root) { Temporary = temporary ?? Path.GetTempPath() });
         Server.Start();
     }
 
