@@ -46,6 +46,8 @@ public sealed class MpmServer : IDisposable
         File.Copy(Path.Combine(site.First, "MpmSite"), Binary);
         Docroot = Path.Combine(Folder, "htdocs");
         Directory.CreateDirectory(Docroot);
+        Temporary = Path.Combine(Folder, "tmp");
+        Directory.CreateDirectory(Temporary);
         File.WriteAllText(Path.Combine(Docroot, "index.html"), "<p>MpmSite</p>\n");
         var big = new byte[BigSize];
         new Random(3).NextBytes(big);
@@ -62,6 +64,9 @@ public sealed class MpmServer : IDisposable
 
     public string Binary => Path.Combine(Folder, "MpmSite");
 
+    /// <summary>The server's TMPDIR, where it spools request bodies: its own, so a test can count what is in it.</summary>
+    public string Temporary { get; }
+
     public string Docroot { get; }
 
     public int Port { get; }
@@ -76,7 +81,9 @@ public sealed class MpmServer : IDisposable
 
     public int ControlPid { get; private set; }
 
-    public Tool.Result Command(string arguments) => Tool.Run(Binary, arguments, Folder, timeoutSeconds: 60);
+    public Tool.Result Command(string arguments) => Tool.Run(Binary, arguments, Folder, timeoutSeconds: 60, ServerEnvironment);
+
+    private Dictionary<string, string?> ServerEnvironment => new() { ["TMPDIR"] = Temporary };
 
     public void Start()
     {
@@ -88,7 +95,7 @@ public sealed class MpmServer : IDisposable
     /// <summary>Runs -k start (through <paramref name="via"/>, such as nohup, when given) and notes the control process's pid, without waiting for it to serve.</summary>
     public Tool.Result StartOnly(string? via = null)
     {
-        Tool.Result started = via is null ? Command(Arguments + " -k start") : Tool.Run(via, Binary + " " + Arguments + " -k start", Folder, timeoutSeconds: 60);
+        Tool.Result started = via is null ? Command(Arguments + " -k start") : Tool.Run(via, Binary + " " + Arguments + " -k start", Folder, timeoutSeconds: 60, ServerEnvironment);
         // A server that gave up at once may have removed its PidFile already.
         ControlPid = File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), out int pid) ? pid : 0;
         return started;

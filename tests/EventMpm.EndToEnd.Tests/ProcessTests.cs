@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
+using Xunit.Abstractions;
 
 namespace EventMpm.EndToEnd.Tests;
 
@@ -14,7 +15,7 @@ namespace EventMpm.EndToEnd.Tests;
 /// graceful stop; privileges; the operator's -k commands.
 /// </summary>
 [Collection(DotnetCollection.Name)]
-public sealed partial class ProcessTests(PublishedMpmSite site) : IClassFixture<PublishedMpmSite>
+public sealed partial class ProcessTests(PublishedMpmSite site, ITestOutputHelper output) : IClassFixture<PublishedMpmSite>
 {
     private const int SIGKILL = 9, SIGTERM = 15, SIGUSR1 = 10, SIGWINCH = 28;
 
