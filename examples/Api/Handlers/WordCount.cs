@@ -5,8 +5,9 @@ using EventMpm.Handlers;
 namespace Api.Handlers;
 
 /// <summary>
-/// POST /api/wordcount: counts the bytes, lines and words of the body as it arrives, without
-/// holding it (the body is a stream, bounded by LimitRequestBody).
+/// POST /api/wordcount: counts the bytes, lines and words of the body, read as a stream 8 KiB at
+/// a time (bounded by LimitRequestBody). It runs once the body has come, with no worker held while
+/// the client sends it: a body over 16 KiB waits in a temporary file, not in memory.
 /// </summary>
 public sealed class WordCount : IRequestHandler
 {

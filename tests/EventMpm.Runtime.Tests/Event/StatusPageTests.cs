@@ -110,15 +110,20 @@ public sealed class StatusPageTests
     }
 
     [Theory]
-    [InlineData("GET / HTTP/1.1\r\nHost: a")]                                                    // part of a head
-    [InlineData("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nfirst bytes")] // part of a handler's body
-    public void Connections_waiting_for_the_rest_of_their_input_are_counted_as_wait_io(string partial)
+    [InlineData("GET / HTTP/1.1\r\nHost: a", 0)]                                                    // part of a head
+    [InlineData("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nfirst bytes", 0)] // part of a handler's body
+    [InlineData("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n", 20_000)]     // part of a body being spooled
+    public void Connections_waiting_for_the_rest_of_their_input_are_counted_as_wait_io(string partial, int bodyBytes)
     {
         using var server = new TestServer<StatusConfig>();
         var slow = Enumerable.Range(0, 3).Select(_ => server.Connect()).ToList();
         try
         {
-            foreach (Socket s in slow) Wire.Send(s, partial);
+            foreach (Socket s in slow)
+            {
+                Wire.Send(s, partial);
+                s.Send(new byte[bodyBytes]);
+            }
             Wire.WaitFor(() => Auto(server)["ConnsAsyncWaitIO"] == "3", "3 partial requests in ?auto");
             // Only the one drawing the page is busy: the partial requests hold none. (The worker that drew the
             // previous page may still be on its way back to the pool for a moment: ask again.)
