@@ -103,7 +103,7 @@ public sealed partial class ConfigGenerator
             w.Field("ServerRoot", Str(d.ServerRoot));
             w.Field("ServerName", Str(d.ServerName));
             w.Field("DocumentRoot", Str(d.DocumentRoot));
-            w.Field("Listen", ArrayLiteral(Config + "ListenAddress", d.Listen, l => "new(" + Str(l.Host) + ", " + l.Port.ToString(CultureInfo.InvariantCulture) + ")"));
+            w.Field("Listen", ArrayLiteral(Config + "ListenAddress", d.Listen, l => "new(" + Str(l.Host) + ", " + l.Port.ToString(CultureInfo.InvariantCulture) + ", " + Str(l.Protocol) + ")"));
             w.Field("PidFile", Str(d.PidFile));
             w.Field("ErrorLog", Str(d.ErrorLog));
             w.Field("CustomLog", ArrayLiteral(Config + "CustomLogSpec", d.CustomLog, c => "new(" + Str(c.Path) + ", " + Str(c.Format) + ")"));
@@ -111,6 +111,8 @@ public sealed partial class ConfigGenerator
             w.Field("User", Str(d.User));
             w.Field("Group", Str(d.Group));
             w.Field("CoreDumpDirectory", Str(d.CoreDumpDirectory));
+            w.Field("SSLCertificateFile", Str(d.SSLCertificateFile));
+            w.Field("SSLCertificateKeyFile", Str(d.SSLCertificateKeyFile));
             w.Close(";");
         }
 

@@ -32,6 +32,7 @@ internal sealed unsafe partial class ChildEngine<TConfig> : IDisposable where TC
     private readonly EventFd _doorbell = new();
     private readonly EventFd _stopBell = new();
     private readonly ListenSocket[] _listeners;
+    private readonly ITransport[] _transports;
     private readonly ConnectionTable _table = new();
     private readonly TimeoutQueues _queues;
     private readonly LingeringClose _linger;
@@ -48,9 +49,11 @@ internal sealed unsafe partial class ChildEngine<TConfig> : IDisposable where TC
     private bool _listenersClosed;
 
     /// <param name="board">The scoreboard this child reports to; <paramref name="slot"/> is its process row.</param>
-    public ChildEngine(ListenSocket[] listeners, IProtocol protocol, ScoreboardImage board, int slot)
+    /// <param name="transports">The transport of each listener's connections (the plain socket when not given).</param>
+    public ChildEngine(ListenSocket[] listeners, IProtocol protocol, ScoreboardImage board, int slot, ITransport[]? transports = null)
     {
         _listeners = listeners;
+        _transports = transports ?? Array.ConvertAll(listeners, _ => (ITransport)SocketTransport.Instance);
         _protocol = protocol;
         _board = board;
         _slot = slot;

@@ -14,8 +14,11 @@ internal sealed class Connection
     public uint Generation;
     public ConnectionState State;
 
-    /// <summary>How bytes move on it: the plain socket today; TLS will be another transport.</summary>
+    /// <summary>How bytes move on it: the plain socket, or TLS over it (as its listener says).</summary>
     public ITransport Transport = SocketTransport.Instance;
+
+    /// <summary>The transport's own handle for this connection (TLS: its session), released with <see cref="ITransport.Release"/>.</summary>
+    public nint TransportState;
 
     // Its place in a timeout queue.
     public long QueuedAt;

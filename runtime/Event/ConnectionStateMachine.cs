@@ -32,7 +32,10 @@ internal sealed unsafe partial class ChildEngine<TConfig>
                 return;
             }
         }
-        Move(c, protocol.Serve(c));
+        NextStep next = protocol.Serve(c);
+        // Input already inside the transport is never reported by the pollset: serve it now.
+        while (next == NextStep.AwaitInput && c.Transport.HasBufferedInput(c)) next = protocol.Serve(c);
+        Move(c, next);
     }
 
     /// <summary>Moves a connection a worker is done with to where the protocol says it waits.</summary>
@@ -119,6 +122,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
     private void Close(Connection c)
     {
         c.ClearPending();
+        c.Transport.Release(c);
         Sys.Close(c.Fd);
         _linger.Ended(c);
         _table.Release(c);

@@ -2,7 +2,7 @@ namespace EventMpm.Event;
 
 /// <summary>
 /// How bytes move on a connection, beneath any protocol: the plain socket
-/// (<see cref="SocketTransport"/>) today; a TLS session is the next. Every call is non-blocking
+/// (<see cref="SocketTransport"/>), or a TLS session over it. Every call is non-blocking
 /// except the two waits, which a worker uses only where httpd's would block too (a request body,
 /// a handler's streamed response). Results: bytes moved (&gt; 0), 0 when the peer closed (a
 /// receive), or <see cref="WouldBlock"/> or <see cref="Failed"/>.
@@ -34,4 +34,14 @@ internal unsafe interface ITransport
 
     /// <summary>Waits up to <paramref name="milliseconds"/> for room to send; true when there is (or an error to report).</summary>
     bool WaitWritable(Connection c, int milliseconds);
+
+    /// <summary>
+    /// Input the transport has already taken off the socket and not handed out (TLS records
+    /// decrypted beyond what the last receive asked for): the pollset would never report it, so
+    /// the connection is served again instead of parked (httpd's data_in_input_filters check).
+    /// </summary>
+    bool HasBufferedInput(Connection c);
+
+    /// <summary>The connection closes: what the transport keeps for it (<see cref="Connection.TransportState"/>) goes.</summary>
+    void Release(Connection c);
 }

@@ -30,7 +30,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
             {
                 ulong token = events[i].data.u64;
                 if (token == DoorbellToken) _doorbell.Drain();
-                else if (token >= ListenTokenBase && token < StopToken) AcceptOne(_listeners[(int)(token - ListenTokenBase)]);
+                else if (token >= ListenTokenBase && token < StopToken) AcceptOne((int)(token - ListenTokenBase));
                 else if (_table.Find(token) is Connection c) _linger.Drain(c);
             }
             ExpireQueues();
@@ -81,8 +81,9 @@ internal sealed unsafe partial class ChildEngine<TConfig>
     /// (the socket is level-triggered, so the next wait reports any other). As in httpd, the rule
     /// is applied only when a connection is actually waiting.
     /// </summary>
-    private void AcceptOne(ListenSocket listener)
+    private void AcceptOne(int index)
     {
+        ListenSocket listener = _listeners[index];
         if (!_listenersEnabled) return;
         if (AboveLimit(hysteresis: 0))
         {
@@ -100,7 +101,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
         }
         Interlocked.Increment(ref _open);
         Sys.SetInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1);
-        Connection c = _table.Allocate(fd, SocketTransport.Instance);
+        Connection c = _table.Allocate(fd, _transports[index]);
         c.AcceptedAt = Now;
         Park(c, ConnectionState.NewConnection, Epoll.In);
         if (++_accepted == TConfig.MaxConnectionsPerChild)

@@ -26,5 +26,9 @@ internal sealed unsafe class SocketTransport : ITransport
 
     public bool WaitWritable(Connection c, int milliseconds) => Poll.Writable(c.Fd, milliseconds);
 
+    public bool HasBufferedInput(Connection c) => false; // the kernel holds it, and epoll reports it
+
+    public void Release(Connection c) { }
+
     private static long Result(long n) => n >= 0 ? n : Sys.WouldBlock(Sys.Errno) ? ITransport.WouldBlock : ITransport.Failed;
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Sockets;
 using System.Threading;
 using EventMpm.Contract;
@@ -24,15 +25,47 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     private readonly HttpSite _site;
     private readonly ScoreboardImage? _ownBoard;
     private readonly TemporaryDirectory? _temporary;
+    private readonly Tls.TlsContext? _tls;
     private Thread? _thread;
 
-    private Server(ListenSocket[] listeners, HttpSite site, ScoreboardImage board, int slot, bool ownsBoard, ServerPaths paths)
+    private Server(ListenSocket[] listeners, HttpSite site, ScoreboardImage board, int slot, bool ownsBoard, DeploymentSettings deployment, ServerPaths paths)
     {
         _listeners = listeners;
         _site = site;
         _ownBoard = ownsBoard ? board : null;
+        ITransport[] transports = OpenTransports(listeners, deployment, paths, out _tls);
         _temporary = OpenTemporary(paths);
-        _engine = new ChildEngine<TConfig>(listeners, new Http1.Http1Protocol<TConfig>(site, _temporary), board, slot);
+        _engine = new ChildEngine<TConfig>(listeners, new Http1.Http1Protocol<TConfig>(site, _temporary), board, slot, transports);
+    }
+
+    /// <summary>
+    /// Each listener's transport: TLS for the https ones when SSLEngine is on (the listeners come
+    /// in Listen's order; sockets a service manager passed are plain), else the socket itself.
+    /// </summary>
+    /// <exception cref="ServerStartException">The certificate or its key cannot be used, or OpenSSL is missing.</exception>
+    private static ITransport[] OpenTransports(ListenSocket[] listeners, DeploymentSettings deployment, ServerPaths paths, out Tls.TlsContext? tls)
+    {
+        var transports = Array.ConvertAll(listeners, _ => (ITransport)SocketTransport.Instance);
+        tls = null;
+        if (!TConfig.SSLEngine || listeners.Length != deployment.Listen.Count || !deployment.Listen.Any(l => l.IsHttps)) return transports;
+        string certificate = deployment.SSLCertificateFile;
+        if (certificate.Length == 0) throw new ServerStartException("AH02572: Failed to configure at least one certificate and key: SSLEngine on needs SSLCertificateFile");
+        string key = deployment.SSLCertificateKeyFile.Length == 0 ? certificate : deployment.SSLCertificateKeyFile;
+        try
+        {
+            tls = Tls.TlsContext.Create(paths.Resolve(certificate), paths.Resolve(key));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ServerStartException(e.Message);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new ServerStartException("TLS needs OpenSSL 3 (libssl.so.3 and libcrypto.so.3) on the machine: " + e.Message);
+        }
+        var transport = new Tls.TlsTransport(tls);
+        for (int i = 0; i < listeners.Length; i++) if (deployment.Listen[i].IsHttps) transports[i] = transport;
+        return transports;
     }
 
     /// <summary>The directory large request bodies are spooled to; without one, handlers read their bodies as they arrive (a worker waits), and the error log says why.</summary>
@@ -57,7 +90,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             HttpSite site = OpenSite(deployment, paths);
             ScoreboardImage board = ScoreboardImage.Create(1, Math.Max(TConfig.ThreadLimit, TConfig.ThreadsPerChild));
             board.Process(0).Pid = Environment.ProcessId;
-            server = new Server<TConfig>(listeners, site, board, 0, ownsBoard: true, paths);
+            server = new Server<TConfig>(listeners, site, board, 0, ownsBoard: true, deployment, paths);
         }
         catch
         {
@@ -78,7 +111,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
 
     /// <summary>A child's engine on the sockets and scoreboard its control process handed down.</summary>
     internal static Server<TConfig> OpenChild(ListenSocket[] listeners, ScoreboardImage board, int slot, DeploymentSettings deployment, ServerPaths paths)
-        => new(listeners, OpenSite(deployment, paths), board, slot, ownsBoard: false, paths);
+        => new(listeners, OpenSite(deployment, paths), board, slot, ownsBoard: false, deployment, paths);
 
     /// <summary>What the compiled configuration sets on every listening socket.</summary>
     internal static ListenOptions ListenOptions => new(TConfig.ListenBacklog, TConfig.SendBufferSize, TConfig.ReceiveBufferSize, TConfig.DeferAccept);
@@ -184,6 +217,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         _engine.Dispose();
         _site.Dispose();
         _temporary?.Dispose();
+        _tls?.Dispose();
         _ownBoard?.Dispose();
     }
 }

@@ -30,7 +30,7 @@ public sealed class DiagnosticTests
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nErrorLog \"|/usr/bin/rotatelogs x\"\n", 2, 10, "piped logs"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nServerAdmin you@example.com\n", 2, 1, "ServerAdmin is httpd's (core), not supported by EventMpm: EventMpm's error pages carry no signature"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nAllowOverride All\n", 2, 1, "AllowOverride is httpd's (core), not supported by EventMpm: .htaccess files are read at run time, which a compiled configuration does not do"),
-        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nSSLEngine on\n", 2, 1, "SSLEngine is httpd's (mod_ssl), not supported by EventMpm: EventMpm does not have it yet: TLS is planned"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nSSLUseStapling on\n", 2, 1, "SSLUseStapling is httpd's (mod_ssl), not supported by EventMpm: EventMpm does not have it yet: TLS serves with SSLEngine"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:9000/\n", 2, 1, "ProxyPass is httpd's (mod_proxy), not supported by EventMpm: EventMpm does not have it yet: the reverse proxy is planned"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nRedirect /old /new\n", 2, 1, "Redirect is httpd's (mod_alias), not supported by EventMpm"),
         Case("EMPM020", DiagnosticSeverity.Error, "Listen 80\nInclude conf/missing.conf\n", 2, 9, "Could not open configuration file /src/Site/conf/missing.conf"),
@@ -46,6 +46,10 @@ public sealed class DiagnosticTests
         Case("EMPM042", DiagnosticSeverity.Error, "Listen 80\nCustomLog logs/a nosuch\n", 2, 18, "no LogFormat is named 'nosuch'"),
         Case("EMPM043", DiagnosticSeverity.Error, "Listen 80\n<Location /api>\n  SetHandler Site.Api\n</Location>\n", 3, 14, "SetHandler Site.Api: no type of that name in the project"),
         Case("EMPM044", DiagnosticSeverity.Error, "Listen 80\n<Location /api>\n  SetHandler System.String\n</Location>\n", 3, 14, "string does not implement EventMpm.Handlers.IRequestHandler"),
+        Case("EMPM045", DiagnosticSeverity.Error, "Listen 8443 https\n", 1, 13, "SSLEngine is off, so this port would answer TLS clients in plain HTTP"),
+        Case("EMPM045", DiagnosticSeverity.Error, "Listen 443\nSSLEngine on\n", 2, 1, "AH02572: SSLEngine on needs SSLCertificateFile"),
+        Case("EMPM045", DiagnosticSeverity.Error, "Listen 80\nSSLEngine on\nSSLCertificateFile site.crt\n", 2, 1, "SSLEngine on, but no Listen is https"),
+        Case("EMPM046", DiagnosticSeverity.Warning, "Listen 443\n", 1, 8, "port 443 is https by httpd's default, but SSLEngine is off"),
         Case("EMPM050", DiagnosticSeverity.Warning, "Listen 80\nServerLimit 30000\n", 2, 1, "ServerLimit of 30000 exceeds compile-time limit of 20000 servers, decreasing to 20000."),
         Case("EMPM051", DiagnosticSeverity.Warning, "Listen 80\nServerLimit 0\n", 2, 1, "ServerLimit of 0 not allowed, increasing to 1."),
         Case("EMPM052", DiagnosticSeverity.Warning, "Listen 80\nThreadLimit 200000\n", 2, 1, "decreasing to 100000"),
@@ -67,7 +71,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "Header", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCertificateFile", "ProxyPassReverse", "AddOutputFilterByType", "Protocols" })
+        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "Header", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCipherSuite", "ProxyPassReverse", "AddOutputFilterByType", "Protocols" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

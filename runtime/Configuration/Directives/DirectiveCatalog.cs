@@ -155,6 +155,12 @@ public static class DirectiveCatalog
             new("AddType", Arity.TwoOrMore, C, "Maps file extensions to a media type: AddType media-type extension...", "", AddType, repeatable: true),
             OnOff("ExtendedStatus", "Whether the status page shows each request", s => s.ExtendedStatus, (s, v) => s with { ExtendedStatus = v }),
             new("SetHandler", Arity.One, C, "The handler that serves a <Location>: server-status, metrics, default-handler, or a C# handler's full type name", "", SetHandler, DirectiveContexts.Location),
+            // ---- mod_ssl ----
+            OnOff("SSLEngine", "Whether the https listeners (Listen 443, or Listen PORT https) speak TLS", s => s.SSLEngine, (s, v) => s with { SSLEngine = v }),
+            new("SSLCertificateFile", Arity.One, D, "The server's certificate in PEM, followed by its chain", null, c => Deploy(c, d => d with { SSLCertificateFile = c.Arg(0) }))
+                { Show = s => s.Deployment.SSLCertificateFile },
+            new("SSLCertificateKeyFile", Arity.One, D, "The certificate's private key in PEM; unset means it is in SSLCertificateFile", null, c => Deploy(c, d => d with { SSLCertificateKeyFile = c.Arg(0) }))
+                { Show = s => s.Deployment.SSLCertificateKeyFile },
             new("Require", Arity.OneOrMore, C, "Who may have a <Location>: all granted, all denied, local, or ip addresses and networks; several lines grant if any does", "all granted", Require, DirectiveContexts.Location, repeatable: true),
 
             // ---- Acted on while reading ----
@@ -307,14 +313,18 @@ public static class DirectiveCatalog
             c.Error(problem.StartsWith("port ", System.StringComparison.Ordinal) && problem.Contains("out of range") ? DiagnosticCatalog.OutOfRange : DiagnosticCatalog.InvalidValue, 0, "Listen: " + problem);
             return;
         }
-        if (c.Args.Count == 2 && !string.Equals(c.Arg(1), "http", System.StringComparison.OrdinalIgnoreCase))
+        // httpd's default protocol: https for port 443, http for any other.
+        string protocol = c.Args.Count == 2 ? c.Arg(1).ToLowerInvariant() : address!.Port == 443 ? "https" : "http";
+        if (protocol != "http" && protocol != "https")
         {
-            c.Error(DiagnosticCatalog.UnsupportedFeature, 1, "Listen: protocol '" + c.Arg(1) + "' is not supported; EventMpm speaks plain http (terminate TLS in front of it)");
+            c.Error(DiagnosticCatalog.UnsupportedFeature, 1, "Listen: protocol '" + c.Arg(1) + "' is not supported; EventMpm speaks http, and https with SSLEngine on");
             return;
         }
+        address = address! with { Protocol = protocol };
+        if (protocol == "https" && c.Args.Count == 2) c.Settings.HttpsWritten.Add(c.Args[1].Location);
         foreach ((ListenAddress earlier, SourceLocation where) in c.Settings.Listen)
         {
-            if (earlier.Equals(address))
+            if (earlier.SameSocket(address))
             {
                 c.Error(DiagnosticCatalog.DuplicateListen, 0, "Cannot define multiple Listeners on the same IP:port: " + address + " is already given at " + where);
                 return;

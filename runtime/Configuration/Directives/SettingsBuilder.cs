@@ -14,6 +14,9 @@ public sealed class SettingsBuilder
 
     public List<(ListenAddress Address, SourceLocation Location)> Listen { get; } = new();
 
+    /// <summary>Where a Listen wrote its protocol as https (an https listener without SSLEngine on is a mistake there).</summary>
+    public List<SourceLocation> HttpsWritten { get; } = new();
+
     /// <summary>CustomLog path and its second word (a format, or a LogFormat nickname resolved at the end).</summary>
     public List<(string Path, string FormatOrNickname, SourceLocation Location)> CustomLogs { get; } = new();
 

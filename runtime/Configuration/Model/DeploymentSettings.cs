@@ -36,4 +36,10 @@ public sealed record DeploymentSettings
 
     /// <summary>Empty means ServerRoot, as httpd.</summary>
     public string CoreDumpDirectory { get; init; } = "";
+
+    /// <summary>The server's certificate (PEM), followed by its chain: mod_ssl's SSLCertificateFile. A secret mounted at run time replaces it with -C.</summary>
+    public string SSLCertificateFile { get; init; } = "";
+
+    /// <summary>Its private key (PEM); empty means it is in SSLCertificateFile, as mod_ssl reads it.</summary>
+    public string SSLCertificateKeyFile { get; init; } = "";
 }

@@ -47,6 +47,8 @@ public static class DiagnosticCatalog
     // Checked by the generator against the compilation: the conf names C# code.
     public static readonly DiagnosticKind HandlerNotFound = new("EMPM043", DiagnosticLevel.Error, "SetHandler names no type in the project");
     public static readonly DiagnosticKind HandlerWrongShape = new("EMPM044", DiagnosticLevel.Error, "SetHandler names a type that cannot handle requests");
+    public static readonly DiagnosticKind TlsIncomplete = new("EMPM045", DiagnosticLevel.Error, "TLS configured without what it needs");
+    public static readonly DiagnosticKind HttpsServesPlain = new("EMPM046", DiagnosticLevel.Warning, "An https listener serves plain HTTP");
 
     // httpd's event_check_config clamps, in httpd's order (each a warning stating the value used).
     public static readonly DiagnosticKind ServerLimitTooHigh = new("EMPM050", DiagnosticLevel.Warning, "ServerLimit above the compile-time limit (httpd AH00497)");
@@ -80,7 +82,7 @@ public static class DiagnosticCatalog
         WrongContext, UnsupportedSection, UnsupportedFeature,
         IncludeNotFound, IncludeNoMatch, IncludeTooDeep, UndefinedVariable, UnknownModule,
         DuplicateDirective, ProjectOverride, DeprecatedAlias, DuplicateListen, DifferentHere,
-        NoConfiguration, MissingListen, UnknownLogFormat, HandlerNotFound, HandlerWrongShape,
+        NoConfiguration, MissingListen, UnknownLogFormat, HandlerNotFound, HandlerWrongShape, TlsIncomplete, HttpsServesPlain,
         ServerLimitTooHigh, ServerLimitTooLow, ThreadLimitTooHigh, ThreadLimitTooLow,
         ThreadsPerChildAboveThreadLimit, ThreadsPerChildTooLow, MaxRequestWorkersBelowThreads,
         MaxRequestWorkersNotMultiple, MaxRequestWorkersAboveServerLimit, StartServersTooLow,

@@ -31,6 +31,9 @@ public sealed record ServerSettings
     public bool DeferAccept { get; init; } = true;
     public EquatableArray<string> DirectoryIndex { get; init; } = new(new[] { "index.html" });
     public bool KeepAlive { get; init; } = true;
+
+    /// <summary>mod_ssl's SSLEngine: whether the https listeners speak TLS (off, as httpd's).</summary>
+    public bool SSLEngine { get; init; }
     public int KeepAliveTimeoutMilliseconds { get; init; } = 5_000;
     public int MaxKeepAliveRequests { get; init; } = 100;
     public int TimeoutMilliseconds { get; init; } = 60_000;

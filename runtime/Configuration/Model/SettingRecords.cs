@@ -1,8 +1,17 @@
 namespace EventMpm.Configuration;
 
-/// <summary>A <c>Listen</c> address. An empty host means every address (httpd's <c>Listen 80</c>).</summary>
-public sealed record ListenAddress(string Host, int Port)
+/// <summary>
+/// A <c>Listen</c> address. An empty host means every address (httpd's <c>Listen 80</c>). The
+/// protocol is httpd's: <c>https</c> for port 443 unless another is written, else <c>http</c>;
+/// with SSLEngine on, an https listener speaks TLS.
+/// </summary>
+public sealed record ListenAddress(string Host, int Port, string Protocol = "http")
 {
+    public bool IsHttps => Protocol == "https";
+
+    /// <summary>The same address and port, whatever the protocol (the socket they would share).</summary>
+    public bool SameSocket(ListenAddress other) => Host == other.Host && Port == other.Port;
+
     public override string ToString()
         => Host.Length == 0 ? Port.ToString(System.Globalization.CultureInfo.InvariantCulture)
          : Host.IndexOf(':') >= 0 ? "[" + Host + "]:" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture)

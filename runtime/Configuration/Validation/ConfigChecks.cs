@@ -14,6 +14,7 @@ internal static class ConfigChecks
                 "No Listen directive: the server would have no listening sockets. Add one, for example 'Listen 8080' (an address and port may be given: 'Listen 127.0.0.1:8080')");
         }
 
+        CheckTls(b, d);
         List<CustomLogSpec> customLogs = LogFormatParser.ResolveCustomLogs(b, d);
 
         MpmLimitRules.ApplyWorkerFactor(b, d);
@@ -43,6 +44,34 @@ internal static class ConfigChecks
             Directives = new EquatableArray<DirectiveValue>(EffectiveDirectives(b)),
             Warnings = new EquatableArray<string>(warnings),
         };
+    }
+
+    /// <summary>
+    /// mod_ssl's start-up checks, at build: SSLEngine on needs an https listener and a
+    /// certificate (AH02572), and an https listener needs SSLEngine on, or clients that speak TLS
+    /// meet plain HTTP (httpd starts so and every handshake fails).
+    /// </summary>
+    private static void CheckTls(SettingsBuilder b, DiagnosticBag d)
+    {
+        bool anyHttps = b.Listen.Exists(l => l.Address.IsHttps);
+        if (b.Settings.SSLEngine)
+        {
+            SourceLocation engine = b.LastSet.TryGetValue("SSLEngine", out var e) ? e.Location : SourceLocation.None;
+            if (!anyHttps && b.Listen.Count > 0)
+                d.Report(DiagnosticCatalog.TlsIncomplete, engine, "SSLEngine on, but no Listen is https: write 'Listen 443' or 'Listen PORT https' for the port that speaks TLS");
+            if (b.Deployment.SSLCertificateFile.Length == 0)
+                d.Report(DiagnosticCatalog.TlsIncomplete, engine, "AH02572: SSLEngine on needs SSLCertificateFile (and SSLCertificateKeyFile unless the key is in the same file); -C may replace them at start");
+            return;
+        }
+        foreach (SourceLocation written in b.HttpsWritten)
+        {
+            d.Report(DiagnosticCatalog.TlsIncomplete, written, "Listen ... https: SSLEngine is off, so this port would answer TLS clients in plain HTTP; add 'SSLEngine on' with SSLCertificateFile and SSLCertificateKeyFile");
+        }
+        foreach (var (address, location) in b.Listen)
+        {
+            if (address.IsHttps && !b.HttpsWritten.Exists(w => w.File == location.File && w.Line == location.Line))
+                d.Report(DiagnosticCatalog.HttpsServesPlain, location, "Listen " + address + ": port 443 is https by httpd's default, but SSLEngine is off, so it serves plain HTTP; write 'Listen " + address + " http' to say so, or turn SSLEngine on");
+        }
     }
 
     /// <summary>The seed's arithmetic, shown to the user: processes, workers and connections.</summary>

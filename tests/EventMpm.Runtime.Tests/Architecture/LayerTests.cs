@@ -24,6 +24,7 @@ public class LayerTests
         ["Scoreboard", "Logging"],
         ["Http"],                      // HTTP without I/O: parsing, rules, heads, pages
         ["Event"],                     // the engine: knows no HTTP
+        ["Tls"],                       // TLS as a transport beneath any protocol
         ["Site"],                      // what a child serves: DocumentRoot, the file cache, the routes
         ["Http1"],                     // HTTP/1.1, the engine's protocol
         ["Serving"],                   // one serving process: engine + site + protocol

@@ -1,0 +1,82 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace EventMpm.Native;
+
+/// <summary>
+/// The OpenSSL 3 calls the TLS transport makes, bound to the system's libssl.so.3 and
+/// libcrypto.so.3 at run time (dlopen on first use: a server without an https listener never
+/// loads them). The constants are OpenSSL 3.0's (openssl/ssl.h); several of its "functions"
+/// are macros over SSL_CTX_ctrl, called so here.
+/// </summary>
+internal static unsafe partial class OpenSsl
+{
+    private const string Ssl = "libssl.so.3";
+    private const string Crypto = "libcrypto.so.3";
+
+    public const int FileTypePem = 1; // SSL_FILETYPE_PEM
+
+    // SSL_get_error()
+    public const int ErrorNone = 0, ErrorSsl = 1, ErrorWantRead = 2, ErrorWantWrite = 3, ErrorSyscall = 5, ErrorZeroReturn = 6;
+
+    // SSL_CTX_ctrl() commands
+    private const int CtrlMode = 33, CtrlSetMinProtoVersion = 123, CtrlSetMaxProtoVersion = 124;
+
+    public const int Tls12 = 0x0303, Tls13 = 0x0304; // TLS1_2_VERSION, TLS1_3_VERSION
+
+    // SSL_MODE_*: writes may return after part of the buffer and be retried from another address
+    // (write completion resends from where it stopped); idle connections give their buffers back.
+    public const long ModePartialWrite = 0x1, ModeMovingWriteBuffer = 0x2, ModeReleaseBuffers = 0x10;
+
+    // SSL_OP_* (SSL_OP_BIT(n))
+    public const ulong OptionNoTicket = 1UL << 14, OptionNoCompression = 1UL << 17, OptionServerPreference = 1UL << 22,
+        OptionNoRenegotiation = 1UL << 30, OptionIgnoreUnexpectedEof = 1UL << 7;
+
+    [LibraryImport(Ssl)] public static partial nint TLS_server_method();
+    [LibraryImport(Ssl)] public static partial nint SSL_CTX_new(nint method);
+    [LibraryImport(Ssl)] public static partial void SSL_CTX_free(nint ctx);
+    [LibraryImport(Ssl)] public static partial ulong SSL_CTX_set_options(nint ctx, ulong options);
+    [LibraryImport(Ssl)] private static partial long SSL_CTX_ctrl(nint ctx, int command, long larg, nint parg);
+    [LibraryImport(Ssl)] public static partial int SSL_CTX_use_certificate_chain_file(nint ctx, byte* file);
+    [LibraryImport(Ssl)] public static partial int SSL_CTX_use_PrivateKey_file(nint ctx, byte* file, int type);
+    [LibraryImport(Ssl)] public static partial int SSL_CTX_check_private_key(nint ctx);
+    [LibraryImport(Ssl)] public static partial int SSL_CTX_set_cipher_list(nint ctx, byte* list);
+    [LibraryImport(Ssl)] public static partial int SSL_CTX_set_ciphersuites(nint ctx, byte* list);
+    [LibraryImport(Ssl)] public static partial nint SSL_new(nint ctx);
+    [LibraryImport(Ssl)] public static partial void SSL_free(nint ssl);
+    [LibraryImport(Ssl)] public static partial int SSL_set_fd(nint ssl, int fd);
+    [LibraryImport(Ssl)] public static partial void SSL_set_accept_state(nint ssl);
+    [LibraryImport(Ssl)] public static partial int SSL_do_handshake(nint ssl);
+    [LibraryImport(Ssl)] public static partial int SSL_is_init_finished(nint ssl);
+    [LibraryImport(Ssl, SetLastError = true)] public static partial int SSL_read(nint ssl, byte* buffer, int length);
+    [LibraryImport(Ssl, SetLastError = true)] public static partial int SSL_write(nint ssl, byte* buffer, int length);
+    [LibraryImport(Ssl)] public static partial int SSL_pending(nint ssl);
+    [LibraryImport(Ssl)] public static partial int SSL_get_error(nint ssl, int result);
+    [LibraryImport(Ssl)] public static partial int SSL_shutdown(nint ssl);
+    [LibraryImport(Ssl)] public static partial nint SSL_get_version(nint ssl);
+    [LibraryImport(Crypto)] public static partial void ERR_clear_error();
+    [LibraryImport(Crypto)] public static partial ulong ERR_get_error();
+    [LibraryImport(Crypto)] private static partial void ERR_error_string_n(ulong error, byte* buffer, nuint length);
+
+    public static long SetMode(nint ctx, long mode) => SSL_CTX_ctrl(ctx, CtrlMode, mode, 0);
+
+    public static bool SetProtocolRange(nint ctx, int min, int max)
+        => SSL_CTX_ctrl(ctx, CtrlSetMinProtoVersion, min, 0) == 1 && SSL_CTX_ctrl(ctx, CtrlSetMaxProtoVersion, max, 0) == 1;
+
+    /// <summary>OpenSSL's error queue as text, oldest first, emptied ("error:0A000086:SSL routines::certificate verify failed; ...").</summary>
+    public static string Errors()
+    {
+        var text = new System.Text.StringBuilder();
+        byte* buffer = stackalloc byte[256];
+        for (ulong e = ERR_get_error(); e != 0; e = ERR_get_error())
+        {
+            ERR_error_string_n(e, buffer, 256);
+            if (text.Length > 0) text.Append("; ");
+            text.Append(Marshal.PtrToStringUTF8((nint)buffer));
+        }
+        return text.Length == 0 ? "no reason given" : text.ToString();
+    }
+
+    /// <summary>A NUL-terminated UTF-8 copy for OpenSSL's char* parameters.</summary>
+    public static byte[] Text(string value) => System.Text.Encoding.UTF8.GetBytes(value + "\0");
+}

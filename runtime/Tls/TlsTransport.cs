@@ -1,0 +1,141 @@
+using System;
+using EventMpm.Event;
+using EventMpm.Native;
+
+namespace EventMpm.Tls;
+
+/// <summary>
+/// TLS over a connection's non-blocking socket (OpenSSL's SSL on the descriptor). The handshake
+/// runs inside the first receives: a handshake that wants more bytes answers
+/// <see cref="ITransport.WouldBlock"/> like a plain socket with nothing to read, so a slow or
+/// stalled handshake waits in the pollset as a slow head does and holds no worker. OpenSSL reads
+/// no further ahead than the record it decodes (read-ahead stays off), so what the kernel holds
+/// is what epoll reports; decrypted bytes a receive did not take are
+/// <see cref="HasBufferedInput"/>. A write OpenSSL could not finish is retried with the same
+/// bytes, from wherever write completion keeps them (partial writes, moving buffer).
+/// </summary>
+internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
+{
+    /// <summary>The most a TLS record carries (RFC 8446 §5.1): a file is encrypted a record at a time from this buffer.</summary>
+    private const int RecordSize = 16 * 1024;
+
+    [ThreadStatic] private static byte[]? t_buffer;
+
+    private static byte[] Buffer => t_buffer ??= GC.AllocateArray<byte>(RecordSize, pinned: true);
+
+    /// <summary>The connection's session, made at its first receive.</summary>
+    private nint Session(Connection c)
+    {
+        if (c.TransportState != 0) return c.TransportState;
+        nint ssl = OpenSsl.SSL_new(context.Handle);
+        if (ssl == 0) return 0;
+        OpenSsl.SSL_set_fd(ssl, c.Fd);
+        OpenSsl.SSL_set_accept_state(ssl);
+        c.TransportState = ssl;
+        return ssl;
+    }
+
+    public long Receive(Connection c, byte* buffer, int length)
+    {
+        nint ssl = Session(c);
+        if (ssl == 0) return ITransport.Failed;
+        OpenSsl.ERR_clear_error(); // OpenSSL's error queue is per thread: a stale entry would be read as this call's
+        int n = OpenSsl.SSL_read(ssl, buffer, length);
+        return n > 0 ? n : Outcome(ssl, n, received: true);
+    }
+
+    public long Send(Connection c, byte* data, int length, bool more = false)
+    {
+        if (length == 0) return 0;
+        nint ssl = c.TransportState;
+        if (ssl == 0) return ITransport.Failed;
+        OpenSsl.ERR_clear_error();
+        int n = OpenSsl.SSL_write(ssl, data, length);
+        return n > 0 ? n : Outcome(ssl, n, received: false);
+    }
+
+    /// <summary>
+    /// A head and its body: one record when they fit (a small response costs one record and one
+    /// write), else the head, then as much of the body as goes.
+    /// </summary>
+    public long Send(Connection c, byte* first, int firstLength, byte* second, int secondLength)
+    {
+        if (firstLength + secondLength <= RecordSize && firstLength > 0 && secondLength > 0)
+        {
+            byte[] joined = Buffer;
+            fixed (byte* p = joined)
+            {
+                new ReadOnlySpan<byte>(first, firstLength).CopyTo(joined);
+                new ReadOnlySpan<byte>(second, secondLength).CopyTo(joined.AsSpan(firstLength));
+                return Send(c, p, firstLength + secondLength);
+            }
+        }
+        long sent = firstLength > 0 ? Send(c, first, firstLength) : 0;
+        if (sent < firstLength || secondLength == 0) return sent;
+        long more = Send(c, second, secondLength);
+        return more > 0 ? sent + more : sent;
+    }
+
+    /// <summary>Reads a record's worth of the file into the thread's buffer and encrypts it; a retry after WouldBlock reads the same bytes again.</summary>
+    public long SendFile(Connection c, int file, ref long offset, long count)
+    {
+        byte[] buffer = Buffer;
+        int want = (int)Math.Min(count, RecordSize);
+        int got = Files.ReadAt(file, buffer.AsSpan(0, want), offset);
+        if (got <= 0) return ITransport.Failed; // the file shrank under us, or cannot be read
+        long n;
+        fixed (byte* p = buffer) n = Send(c, p, got);
+        if (n > 0) offset += n;
+        return n;
+    }
+
+    /// <summary>close_notify, then the TCP FIN that lingering close waits behind.</summary>
+    public bool ShutdownWrite(Connection c)
+    {
+        if (c.TransportState != 0 && OpenSsl.SSL_is_init_finished(c.TransportState) == 1)
+        {
+            OpenSsl.ERR_clear_error();
+            OpenSsl.SSL_shutdown(c.TransportState); // one attempt: the peer's close_notify is not awaited (RFC 8446 §6.1 allows it)
+        }
+        return Sys.ShutdownWrite(c.Fd);
+    }
+
+    public bool WaitReadable(Connection c, int milliseconds) => HasBufferedInput(c) || Poll.Readable(c.Fd, milliseconds);
+
+    public bool WaitWritable(Connection c, int milliseconds) => Poll.Writable(c.Fd, milliseconds);
+
+    public bool HasBufferedInput(Connection c) => c.TransportState != 0 && OpenSsl.SSL_pending(c.TransportState) > 0;
+
+    public void Release(Connection c)
+    {
+        if (c.TransportState == 0) return;
+        OpenSsl.SSL_free(c.TransportState);
+        c.TransportState = 0;
+        OpenSsl.ERR_clear_error();
+    }
+
+    /// <summary>
+    /// What a call that moved nothing means: wait (for either direction: a TLS read may have to
+    /// write, and the engine's next wait covers it), the peer closed (its close_notify, or a
+    /// receive that met the end), or failed (a broken handshake or record: the connection closes).
+    /// </summary>
+    private static long Outcome(nint ssl, int result, bool received)
+    {
+        switch (OpenSsl.SSL_get_error(ssl, result))
+        {
+            case OpenSsl.ErrorWantRead:
+            case OpenSsl.ErrorWantWrite:
+                return ITransport.WouldBlock;
+            case OpenSsl.ErrorZeroReturn:
+                return received ? 0 : ITransport.Failed;
+            case OpenSsl.ErrorSyscall:
+                if (received && result == 0) return 0; // the TCP end without close_notify
+                if (Sys.WouldBlock(Sys.Errno)) return ITransport.WouldBlock;
+                OpenSsl.ERR_clear_error();
+                return ITransport.Failed;
+            default:
+                OpenSsl.ERR_clear_error();
+                return ITransport.Failed;
+        }
+    }
+}

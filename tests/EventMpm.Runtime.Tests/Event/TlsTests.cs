@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using EventMpm.Configuration;
+using EventMpm.Contract;
+using Xunit;
+
+namespace EventMpm.Runtime.Tests.Event;
+
+/// <summary>One worker, SSLEngine on, and a handler that echoes bodies.</summary>
+public struct TlsConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 1;
+    public static int MaxRequestWorkers => 1;
+    public static int TimeoutMilliseconds => 5_000;
+    public static bool SSLEngine => true;
+    public static IReadOnlyList<LocationSpec> Locations => [new("/echo", typeof(EchoHandler).FullName!)];
+    public static EventMpm.Handlers.IRequestHandler? CreateHandler(string typeName) => typeName == typeof(EchoHandler).FullName ? new EchoHandler() : null;
+}
+
+/// <summary>
+/// TLS on an https listener over real sockets, with OpenSSL on the server and .NET's TLS (also
+/// OpenSSL, through SslStream) as the client: requests, keep-alive, a large file through write
+/// completion, and handshakes and bodies that stall without holding the one worker.
+/// </summary>
+public sealed class TlsTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "eventmpm-tls-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TestServer<TlsConfig> _server;
+
+    public TlsTests()
+    {
+        Directory.CreateDirectory(_folder);
+        string certificate = Path.Combine(_folder, "server.crt"), key = Path.Combine(_folder, "server.key");
+        using (ECDsa ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            var request = new CertificateRequest("CN=localhost", ecdsa, HashAlgorithmName.SHA256);
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddDnsName("localhost");
+            names.AddIpAddress(IPAddress.Loopback);
+            request.CertificateExtensions.Add(names.Build());
+            using X509Certificate2 made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            File.WriteAllText(certificate, made.ExportCertificatePem());
+            File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
+        }
+        _server = new TestServer<TlsConfig>(d => d with
+        {
+            Listen = new EquatableArray<ListenAddress>([new ListenAddress("127.0.0.1", 0, "https")]),
+            SSLCertificateFile = certificate,
+            SSLCertificateKeyFile = key,
+        });
+    }
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private SslStream Connect(out Socket socket)
+    {
+        socket = _server.Connect();
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        tls.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = "localhost" });
+        return tls;
+    }
+
+    /// <summary>One Content-Length response off the stream.</summary>
+    private static (int Status, string Head, byte[] Body) Read(Stream s)
+    {
+        var head = new List<byte>();
+        while (head.Count < 4 || head[^4] != '\r' || head[^3] != '\n' || head[^2] != '\r' || head[^1] != '\n')
+        {
+            int b = s.ReadByte();
+            if (b < 0) throw new IOException("the server closed before the head's end");
+            head.Add((byte)b);
+        }
+        string text = Encoding.ASCII.GetString(head.ToArray());
+        int length = 0;
+        foreach (string line in text.Split("\r\n"))
+        {
+            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) length = int.Parse(line[15..].Trim());
+        }
+        var body = new byte[length];
+        s.ReadExactly(body);
+        return (int.Parse(text.Substring(9, 3)), text, body);
+    }
+
+    [Fact]
+    public void Requests_over_TLS_are_answered_on_one_kept_alive_connection_with_TLS_1_2_or_1_3()
+    {
+        using SslStream tls = Connect(out Socket socket);
+        using (socket)
+        {
+            Assert.True(tls.SslProtocol is SslProtocols.Tls13 or SslProtocols.Tls12, tls.SslProtocol.ToString());
+            for (int i = 0; i < 3; i++)
+            {
+                tls.Write(Encoding.ASCII.GetBytes(Wire.Get("/hello.txt")));
+                var r = Read(tls);
+                Assert.Equal(200, r.Status);
+                Assert.Equal("Hello, world!\n", Encoding.ASCII.GetString(r.Body));
+                Assert.DoesNotContain("Connection: close", r.Head);
+            }
+            // Two requests in one write (one TLS record): both answered, in order.
+            tls.Write(Encoding.ASCII.GetBytes(Wire.Get("/hello.txt") + "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nping"));
+            Assert.Equal(200, Read(tls).Status);
+            Assert.Equal("POST 4 4 ping", Encoding.ASCII.GetString(Read(tls).Body));
+        }
+    }
+
+    [Fact]
+    public void A_large_file_left_to_write_completion_arrives_whole_over_TLS()
+    {
+        using SslStream tls = Connect(out Socket socket);
+        using (socket)
+        {
+            socket.ReceiveBufferSize = 64 * 1024;
+            tls.Write(Encoding.ASCII.GetBytes(Wire.Get("/big.bin")));
+            // Nothing is read yet: the server fills the socket and leaves the rest to write completion.
+            Wire.WaitFor(() => _server.Server.WaitingToWrite == 1 && _server.Server.IdleWorkers == 1, "the file to wait in write completion with the worker free");
+            var r = Read(tls);
+            Assert.Equal(200, r.Status);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_server.Root, "big.bin")), r.Body);
+            tls.Write(Encoding.ASCII.GetBytes(Wire.Get("/hello.txt"))); // and the connection goes on
+            Assert.Equal(200, Read(tls).Status);
+        }
+    }
+
+    [Fact]
+    public void A_stalled_handshake_and_a_stalled_body_wait_in_the_pollset_while_the_only_worker_serves_others()
+    {
+        using Socket stalledHello = _server.Connect();
+        stalledHello.Send([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]); // a record header promising a 512-byte ClientHello, and its first byte
+        using SslStream slowBody = Connect(out Socket bodySocket);
+        using (bodySocket)
+        {
+            slowBody.Write(Encoding.ASCII.GetBytes("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 8\r\n\r\nhalf"));
+            Wire.WaitFor(() => _server.Server.IdleWorkers == 1 && _server.Server.OpenConnections == 2, "the handshake and the body to be parked");
+            using (SslStream other = Connect(out Socket otherSocket))
+            using (otherSocket)
+            {
+                other.Write(Encoding.ASCII.GetBytes(Wire.Get("/hello.txt")));
+                Assert.Equal(200, Read(other).Status);
+            }
+            slowBody.Write(Encoding.ASCII.GetBytes("done"));
+            Assert.Equal("POST 8 8 halfdone", Encoding.ASCII.GetString(Read(slowBody).Body));
+        }
+    }
+
+    [Fact]
+    public void Plain_HTTP_to_the_TLS_port_gets_no_answer_and_the_connection_closes()
+    {
+        using Socket s = _server.Connect();
+        Wire.Send(s, Wire.Get("/hello.txt"));
+        Assert.True(Wire.ClosesWithin(s, 3000));
+        Wire.WaitFor(() => _server.Server.OpenConnections == 0, "the connection to be closed");
+    }
+}
