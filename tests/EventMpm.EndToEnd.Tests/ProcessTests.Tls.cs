@@ -1,30 +1,11 @@
 using System;
 using System.IO;
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 
 namespace EventMpm.EndToEnd.Tests;
 
 /// <summary>HTTPS on the native binary (MpmSite has SSLEngine on), with curl as the client.</summary>
 public sealed partial class ProcessTests
 {
-    /// <summary>A self-signed certificate for localhost and 127.0.0.1, and its key, in PEM files under <paramref name="folder"/>.</summary>
-    private static (string Certificate, string Key) MakeCertificate(string folder)
-    {
-        string certificate = Path.Combine(folder, "server.crt"), key = Path.Combine(folder, "server.key");
-        using ECDsa ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", ecdsa, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using X509Certificate2 made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        File.WriteAllText(certificate, made.ExportCertificatePem());
-        File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
-        return (certificate, key);
-    }
-
     [Fact]
     public void The_native_binary_serves_HTTPS_with_TLS_1_3_and_refuses_TLS_1_1()
     {
@@ -32,7 +13,7 @@ public sealed partial class ProcessTests
         Directory.CreateDirectory(keys);
         try
         {
-            var (certificate, key) = MakeCertificate(keys);
+            var (certificate, key) = EventMpm.Tests.TestCertificate.WriteTo(keys);
             int tlsPort = MpmServer.FreePort();
             using var server = new MpmServer(site, $"-C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile {certificate}\" -C \"SSLCertificateKeyFile {key}\"");
             string url = $"https://127.0.0.1:{tlsPort}";

@@ -1,12 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EventMpm.Configuration;
 using EventMpm.Contract;
@@ -38,18 +35,7 @@ public sealed class TlsTests : IDisposable
     public TlsTests()
     {
         Directory.CreateDirectory(_folder);
-        string certificate = Path.Combine(_folder, "server.crt"), key = Path.Combine(_folder, "server.key");
-        using (ECDsa ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-        {
-            var request = new CertificateRequest("CN=localhost", ecdsa, HashAlgorithmName.SHA256);
-            var names = new SubjectAlternativeNameBuilder();
-            names.AddDnsName("localhost");
-            names.AddIpAddress(IPAddress.Loopback);
-            request.CertificateExtensions.Add(names.Build());
-            using X509Certificate2 made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-            File.WriteAllText(certificate, made.ExportCertificatePem());
-            File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
-        }
+        var (certificate, key) = EventMpm.Tests.TestCertificate.WriteTo(_folder);
         _server = new TestServer<TlsConfig>(d => d with
         {
             Listen = new EquatableArray<ListenAddress>([new ListenAddress("127.0.0.1", 0, "https")]),
