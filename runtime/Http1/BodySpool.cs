@@ -18,6 +18,13 @@ internal sealed unsafe partial class Http1Session<TConfig>
     /// <summary>The spooled body the running handler reads, or null.</summary>
     private SpooledBody? _spool;
 
+    /// <summary>
+    /// The most a turn receives before the connection goes back to the pollset (whose event fires
+    /// again at once while bytes wait): a fast upload keeps its worker, and the connections batched
+    /// behind it, for a millisecond or so at a time, not for the whole body.
+    /// </summary>
+    private const int SpoolTurnBytes = 1024 * 1024;
+
     /// <summary>A body's file, and where its decoding stopped when the connection went back to the pollset.</summary>
     private sealed class SpooledBody(int fd) : IDisposable
     {
@@ -61,7 +68,6 @@ internal sealed unsafe partial class Http1Session<TConfig>
         var spool = new SpooledBody(fd) { Received = have - consumed };
         StartBody(r);
         SaveDecoder(spool);
-        if (c.BodyStartedAt == 0) c.BodyStartedAt = Environment.TickCount64;
         c.ProtocolState = spool;
         return SpoolBody(c, r, spool, ref have, ref consumed);
     }
@@ -77,6 +83,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     {
         RestoreDecoder(spool);
         int headEnd = consumed, position = consumed;
+        long turn = 0;
         _bodyNoWait = true;
         try
         {
@@ -118,12 +125,16 @@ internal sealed unsafe partial class Http1Session<TConfig>
                     _next = SendError(c, 400); // a head so large that no chunk-size line fits after it
                     return false;
                 }
-                long got;
-                fixed (byte* p = _in) got = c.Transport.Receive(c, p + have, _in.Length - have);
+                long got = ITransport.WouldBlock;
+                if (turn < SpoolTurnBytes)
+                {
+                    fixed (byte* p = _in) got = c.Transport.Receive(c, p + have, _in.Length - have);
+                }
                 if (got > 0)
                 {
                     have += (int)got;
                     spool.Received += got;
+                    turn += got;
                     continue;
                 }
                 if (got != ITransport.WouldBlock)
@@ -131,17 +142,8 @@ internal sealed unsafe partial class Http1Session<TConfig>
                     _next = NextStep.Close;
                     return false;
                 }
-                if (r.ExpectContinue && !c.ContinueSent)
-                {
-                    SendInterimContinue(c); // the body is wanted now (RFC 9110 §10.1.1)
-                    c.ContinueSent = true;
-                }
                 SaveDecoder(spool);
-                c.PendingInput = _in.AsSpan(0, have).ToArray();
-                c.InputDeadline = BodyDeadline(c.BodyStartedAt, spool.Received, Environment.TickCount64);
-                _score->Status = Scoreboard.WorkerStatus.Ready;
-                _next = NextStep.AwaitRest;
-                return false;
+                return AwaitRestOfBody(c, r, have, spool.Received);
             }
         }
         finally

@@ -63,19 +63,30 @@ internal sealed unsafe partial class Http1Session<TConfig>
                 _next = NextStep.Close;
                 return false;
             }
-            if (r.ExpectContinue && !c.ContinueSent)
-            {
-                SendInterimContinue(c); // the body is wanted: the client may send it now (RFC 9110 §10.1.1)
-                c.ContinueSent = true;
-            }
-            long now = Environment.TickCount64;
-            if (c.BodyStartedAt == 0) c.BodyStartedAt = now;
-            c.PendingInput = _in.AsSpan(0, have).ToArray();
-            c.InputDeadline = BodyDeadline(c.BodyStartedAt, have - consumed, now);
-            _score->Status = Scoreboard.WorkerStatus.Ready;
-            _next = NextStep.AwaitRest;
-            return false;
+            return AwaitRestOfBody(c, r, have, received: have - consumed);
         }
+    }
+
+    /// <summary>
+    /// A handler's body goes on in the pollset: the connection keeps the head and the bytes not
+    /// yet used, until mod_reqtimeout's body time (counted from the body's start, with MinRate
+    /// over <paramref name="received"/>) is up. A client that waits for 100 Continue is told to
+    /// send now: the body is wanted (RFC 9110 §10.1.1). Returns false: the connection was handed back.
+    /// </summary>
+    private bool AwaitRestOfBody(Connection c, HttpRequest r, int have, long received)
+    {
+        if (r.ExpectContinue && !c.ContinueSent)
+        {
+            SendInterimContinue(c);
+            c.ContinueSent = true;
+        }
+        long now = Environment.TickCount64;
+        if (c.BodyStartedAt == 0) c.BodyStartedAt = now;
+        c.PendingInput = _in.AsSpan(0, have).ToArray();
+        c.InputDeadline = BodyDeadline(c.BodyStartedAt, received, now);
+        _score->Status = Scoreboard.WorkerStatus.Ready;
+        _next = NextStep.AwaitRest;
+        return false;
     }
 
     /// <summary>

@@ -47,7 +47,12 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     {
         var transports = Array.ConvertAll(listeners, _ => (ITransport)SocketTransport.Instance);
         tls = null;
-        if (!TConfig.SSLEngine || listeners.Length != deployment.Listen.Count || !deployment.Listen.Any(l => l.IsHttps)) return transports;
+        if (!TConfig.SSLEngine || !deployment.Listen.Any(l => l.IsHttps)) return transports;
+        if (listeners.Length != deployment.Listen.Count)
+        {
+            Logging.ErrorLog.Warn("eventmpm", "", "the listening sockets came from the service manager, which does not say which are https: all serve plain HTTP");
+            return transports;
+        }
         string certificate = deployment.SSLCertificateFile;
         if (certificate.Length == 0) throw new ServerStartException("AH02572: Failed to configure at least one certificate and key: SSLEngine on needs SSLCertificateFile");
         string key = deployment.SSLCertificateKeyFile.Length == 0 ? certificate : deployment.SSLCertificateKeyFile;
