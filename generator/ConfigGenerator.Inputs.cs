@@ -104,19 +104,22 @@ public sealed partial class ConfigGenerator
     private sealed class AdditionalFileSource : IConfigFileSource
     {
         private readonly Dictionary<string, string> _texts = new(System.StringComparer.Ordinal);
+        private readonly List<string> _includable = new();
 
         public AdditionalFileSource(EquatableArray<ConfigFile> files)
         {
             foreach (ConfigFile f in files)
             {
                 if (f.Role == FileRoles.Main) MainFiles.Add(f.Path);
-                if (f.Role == FileRoles.Main || f.Role == FileRoles.Include) _texts[f.Path] = f.Text;
+                if (f.Role == FileRoles.Main || f.Role == FileRoles.Include) _includable.Add(f.Path);
+                if (f.Role == FileRoles.Main || f.Role == FileRoles.Include || f.Role == FileRoles.Certificate) _texts[f.Path] = f.Text;
             }
         }
 
         public List<string> MainFiles { get; } = new();
 
-        public IEnumerable<string> Files => _texts.Keys;
+        /// <summary>What an Include may match: configuration files, not certificates.</summary>
+        public IEnumerable<string> Files => _includable;
 
         public string SearchScope => "the build reads *.conf files under the project folder and EventMpmInclude items";
 

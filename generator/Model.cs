@@ -13,6 +13,8 @@ internal static class FileRoles
     public const string Project = "Project";
     /// <summary>The <c>Directive</c> items, one <c>Name&lt;TAB&gt;Value</c> per line, written under obj/.</summary>
     public const string Directives = "Directives";
+    /// <summary>A PEM file under the project (*.pem, *.crt, *.key): a certificate or key the build can check.</summary>
+    public const string Certificate = "Certificate";
 }
 
 /// <summary>One additional file's path, role and text: plain strings, so the pipeline caches by value.</summary>

@@ -48,6 +48,8 @@ public static class ConfigCompiler
         foreach (ProjectDirective item in projectDirectives) reader.ReadProjectDirective(item.Name, item.Value, item.Location);
 
         ServerSettings result = ConfigChecks.Finish(settings, diagnostics, start, Origin);
+        // After Finish, so that what depends on the day is not compiled into the warnings -t repeats.
+        ConfigChecks.CheckCertificates(settings, diagnostics, files, reader.ServerRoot.Length > 0 ? reader.ServerRoot : originBase, System.DateTime.UtcNow);
         return new ConfigResult(result, new EquatableArray<ConfigDiagnostic>(diagnostics.Items));
     }
 }

@@ -77,6 +77,9 @@ public sealed class ConfigReader
         _applier = applier;
     }
 
+    /// <summary>What relative paths are resolved against at build: ServerRoot, which defaults to the first file's folder.</summary>
+    public string ServerRoot => _serverRoot;
+
     /// <summary>Reads a top-level configuration file; <paramref name="where"/> is where it was named.</summary>
     public void ReadFile(string path, SourceLocation where)
     {

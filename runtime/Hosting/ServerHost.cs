@@ -72,11 +72,13 @@ public static class ServerHost
             return 0;
         }
         // What a start checks before it binds, -t checks too: a configuration that passes -t starts.
-        List<string> Problems() => StartupCheck.Problems(deployment, paths, children: !command.SingleProcess);
+        var startWarnings = new List<string>();
+        List<string> Problems() => StartupCheck.Problems(deployment, paths, children: !command.SingleProcess, tls: compiled.SSLEngine && System.Linq.Enumerable.Any(deployment.Listen, l => l.IsHttps), startWarnings);
         if (command.TestConfig)
         {
             foreach (string warning in compiled.Warnings) error.WriteLine("WARNING: " + warning);
             List<string> problems = Problems();
+            foreach (string warning in startWarnings) error.WriteLine("WARNING: " + warning);
             foreach (string found in problems) error.WriteLine(program + ": " + found);
             if (problems.Count > 0) return ExitConfigError;
             error.WriteLine("Syntax OK");
@@ -99,6 +101,7 @@ public static class ServerHost
             ErrorLog.Write(LogLevel.Emerg, "core", "", startProblem);
             refused = true;
         }
+        foreach (string warning in startWarnings) ErrorLog.Write(LogLevel.Warn, "ssl", "", warning);
         if (ControlHandoff.FromEnvironment() is null && PidFile.OtherServer(paths.PidFile) is int running)
         {
             ErrorLog.Write(LogLevel.Emerg, "core", "", program + " (pid " + running + ") already running with PidFile " + paths.PidFile

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using EventMpm.Configuration;
+using EventMpm.Configuration.Validation;
 using EventMpm.Serving;
 using EventMpm.Native;
 
@@ -21,9 +22,12 @@ public static class StartupCheck
     public const string SelfExecutable = "/proc/self/exe";
 
     /// <param name="children">Whether the server will start children (not for <c>-X</c>).</param>
-    public static List<string> Problems(DeploymentSettings deployment, ServerPaths paths, bool children)
+    /// <param name="tls">Whether SSLEngine is on, so the certificate and key are checked.</param>
+    /// <param name="warnings">Receives what is worth saying but does not stop a start (a certificate about to expire).</param>
+    public static List<string> Problems(DeploymentSettings deployment, ServerPaths paths, bool children, bool tls, List<string>? warnings = null)
     {
         var problems = new List<string>();
+        if (tls) CheckCertificate(deployment, paths, problems, warnings);
         if (deployment.User.Length != 0 && Processes.FindUser(deployment.User) is null)
         {
             problems.Add("AH00543: bad user name " + deployment.User);
@@ -60,6 +64,43 @@ public static class StartupCheck
             problems.Add("cannot start children: " + SelfExecutable + " is missing (is /proc mounted?); mount /proc, or serve from one process with -X");
         }
         return problems;
+    }
+
+    /// <summary>
+    /// The build's certificate checks (Configuration/Validation/CertificateChecks.cs) on the files
+    /// this start will load, which -C may have replaced: a file that is missing or unreadable is
+    /// said as mod_ssl says it (ssl_engine_config.c: ssl_cmd_check_file()).
+    /// </summary>
+    private static void CheckCertificate(DeploymentSettings deployment, ServerPaths paths, List<string> problems, List<string>? warnings)
+    {
+        if (deployment.SSLCertificateFile.Length == 0) return;
+        string certificate = paths.Resolve(deployment.SSLCertificateFile);
+        bool keyInCertificate = deployment.SSLCertificateKeyFile.Length == 0;
+        string key = keyInCertificate ? certificate : paths.Resolve(deployment.SSLCertificateKeyFile);
+        string? certificateText = ReadPem("SSLCertificateFile", certificate, problems);
+        string? keyText = keyInCertificate ? null : ReadPem("SSLCertificateKeyFile", key, problems);
+        if (certificateText is null || (!keyInCertificate && keyText is null)) return;
+        foreach (CertificateChecks.Finding f in CertificateChecks.Check(certificate, certificateText, key, keyText, keyInCertificate, deployment.ServerName, System.DateTime.UtcNow))
+        {
+            if (f.IsError) problems.Add(f.Message);
+            else warnings?.Add(f.Message);
+        }
+    }
+
+    private static string? ReadPem(string directive, string path, List<string> problems)
+    {
+        try
+        {
+            string text = File.ReadAllText(path);
+            if (text.Length > 0) return text;
+        }
+        catch (System.Exception e) when (e is IOException or System.UnauthorizedAccessException)
+        {
+            problems.Add(directive + ": file '" + path + "' " + (e is FileNotFoundException or DirectoryNotFoundException ? "does not exist or is empty" : "cannot be read: " + e.Message));
+            return null;
+        }
+        problems.Add(directive + ": file '" + path + "' does not exist or is empty");
+        return null;
     }
 
     /// <summary>Null when the file can be opened for appending, or created (with the directories above it); else why not.</summary>

@@ -162,7 +162,8 @@ public sealed class DiagnosticTests
     [Fact]
     public void Every_catalogued_diagnostic_except_the_start_time_and_internal_ones_has_a_case()
     {
-        var covered = Cases().Select(c => (string)c[0]).Concat(new[] { "EMPM031", "EMPM040" }).ToHashSet();
+        // EMPM047 and EMPM048 need certificate files: CertificateCheckTests covers them.
+        var covered = Cases().Select(c => (string)c[0]).Concat(new[] { "EMPM031", "EMPM040", "EMPM047", "EMPM048" }).ToHashSet();
         var expected = EventMpm.Configuration.DiagnosticCatalog.All.Select(k => k.Id).Except(new[] { "EMPM080", "EMPM099" });
         Assert.Equal(new string[0], expected.Where(id => !covered.Contains(id)).ToArray());
     }

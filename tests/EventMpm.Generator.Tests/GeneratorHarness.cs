@@ -28,6 +28,8 @@ public sealed record TestProject
     public List<(string Path, string Text)> Main { get; init; } = new();
     public List<(string Path, string Text)> Includes { get; init; } = new();
     public List<(string Name, string Value)> Directives { get; init; } = new();
+    /// <summary>PEM files under the project (*.pem, *.crt, *.key), which the build hands over for checking.</summary>
+    public List<(string Path, string Text)> Certificates { get; init; } = new();
     public string? ProjectText { get; init; }
     public bool EntryPoint { get; init; } = true;
 
@@ -73,6 +75,7 @@ public static class GeneratorHarness
         var texts = new List<AdditionalText>();
         foreach (var (path, text) in project.Main) texts.Add(new TestText(path, text));
         foreach (var (path, text) in project.Includes) texts.Add(new TestText(path, text));
+        foreach (var (path, text) in project.Certificates) texts.Add(new TestText(path, text));
         if (project.Directives.Count > 0)
         {
             texts.Add(new TestText(TestProject.ProjectPath, project.ProjectText ?? ProjectFileFor(project.Directives)));
@@ -110,6 +113,7 @@ public static class GeneratorHarness
         {
             string role = project.Main.Any(m => m.Path == textFile.Path) ? "Main"
                 : project.Includes.Any(m => m.Path == textFile.Path) ? "Include"
+                : project.Certificates.Any(m => m.Path == textFile.Path) ? "Certificate"
                 : textFile.Path == TestProject.ProjectPath ? "Project"
                 : textFile.Path.EndsWith("EventMpm.directives", StringComparison.Ordinal) ? "Directives" : "";
             return new Options(new Dictionary<string, string> { ["build_metadata.AdditionalFiles.EventMpmRole"] = role });

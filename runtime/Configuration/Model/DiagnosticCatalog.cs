@@ -49,6 +49,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticKind HandlerWrongShape = new("EMPM044", DiagnosticLevel.Error, "SetHandler names a type that cannot handle requests");
     public static readonly DiagnosticKind TlsIncomplete = new("EMPM045", DiagnosticLevel.Error, "TLS configured without what it needs");
     public static readonly DiagnosticKind HttpsServesPlain = new("EMPM046", DiagnosticLevel.Warning, "An https listener serves plain HTTP");
+    public static readonly DiagnosticKind CertificateRejected = new("EMPM047", DiagnosticLevel.Error, "Certificate or key that TLS clients or the server would refuse");
+    public static readonly DiagnosticKind CertificateWarning = new("EMPM048", DiagnosticLevel.Warning, "Certificate about to expire, or not for ServerName");
 
     // httpd's event_check_config clamps, in httpd's order (each a warning stating the value used).
     public static readonly DiagnosticKind ServerLimitTooHigh = new("EMPM050", DiagnosticLevel.Warning, "ServerLimit above the compile-time limit (httpd AH00497)");
@@ -82,7 +84,7 @@ public static class DiagnosticCatalog
         WrongContext, UnsupportedSection, UnsupportedFeature,
         IncludeNotFound, IncludeNoMatch, IncludeTooDeep, UndefinedVariable, UnknownModule,
         DuplicateDirective, ProjectOverride, DeprecatedAlias, DuplicateListen, DifferentHere,
-        NoConfiguration, MissingListen, UnknownLogFormat, HandlerNotFound, HandlerWrongShape, TlsIncomplete, HttpsServesPlain,
+        NoConfiguration, MissingListen, UnknownLogFormat, HandlerNotFound, HandlerWrongShape, TlsIncomplete, HttpsServesPlain, CertificateRejected, CertificateWarning,
         ServerLimitTooHigh, ServerLimitTooLow, ThreadLimitTooHigh, ThreadLimitTooLow,
         ThreadsPerChildAboveThreadLimit, ThreadsPerChildTooLow, MaxRequestWorkersBelowThreads,
         MaxRequestWorkersNotMultiple, MaxRequestWorkersAboveServerLimit, StartServersTooLow,

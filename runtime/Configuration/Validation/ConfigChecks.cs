@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using EventMpm.Configuration.Directives;
+using EventMpm.Configuration.Syntax;
 
 namespace EventMpm.Configuration.Validation;
 
@@ -71,6 +72,29 @@ internal static class ConfigChecks
         {
             if (address.IsHttps && !b.HttpsWritten.Exists(w => w.File == location.File && w.Line == location.Line))
                 d.Report(DiagnosticCatalog.HttpsServesPlain, location, "Listen " + address + ": port 443 is https by httpd's default, but SSLEngine is off, so it serves plain HTTP; write 'Listen " + address + " http' to say so, or turn SSLEngine on");
+        }
+    }
+
+    /// <summary>
+    /// The certificate and key checked at build when they are among the project's files (a
+    /// secret mounted at run time is not: <c>-t</c> and the start check that one), each finding at
+    /// the line of the directive that named the file.
+    /// </summary>
+    public static void CheckCertificates(SettingsBuilder b, DiagnosticBag d, IConfigFileSource files, string serverRoot, System.DateTime now)
+    {
+        DeploymentSettings deployment = b.Deployment;
+        if (!b.Settings.SSLEngine || deployment.SSLCertificateFile.Length == 0) return;
+        string certificate = ConfigPath.Combine(serverRoot, deployment.SSLCertificateFile);
+        if (!files.TryRead(certificate, out string certificateText)) return;
+        bool keyInCertificate = deployment.SSLCertificateKeyFile.Length == 0;
+        string key = keyInCertificate ? certificate : ConfigPath.Combine(serverRoot, deployment.SSLCertificateKeyFile);
+        string? keyText = !keyInCertificate && files.TryRead(key, out string read) ? read : null;
+        SourceLocation certificateAt = b.LastSet.TryGetValue("SSLCertificateFile", out var c) ? c.Location : SourceLocation.None;
+        SourceLocation keyAt = b.LastSet.TryGetValue("SSLCertificateKeyFile", out var k) ? k.Location : certificateAt;
+        foreach (CertificateChecks.Finding f in CertificateChecks.Check(deployment.SSLCertificateFile, certificateText, keyInCertificate ? deployment.SSLCertificateFile : deployment.SSLCertificateKeyFile,
+            keyText, keyInCertificate, deployment.ServerName, now))
+        {
+            d.Report(f.IsError ? DiagnosticCatalog.CertificateRejected : DiagnosticCatalog.CertificateWarning, f.AboutKey ? keyAt : certificateAt, f.Message);
         }
     }
 
