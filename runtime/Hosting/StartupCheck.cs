@@ -4,6 +4,7 @@ using EventMpm.Configuration;
 using EventMpm.Configuration.Validation;
 using EventMpm.Serving;
 using EventMpm.Native;
+using EventMpm.Tls;
 
 namespace EventMpm.Hosting;
 
@@ -22,12 +23,12 @@ public static class StartupCheck
     public const string SelfExecutable = "/proc/self/exe";
 
     /// <param name="children">Whether the server will start children (not for <c>-X</c>).</param>
-    /// <param name="tls">Whether SSLEngine is on, so the certificate and key are checked.</param>
+    /// <param name="tls">What the https listeners will be made of, when there are any: the files are checked, then loaded.</param>
     /// <param name="warnings">Receives what is worth saying but does not stop a start (a certificate about to expire).</param>
-    public static List<string> Problems(DeploymentSettings deployment, ServerPaths paths, bool children, bool tls, List<string>? warnings = null)
+    public static List<string> Problems(DeploymentSettings deployment, ServerPaths paths, bool children, TlsSettings? tls, List<string>? warnings = null)
     {
         var problems = new List<string>();
-        if (tls) CheckCertificate(deployment, paths, problems, warnings);
+        if (tls is not null) CheckTls(tls, deployment.ServerName, problems, warnings);
         if (deployment.User.Length != 0 && Processes.FindUser(deployment.User) is null)
         {
             problems.Add("AH00543: bad user name " + deployment.User);
@@ -68,22 +69,36 @@ public static class StartupCheck
 
     /// <summary>
     /// The build's certificate checks (Configuration/Validation/CertificateChecks.cs) on the files
-    /// this start will load, which -C may have replaced: a file that is missing or unreadable is
-    /// said as mod_ssl says it (ssl_engine_config.c: ssl_cmd_check_file()).
+    /// this start will load, which -C may have replaced (a file that is missing or unreadable is
+    /// said as mod_ssl says it, ssl_engine_config.c: ssl_cmd_check_file()); then the context is
+    /// made as a child makes it, so OpenSSL itself judges the cipher strings and SSL_CONF commands.
     /// </summary>
-    private static void CheckCertificate(DeploymentSettings deployment, ServerPaths paths, List<string> problems, List<string>? warnings)
+    private static void CheckTls(TlsSettings tls, string serverName, List<string> problems, List<string>? warnings)
     {
-        if (deployment.SSLCertificateFile.Length == 0) return;
-        string certificate = paths.Resolve(deployment.SSLCertificateFile);
-        bool keyInCertificate = deployment.SSLCertificateKeyFile.Length == 0;
-        string key = keyInCertificate ? certificate : paths.Resolve(deployment.SSLCertificateKeyFile);
-        string? certificateText = ReadPem("SSLCertificateFile", certificate, problems);
-        string? keyText = keyInCertificate ? null : ReadPem("SSLCertificateKeyFile", key, problems);
-        if (certificateText is null || (!keyInCertificate && keyText is null)) return;
-        foreach (CertificateChecks.Finding f in CertificateChecks.Check(certificate, certificateText, key, keyText, keyInCertificate, deployment.ServerName, System.DateTime.UtcNow))
+        bool keyInCertificate = tls.KeyFile == tls.CertificateFile;
+        int before = problems.Count;
+        string? certificateText = ReadPem("SSLCertificateFile", tls.CertificateFile, problems);
+        string? keyText = keyInCertificate ? null : ReadPem("SSLCertificateKeyFile", tls.KeyFile, problems);
+        string? chainText = tls.ChainFile.Length == 0 ? null : ReadPem("SSLCertificateChainFile", tls.ChainFile, problems);
+        if (problems.Count > before || certificateText is null) return;
+        foreach (CertificateChecks.Finding f in CertificateChecks.Check(tls.CertificateFile, certificateText, tls.KeyFile, keyText, keyInCertificate,
+            tls.ChainFile, chainText, serverName, System.DateTime.UtcNow))
         {
             if (f.IsError) problems.Add(f.Message);
             else warnings?.Add(f.Message);
+        }
+        if (problems.Count > before) return;
+        try
+        {
+            TlsContext.Create(tls).Dispose();
+        }
+        catch (System.InvalidOperationException e)
+        {
+            problems.Add(e.Message);
+        }
+        catch (System.DllNotFoundException e)
+        {
+            problems.Add("TLS needs OpenSSL 3 (libssl.so.3 and libcrypto.so.3) on the machine: " + e.Message);
         }
     }
 

@@ -20,9 +20,13 @@ internal static unsafe partial class OpenSsl
     public const int ErrorNone = 0, ErrorSsl = 1, ErrorWantRead = 2, ErrorWantWrite = 3, ErrorSyscall = 5, ErrorZeroReturn = 6;
 
     // SSL_CTX_ctrl() commands
-    private const int CtrlMode = 33, CtrlSetMinProtoVersion = 123, CtrlSetMaxProtoVersion = 124;
+    private const int CtrlMode = 33, CtrlChainCertificate = 89, CtrlSetMinProtoVersion = 123, CtrlSetMaxProtoVersion = 124;
 
-    public const int Tls12 = 0x0303, Tls13 = 0x0304; // TLS1_2_VERSION, TLS1_3_VERSION
+    // SSL_CONF_FLAG_*: commands as a configuration file writes them, for a server, errors queued.
+    public const uint ConfFlagFile = 0x2, ConfFlagServer = 0x8, ConfFlagShowErrors = 0x10, ConfFlagCertificate = 0x20;
+
+    // SSL_TLSEXT_ERR_* from an ALPN selection callback.
+    public const int AlpnOk = 0, AlpnNoAck = 3;
 
     // SSL_MODE_*: writes may return after part of the buffer and be retried from another address
     // (write completion resends from where it stopped); idle connections give their buffers back.
@@ -42,6 +46,18 @@ internal static unsafe partial class OpenSsl
     [LibraryImport(Ssl)] public static partial int SSL_CTX_check_private_key(nint ctx);
     [LibraryImport(Ssl)] public static partial int SSL_CTX_set_cipher_list(nint ctx, byte* list);
     [LibraryImport(Ssl)] public static partial int SSL_CTX_set_ciphersuites(nint ctx, byte* list);
+    [LibraryImport(Ssl)] public static partial long SSL_CTX_set_timeout(nint ctx, long seconds);
+    [LibraryImport(Ssl)] public static partial void SSL_CTX_set_alpn_select_cb(nint ctx, delegate* unmanaged<nint, byte**, byte*, byte*, uint, nint, int> callback, nint argument);
+    [LibraryImport(Ssl)] public static partial nint SSL_CONF_CTX_new();
+    [LibraryImport(Ssl)] public static partial uint SSL_CONF_CTX_set_flags(nint cctx, uint flags);
+    [LibraryImport(Ssl)] public static partial void SSL_CONF_CTX_set_ssl_ctx(nint cctx, nint ctx);
+    [LibraryImport(Ssl)] public static partial int SSL_CONF_cmd(nint cctx, byte* command, byte* value);
+    [LibraryImport(Ssl)] public static partial int SSL_CONF_CTX_finish(nint cctx);
+    [LibraryImport(Ssl)] public static partial void SSL_CONF_CTX_free(nint cctx);
+    [LibraryImport(Crypto)] public static partial nint BIO_new_file(byte* file, byte* mode);
+    [LibraryImport(Crypto)] public static partial int BIO_free(nint bio);
+    [LibraryImport(Crypto)] public static partial nint PEM_read_bio_X509(nint bio, nint x, nint callback, nint argument);
+    [LibraryImport(Crypto)] public static partial void X509_free(nint x509);
     [LibraryImport(Ssl)] public static partial nint SSL_new(nint ctx);
     [LibraryImport(Ssl)] public static partial void SSL_free(nint ssl);
     [LibraryImport(Ssl)] public static partial int SSL_set_fd(nint ssl, int fd);
@@ -59,6 +75,9 @@ internal static unsafe partial class OpenSsl
     [LibraryImport(Crypto)] private static partial void ERR_error_string_n(ulong error, byte* buffer, nuint length);
 
     public static long SetMode(nint ctx, long mode) => SSL_CTX_ctrl(ctx, CtrlMode, mode, 0);
+
+    /// <summary>SSL_CTX_add0_chain_cert: appends to the current certificate's chain, which then owns <paramref name="x509"/>.</summary>
+    public static bool AddChainCertificate(nint ctx, nint x509) => SSL_CTX_ctrl(ctx, CtrlChainCertificate, 0, x509) == 1;
 
     public static bool SetProtocolRange(nint ctx, int min, int max)
         => SSL_CTX_ctrl(ctx, CtrlSetMinProtoVersion, min, 0) == 1 && SSL_CTX_ctrl(ctx, CtrlSetMaxProtoVersion, max, 0) == 1;

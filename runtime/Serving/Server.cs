@@ -39,6 +39,21 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     }
 
     /// <summary>
+    /// The TLS context's makings: the compiled mod_ssl policy and the deployment's files (a key
+    /// in the certificate's file when SSLCertificateKeyFile is unset); null without a certificate.
+    /// </summary>
+    public static Tls.TlsSettings? TlsSettings(DeploymentSettings deployment, ServerPaths paths)
+    {
+        string certificate = deployment.SSLCertificateFile;
+        if (certificate.Length == 0) return null;
+        string key = deployment.SSLCertificateKeyFile.Length == 0 ? certificate : deployment.SSLCertificateKeyFile;
+        string chain = deployment.SSLCertificateChainFile;
+        return new Tls.TlsSettings(paths.Resolve(certificate), paths.Resolve(key), chain.Length == 0 ? "" : paths.Resolve(chain),
+            TConfig.SSLProtocolMin, TConfig.SSLProtocolMax, TConfig.SSLCipherSuite, TConfig.SSLCipherSuiteTls13, TConfig.SSLHonorCipherOrder,
+            TConfig.SSLSessionTickets, TConfig.SSLSessionCacheTimeout, TConfig.SSLOpenSSLConfCmd);
+    }
+
+    /// <summary>
     /// Each listener's transport: TLS for the https ones when SSLEngine is on (the listeners come
     /// in Listen's order; sockets a service manager passed are plain), else the socket itself.
     /// </summary>
@@ -53,12 +68,11 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             Logging.ErrorLog.Warn("eventmpm", "", "the listening sockets came from the service manager, which does not say which are https: all serve plain HTTP");
             return transports;
         }
-        string certificate = deployment.SSLCertificateFile;
-        if (certificate.Length == 0) throw new ServerStartException("AH02572: Failed to configure at least one certificate and key: SSLEngine on needs SSLCertificateFile");
-        string key = deployment.SSLCertificateKeyFile.Length == 0 ? certificate : deployment.SSLCertificateKeyFile;
+        Tls.TlsSettings settings = TlsSettings(deployment, paths)
+            ?? throw new ServerStartException("AH02572: Failed to configure at least one certificate and key: SSLEngine on needs SSLCertificateFile");
         try
         {
-            tls = Tls.TlsContext.Create(paths.Resolve(certificate), paths.Resolve(key));
+            tls = Tls.TlsContext.Create(settings);
         }
         catch (InvalidOperationException e)
         {

@@ -1,29 +1,31 @@
 using System;
+using System.Runtime.InteropServices;
 using EventMpm.Native;
 
 namespace EventMpm.Tls;
 
 /// <summary>
 /// What every TLS connection of a listener shares (OpenSSL's SSL_CTX): the certificate chain and
-/// its key, and the protocol policy. Made once per child at start; a certificate that cannot be
+/// its key, and the protocol policy (SSLProtocol, SSLCipherSuite, ...). Made once per child at start; a certificate that cannot be
 /// loaded, or a key that does not match it, stops the start with mod_ssl's words.
 /// </summary>
 internal sealed unsafe class TlsContext : IDisposable
 {
-    /// <summary>
-    /// TLS 1.2's suites when none are configured: forward secrecy and AEAD only (ECDHE with
-    /// AES-GCM or ChaCha20-Poly1305, Mozilla's "intermediate" set). TLS 1.3's are OpenSSL's own.
-    /// </summary>
-    public const string DefaultCipherSuite = "ECDHE+AESGCM:ECDHE+CHACHA20";
-
     private TlsContext(nint handle) => Handle = handle;
 
     /// <summary>The SSL_CTX.</summary>
     public nint Handle { get; private set; }
 
-    /// <summary>Loads the chain (the server's certificate first, as SSLCertificateFile holds it) and its key.</summary>
-    /// <exception cref="InvalidOperationException">What failed, with OpenSSL's reasons.</exception>
-    public static TlsContext Create(string certificateFile, string keyFile)
+    /// <summary>ALPN's name for HTTP/1.1 (RFC 7301 §6), the one protocol offered.</summary>
+    private static ReadOnlySpan<byte> Http11 => "http/1.1"u8;
+
+    /// <summary>
+    /// Applies the policy, then loads the chain (the server's certificate first, as
+    /// SSLCertificateFile holds it, then SSLCertificateChainFile's) and its key, as mod_ssl does
+    /// in ssl_engine_init.c: ssl_init_ctx() and ssl_init_server_certs().
+    /// </summary>
+    /// <exception cref="InvalidOperationException">What failed, in mod_ssl's words, with OpenSSL's reasons.</exception>
+    public static TlsContext Create(TlsSettings settings)
     {
         OpenSsl.ERR_clear_error();
         nint ctx = OpenSsl.SSL_CTX_new(OpenSsl.TLS_server_method());
@@ -31,27 +33,42 @@ internal sealed unsafe class TlsContext : IDisposable
         var context = new TlsContext(ctx);
         try
         {
-            // TLS 1.2 and 1.3 only (httpd's default still allows 1.0 and 1.1 with an old OpenSSL);
-            // no compression (CRIME), no renegotiation, the server's order of suites.
-            if (!OpenSsl.SetProtocolRange(ctx, OpenSsl.Tls12, OpenSsl.Tls13)) throw new InvalidOperationException("cannot limit the protocols to TLS 1.2 and 1.3: " + OpenSsl.Errors());
-            OpenSsl.SSL_CTX_set_options(ctx, OpenSsl.OptionNoCompression | OpenSsl.OptionNoRenegotiation | OpenSsl.OptionServerPreference | OpenSsl.OptionIgnoreUnexpectedEof);
+            if (!OpenSsl.SetProtocolRange(ctx, settings.MinVersion, settings.MaxVersion)) throw new InvalidOperationException("SSLProtocol: OpenSSL refuses the range: " + OpenSsl.Errors());
+            // No compression (CRIME) and no renegotiation (a client could make the server redo
+            // the expensive half of a handshake at will); the connection ends cleanly when the
+            // client closes without close_notify, as browsers do.
+            ulong options = OpenSsl.OptionNoCompression | OpenSsl.OptionNoRenegotiation | OpenSsl.OptionIgnoreUnexpectedEof;
+            if (settings.HonorCipherOrder) options |= OpenSsl.OptionServerPreference;
+            if (!settings.SessionTickets) options |= OpenSsl.OptionNoTicket;
+            OpenSsl.SSL_CTX_set_options(ctx, options);
             OpenSsl.SetMode(ctx, OpenSsl.ModePartialWrite | OpenSsl.ModeMovingWriteBuffer | OpenSsl.ModeReleaseBuffers);
-            fixed (byte* suites = OpenSsl.Text(DefaultCipherSuite))
+            OpenSsl.SSL_CTX_set_timeout(ctx, settings.SessionTimeoutSeconds);
+            OpenSsl.SSL_CTX_set_alpn_select_cb(ctx, &SelectProtocol, 0);
+            fixed (byte* suites = OpenSsl.Text(settings.CipherSuite))
             {
-                if (OpenSsl.SSL_CTX_set_cipher_list(ctx, suites) != 1) throw new InvalidOperationException("SSLCipherSuite " + DefaultCipherSuite + ": " + OpenSsl.Errors());
+                if (OpenSsl.SSL_CTX_set_cipher_list(ctx, suites) != 1) throw new InvalidOperationException("AH01898: Unable to configure permitted SSL ciphers: SSLCipherSuite " + settings.CipherSuite + ": " + OpenSsl.Errors());
             }
-            fixed (byte* file = OpenSsl.Text(certificateFile))
+            if (settings.CipherSuiteTls13.Length > 0)
+            {
+                fixed (byte* suites = OpenSsl.Text(settings.CipherSuiteTls13))
+                {
+                    if (OpenSsl.SSL_CTX_set_ciphersuites(ctx, suites) != 1) throw new InvalidOperationException("AH01898: Unable to configure permitted SSL ciphers: SSLCipherSuite TLSv1.3 " + settings.CipherSuiteTls13 + ": " + OpenSsl.Errors());
+                }
+            }
+            fixed (byte* file = OpenSsl.Text(settings.CertificateFile))
             {
                 if (OpenSsl.SSL_CTX_use_certificate_chain_file(ctx, file) != 1)
-                    throw new InvalidOperationException("AH02561: Failed to configure certificate " + certificateFile + ", check that it exists and holds PEM certificates: " + OpenSsl.Errors());
+                    throw new InvalidOperationException("AH02561: Failed to configure certificate " + settings.CertificateFile + ", check that it exists and holds PEM certificates: " + OpenSsl.Errors());
             }
-            fixed (byte* file = OpenSsl.Text(keyFile))
+            if (settings.ChainFile.Length > 0) AddChain(ctx, settings.ChainFile);
+            fixed (byte* file = OpenSsl.Text(settings.KeyFile))
             {
                 if (OpenSsl.SSL_CTX_use_PrivateKey_file(ctx, file, OpenSsl.FileTypePem) != 1)
-                    throw new InvalidOperationException("AH02564: Failed to configure encrypted (?) private key " + keyFile + ", check that it exists and holds an unencrypted PEM key: " + OpenSsl.Errors());
+                    throw new InvalidOperationException("AH02564: Failed to configure encrypted (?) private key " + settings.KeyFile + ", check that it exists and holds an unencrypted PEM key: " + OpenSsl.Errors());
             }
             if (OpenSsl.SSL_CTX_check_private_key(ctx) != 1)
-                throw new InvalidOperationException("AH02565: Certificate and private key " + certificateFile + " and " + keyFile + " do not match: " + OpenSsl.Errors());
+                throw new InvalidOperationException("AH02565: Certificate and private key " + settings.CertificateFile + " and " + settings.KeyFile + " do not match: " + OpenSsl.Errors());
+            if (settings.ConfCommands.Length > 0) ApplyConfCommands(ctx, settings.ConfCommands);
             return context;
         }
         catch
@@ -59,6 +76,90 @@ internal sealed unsafe class TlsContext : IDisposable
             context.Dispose();
             throw;
         }
+    }
+
+    /// <summary>SSLCertificateChainFile: each certificate in it, in order, after the certificate file's own chain.</summary>
+    private static void AddChain(nint ctx, string chainFile)
+    {
+        nint bio;
+        fixed (byte* file = OpenSsl.Text(chainFile))
+        fixed (byte* mode = "r\0"u8)
+        {
+            bio = OpenSsl.BIO_new_file(file, mode);
+        }
+        if (bio == 0) throw new InvalidOperationException("SSLCertificateChainFile: file '" + chainFile + "' cannot be read: " + OpenSsl.Errors());
+        try
+        {
+            int count = 0;
+            for (nint x509 = OpenSsl.PEM_read_bio_X509(bio, 0, 0, 0); x509 != 0; x509 = OpenSsl.PEM_read_bio_X509(bio, 0, 0, 0))
+            {
+                if (!OpenSsl.AddChainCertificate(ctx, x509))
+                {
+                    OpenSsl.X509_free(x509);
+                    throw new InvalidOperationException("AH02562: Failed to configure CA certificate chain from " + chainFile + ": " + OpenSsl.Errors());
+                }
+                count++;
+            }
+            // The loop ends on "no start line" once the file is read: that is the end, not a fault.
+            OpenSsl.ERR_clear_error();
+            if (count == 0) throw new InvalidOperationException("SSLCertificateChainFile " + chainFile + " holds no PEM certificate");
+        }
+        finally
+        {
+            OpenSsl.BIO_free(bio);
+        }
+    }
+
+    /// <summary>SSLOpenSSLConfCmd, in the order written (ssl_engine_init.c: ssl_init_server_ctx()); OpenSSL judges the values.</summary>
+    private static void ApplyConfCommands(nint ctx, string lines)
+    {
+        nint cctx = OpenSsl.SSL_CONF_CTX_new();
+        if (cctx == 0) throw new InvalidOperationException("SSL_CONF_CTX_new failed: " + OpenSsl.Errors());
+        try
+        {
+            OpenSsl.SSL_CONF_CTX_set_flags(cctx, OpenSsl.ConfFlagFile | OpenSsl.ConfFlagServer | OpenSsl.ConfFlagShowErrors | OpenSsl.ConfFlagCertificate);
+            OpenSsl.SSL_CONF_CTX_set_ssl_ctx(cctx, ctx);
+            foreach (string line in lines.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                int space = line.IndexOf(' ');
+                string command = line.Substring(0, space), value = line.Substring(space + 1);
+                fixed (byte* c = OpenSsl.Text(command))
+                fixed (byte* v = OpenSsl.Text(value))
+                {
+                    if (OpenSsl.SSL_CONF_cmd(cctx, c, v) <= 0)
+                        throw new InvalidOperationException("AH02407: \"SSLOpenSSLConfCmd " + command + " " + value + "\" failed: " + OpenSsl.Errors());
+                }
+            }
+            if (OpenSsl.SSL_CONF_CTX_finish(cctx) != 1) throw new InvalidOperationException("AH02560: Configuring permitted SSL ciphers failed: " + OpenSsl.Errors());
+        }
+        finally
+        {
+            OpenSsl.SSL_CONF_CTX_free(cctx);
+        }
+    }
+
+    /// <summary>
+    /// ALPN (RFC 7301): http/1.1 when the client offers it; otherwise no protocol is named and
+    /// the connection goes on as HTTP/1.1, as a client without ALPN gets.
+    /// </summary>
+    [UnmanagedCallersOnly]
+    private static int SelectProtocol(nint ssl, byte** selected, byte* selectedLength, byte* offered, uint offeredLength, nint argument)
+    {
+        ReadOnlySpan<byte> list = new(offered, (int)offeredLength);
+        for (int i = 0; i < list.Length;)
+        {
+            int length = list[i];
+            if (i + 1 + length > list.Length) break;
+            if (list.Slice(i + 1, length).SequenceEqual(Http11))
+            {
+                // The answer points into the client's list, which OpenSSL keeps while it writes it.
+                *selected = offered + i + 1;
+                *selectedLength = (byte)length;
+                return OpenSsl.AlpnOk;
+            }
+            i += 1 + length;
+        }
+        return OpenSsl.AlpnNoAck;
     }
 
     public void Dispose()

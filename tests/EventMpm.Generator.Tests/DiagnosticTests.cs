@@ -30,7 +30,17 @@ public sealed class DiagnosticTests
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nErrorLog \"|/usr/bin/rotatelogs x\"\n", 2, 10, "piped logs"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nServerAdmin you@example.com\n", 2, 1, "ServerAdmin is httpd's (core), not supported by EventMpm: EventMpm's error pages carry no signature"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nAllowOverride All\n", 2, 1, "AllowOverride is httpd's (core), not supported by EventMpm: .htaccess files are read at run time, which a compiled configuration does not do"),
-        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nSSLUseStapling on\n", 2, 1, "SSLUseStapling is httpd's (mod_ssl), not supported by EventMpm: EventMpm does not have it yet: TLS serves with SSLEngine"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nSSLUseStapling on\n", 2, 1, "SSLUseStapling is httpd's (mod_ssl), not supported by EventMpm: OCSP asks a responder over the network while serving"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nSSLCompression on\n", 2, 16, "SSLCompression on is refused: compression under TLS lets an attacker read secrets"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProtocols h2 http/1.1\n", 2, 11, "Protocols: h2 (HTTP/2) is not built yet"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nSSLProtocol TLSv1 +TLSv1.3\n", 2, 1, "SSLProtocol: OpenSSL speaks a range of versions, and this one leaves out TLSv1.1 between TLSv1 and TLSv1.3"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nSSLProtocol all +SSLv3\n", 2, 17, "SSLProtocol: SSLv3 is not supported by OpenSSL 3"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nSSLProtocol TLSv1.4\n", 2, 13, "SSLProtocol: Illegal protocol 'TLSv1.4'"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nSSLCipherSuite HIGH:!aNUL:!MD5\n", 2, 16, "SSLCipherSuite: 'aNUL': OpenSSL 3.0 has no cipher or alias 'aNUL' (it would skip the word silently)"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nSSLCipherSuite ECDHE-RSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256\n", 2, 16, "a TLS 1.3 suite goes in its own line: SSLCipherSuite TLSv1.3 TLS_AES_128_GCM_SHA256"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nSSLCipherSuite TLSv1.3 TLS_AES_256_GCM_SHA384:TLS_AES_512\n", 2, 24, "TLS 1.3 has no suite 'TLS_AES_512'"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nSSLOpenSSLConfCmd curves X25519\n", 2, 19, "SSLOpenSSLConfCmd: OpenSSL's SSL_CONF has no command 'curves' (it is spelt Curves)"),
+        Case("EMPM049", DiagnosticSeverity.Warning, "Listen 80\nSSLProtocol all -SSLv3\n", 2, 1, "SSLProtocol allows TLSv1 TLSv1.1, which RFC 8996 deprecates"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:9000/\n", 2, 1, "ProxyPass is httpd's (mod_proxy), not supported by EventMpm: EventMpm does not have it yet: the reverse proxy is planned"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nRedirect /old /new\n", 2, 1, "Redirect is httpd's (mod_alias), not supported by EventMpm"),
         Case("EMPM020", DiagnosticSeverity.Error, "Listen 80\nInclude conf/missing.conf\n", 2, 9, "Could not open configuration file /src/Site/conf/missing.conf"),
@@ -71,7 +81,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "Header", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCipherSuite", "ProxyPassReverse", "AddOutputFilterByType", "Protocols" })
+        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "Header", "Options", "AllowOverride", "Order", "RewriteRule", "SSLVerifyClient", "ProxyPassReverse", "AddOutputFilterByType", "ProtocolsHonorOrder" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

@@ -7,7 +7,7 @@ namespace EventMpm.Configuration.Directives;
 /// Every directive EventMpm understands: the seed's event MPM directives, the core ones the
 /// server needs, and the few that act while the file is read. Defaults are httpd 2.4's.
 /// </summary>
-public static class DirectiveCatalog
+public static partial class DirectiveCatalog
 {
     private static readonly Dictionary<string, DirectiveDefinition> s_byName;
     private static readonly Dictionary<string, string> s_aliases = new(System.StringComparer.OrdinalIgnoreCase)
@@ -155,12 +155,6 @@ public static class DirectiveCatalog
             new("AddType", Arity.TwoOrMore, C, "Maps file extensions to a media type: AddType media-type extension...", "", AddType, repeatable: true),
             OnOff("ExtendedStatus", "Whether the status page shows each request", s => s.ExtendedStatus, (s, v) => s with { ExtendedStatus = v }),
             new("SetHandler", Arity.One, C, "The handler that serves a <Location>: server-status, metrics, default-handler, or a C# handler's full type name", "", SetHandler, DirectiveContexts.Location),
-            // ---- mod_ssl ----
-            OnOff("SSLEngine", "Whether the https listeners (Listen 443, or Listen PORT https) speak TLS", s => s.SSLEngine, (s, v) => s with { SSLEngine = v }),
-            new("SSLCertificateFile", Arity.One, D, "The server's certificate in PEM, followed by its chain", null, c => Deploy(c, d => d with { SSLCertificateFile = c.Arg(0) }))
-                { Show = s => s.Deployment.SSLCertificateFile },
-            new("SSLCertificateKeyFile", Arity.One, D, "The certificate's private key in PEM; unset means it is in SSLCertificateFile", null, c => Deploy(c, d => d with { SSLCertificateKeyFile = c.Arg(0) }))
-                { Show = s => s.Deployment.SSLCertificateKeyFile },
             new("Require", Arity.OneOrMore, C, "Who may have a <Location>: all granted, all denied, local, or ip addresses and networks; several lines grant if any does", "all granted", Require, DirectiveContexts.Location, repeatable: true),
 
             // ---- Acted on while reading ----
@@ -170,6 +164,7 @@ public static class DirectiveCatalog
             new("IncludeOptional", Arity.One, R, "Like Include, but a missing file or an unmatched wildcard is not an error", "", null, repeatable: true),
             new("LoadModule", Arity.Two, R, "Names a module; EventMpm's modules are built in, so this only checks the name", "", null, repeatable: true),
         };
+        list.AddRange(TlsRows());
         return list;
     }
 

@@ -13,7 +13,8 @@ public static class HttpdDirectives
 {
     private const string Planned = "EventMpm does not have it yet: ";
     private const string VirtualHostsAndMapping = Planned + "virtual hosts, URL mapping, response headers and rewrite rules are planned";
-    private const string Tls = Planned + "TLS serves with SSLEngine, SSLCertificateFile and SSLCertificateKeyFile and mod_ssl's defaults for the rest; this one is not built yet";
+    private const string ClientCertificates = Planned + "client certificates (SSLVerifyClient, SSLCACertificateFile) are planned";
+    private const string Tls = Planned + "TLS serves with the SSL directives EventMpm has (SSLProtocol, SSLCipherSuite, SSLOpenSSLConfCmd, ...); this one is not built";
     private const string Proxy = Planned + "the reverse proxy is planned";
     private const string Compression = Planned + "compression is planned; until then serve precompressed files or compress in front of EventMpm";
     private const string Http2 = Planned + "HTTP/2 is planned; EventMpm speaks HTTP/1.1";
@@ -26,7 +27,7 @@ public static class HttpdDirectives
     private static readonly (string Module, string Reason, string Names)[] s_modules =
     {
         ("core", VirtualHostsAndMapping, "AcceptPathInfo AllowEncodedSlashes DefaultType ErrorDocument FileETag ForceType MergeSlashes NameVirtualHost Options ServerAlias ServerPath UseCanonicalName UseCanonicalPhysicalPort QualifyRedirectURL StrictHostCheck"),
-        ("core", Http2, "Protocols ProtocolsHonorOrder"),
+        ("core", Http2, "ProtocolsHonorOrder"),
         ("core", Handlers, "CGIMapExtension CGIPassAuth CGIVar ScriptInterpreterSource SetInputFilter SetOutputFilter"),
         ("core", Planned + "its part of httpd is not built", "AddDefaultCharset AsyncFilter DefaultRuntimeDir DefaultStateDir EnableMMAP EnableSendfile Error ErrorLogFormat FlushMaxPipelined FlushMaxThreshold GprofDir HostnameLookups HttpProtocolOptions LimitInternalRecursion LimitXMLRequestBody LogLevelOverride MaxRangeOverlaps MaxRangeReversals MaxRanges MergeTrailers Mutex Protocol ReadBufferSize RegexDefaultOptions RegisterHttpMethod RLimitCPU RLimitMEM RLimitNPROC SeeRequestTail ServerSignature ServerTokens TraceEnable UNCList Warning"),
         ("mpm_common", Planned + "its part of httpd's MPMs is not built", "AcceptErrorsNonFatal StartThreads"),
@@ -40,7 +41,14 @@ public static class HttpdDirectives
         ("mod_vhost_alias", VirtualHostsAndMapping, "VirtualDocumentRoot VirtualDocumentRootIP VirtualScriptAlias VirtualScriptAliasIP"),
         ("mod_userdir", VirtualHostsAndMapping, "UserDir"),
         ("mod_speling", VirtualHostsAndMapping, "CheckBasenameMatch CheckCaseOnly CheckSpelling"),
-        ("mod_ssl", Tls, "SSLCACertificateFile SSLCACertificatePath SSLCADNRequestFile SSLCADNRequestPath SSLCARevocationCheck SSLCARevocationFile SSLCARevocationPath SSLCertificateChainFile SSLCipherSuite SSLClientHelloVars SSLCompression SSLCryptoDevice SSLFIPS SSLHonorCipherOrder SSLOCSPDefaultResponder SSLOCSPEnable SSLOCSPNoverify SSLOCSPOverrideResponder SSLOCSPProxyURL SSLOCSPResponderCertificateFile SSLOCSPResponderTimeout SSLOCSPResponseMaxAge SSLOCSPResponseTimeSkew SSLOCSPUseRequestNonce SSLOpenSSLConfCmd SSLOptions SSLPassPhraseDialog SSLPolicy SSLProtocol SSLProxyCACertificateFile SSLProxyCACertificatePath SSLProxyCARevocationCheck SSLProxyCARevocationFile SSLProxyCARevocationPath SSLProxyCheckPeerCN SSLProxyCheckPeerExpire SSLProxyCheckPeerName SSLProxyCipherSuite SSLProxyEngine SSLProxyMachineCertificateChainFile SSLProxyMachineCertificateFile SSLProxyMachineCertificatePath SSLProxyProtocol SSLProxyVerify SSLProxyVerifyDepth SSLRandomSeed SSLRenegBufferSize SSLRequire SSLRequireSSL SSLSessionCache SSLSessionCacheTimeout SSLSessionTicketKeyFile SSLSessionTickets SSLSRPUnknownUserSeed SSLSRPVerifierFile SSLStaplingCache SSLStaplingErrorCacheTimeout SSLStaplingFakeTryLater SSLStaplingForceURL SSLStaplingResponderTimeout SSLStaplingResponseMaxAge SSLStaplingResponseTimeSkew SSLStaplingReturnResponderErrors SSLStaplingStandardCacheTimeout SSLStrictSNIVHostCheck SSLUserName SSLUseStapling SSLVerifyClient SSLVerifyDepth"),
+        ("mod_ssl", ClientCertificates, "SSLCACertificateFile SSLCACertificatePath SSLCADNRequestFile SSLCADNRequestPath SSLCARevocationCheck SSLCARevocationFile SSLCARevocationPath SSLOptions SSLRequire SSLRequireSSL SSLUserName SSLVerifyClient SSLVerifyDepth"),
+        ("mod_ssl", "OCSP asks a responder over the network while serving, which EventMpm does not do; stapling is a stated lead, not built", "SSLOCSPDefaultResponder SSLOCSPEnable SSLOCSPNoverify SSLOCSPOverrideResponder SSLOCSPProxyURL SSLOCSPResponderCertificateFile SSLOCSPResponderTimeout SSLOCSPResponseMaxAge SSLOCSPResponseTimeSkew SSLOCSPUseRequestNonce SSLStaplingCache SSLStaplingErrorCacheTimeout SSLStaplingFakeTryLater SSLStaplingForceURL SSLStaplingResponderTimeout SSLStaplingResponseMaxAge SSLStaplingResponseTimeSkew SSLStaplingReturnResponderErrors SSLStaplingStandardCacheTimeout SSLUseStapling"),
+        ("mod_ssl", "sessions resume by tickets (SSLSessionTickets, SSLSessionCacheTimeout); a server-side session cache is not built", "SSLSessionCache SSLSessionTicketKeyFile"),
+        ("mod_ssl", "a server that starts unattended cannot be asked for a pass phrase: store the key decrypted, readable only by the user that starts the server", "SSLPassPhraseDialog"),
+        ("mod_ssl", "OpenSSL 3 seeds itself from the kernel (getrandom); there is nothing to configure", "SSLRandomSeed"),
+        ("mod_ssl", Proxy, "SSLProxyCACertificateFile SSLProxyCACertificatePath SSLProxyCARevocationCheck SSLProxyCARevocationFile SSLProxyCARevocationPath SSLProxyCheckPeerCN SSLProxyCheckPeerExpire SSLProxyCheckPeerName SSLProxyCipherSuite SSLProxyEngine SSLProxyMachineCertificateChainFile SSLProxyMachineCertificateFile SSLProxyMachineCertificatePath SSLProxyProtocol SSLProxyVerify SSLProxyVerifyDepth"),
+        ("mod_ssl", VirtualHostsAndMapping, "SSLStrictSNIVHostCheck"),
+        ("mod_ssl", Tls, "SSLClientHelloVars SSLCryptoDevice SSLFIPS SSLPolicy SSLRenegBufferSize SSLSRPUnknownUserSeed SSLSRPVerifierFile"),
         ("mod_proxy", Proxy, "BalancerGrowth BalancerInherit BalancerMember BalancerPersist NoProxy Proxy100Continue ProxyAddHeaders ProxyBadHeader ProxyBlock ProxyDomain ProxyErrorOverride ProxyIOBufferSize ProxyMaxForwards ProxyPass ProxyPassInherit ProxyPassInterpolateEnv ProxyPassMatch ProxyPassReverse ProxyPassReverseCookieDomain ProxyPassReverseCookiePath ProxyPreserveHost ProxyReceiveBufferSize ProxyRemote ProxyRemoteMatch ProxyRequests ProxySet ProxySourceAddress ProxyStatus ProxyTimeout ProxyVia"),
         ("mod_proxy_wstunnel", Proxy, "ProxyWebsocketAsync ProxyWebsocketAsyncDelay ProxyWebsocketFallbackToProxyHttp ProxyWebsocketIdleTimeout"),
         ("mod_proxy_fcgi", Proxy, "ProxyFCGIBackendType ProxyFCGISetEnvIf"),

@@ -42,4 +42,7 @@ public sealed record DeploymentSettings
 
     /// <summary>Its private key (PEM); empty means it is in SSLCertificateFile, as mod_ssl reads it.</summary>
     public string SSLCertificateKeyFile { get; init; } = "";
+
+    /// <summary>More of the chain (PEM), sent after the certificate file's own: mod_ssl's SSLCertificateChainFile, kept for old configurations.</summary>
+    public string SSLCertificateChainFile { get; init; } = "";
 }

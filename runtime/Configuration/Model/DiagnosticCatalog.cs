@@ -51,6 +51,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticKind HttpsServesPlain = new("EMPM046", DiagnosticLevel.Warning, "An https listener serves plain HTTP");
     public static readonly DiagnosticKind CertificateRejected = new("EMPM047", DiagnosticLevel.Error, "Certificate or key that TLS clients or the server would refuse");
     public static readonly DiagnosticKind CertificateWarning = new("EMPM048", DiagnosticLevel.Warning, "Certificate about to expire, or not for ServerName");
+    public static readonly DiagnosticKind WeakTls = new("EMPM049", DiagnosticLevel.Warning, "TLS versions that RFC 8996 deprecates");
 
     // httpd's event_check_config clamps, in httpd's order (each a warning stating the value used).
     public static readonly DiagnosticKind ServerLimitTooHigh = new("EMPM050", DiagnosticLevel.Warning, "ServerLimit above the compile-time limit (httpd AH00497)");
@@ -84,7 +85,7 @@ public static class DiagnosticCatalog
         WrongContext, UnsupportedSection, UnsupportedFeature,
         IncludeNotFound, IncludeNoMatch, IncludeTooDeep, UndefinedVariable, UnknownModule,
         DuplicateDirective, ProjectOverride, DeprecatedAlias, DuplicateListen, DifferentHere,
-        NoConfiguration, MissingListen, UnknownLogFormat, HandlerNotFound, HandlerWrongShape, TlsIncomplete, HttpsServesPlain, CertificateRejected, CertificateWarning,
+        NoConfiguration, MissingListen, UnknownLogFormat, HandlerNotFound, HandlerWrongShape, TlsIncomplete, HttpsServesPlain, CertificateRejected, CertificateWarning, WeakTls,
         ServerLimitTooHigh, ServerLimitTooLow, ThreadLimitTooHigh, ThreadLimitTooLow,
         ThreadsPerChildAboveThreadLimit, ThreadsPerChildTooLow, MaxRequestWorkersBelowThreads,
         MaxRequestWorkersNotMultiple, MaxRequestWorkersAboveServerLimit, StartServersTooLow,

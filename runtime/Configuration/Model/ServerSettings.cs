@@ -32,8 +32,6 @@ public sealed record ServerSettings
     public EquatableArray<string> DirectoryIndex { get; init; } = new(new[] { "index.html" });
     public bool KeepAlive { get; init; } = true;
 
-    /// <summary>mod_ssl's SSLEngine: whether the https listeners speak TLS (off, as httpd's).</summary>
-    public bool SSLEngine { get; init; }
     public int KeepAliveTimeoutMilliseconds { get; init; } = 5_000;
     public int MaxKeepAliveRequests { get; init; } = 100;
     public int TimeoutMilliseconds { get; init; } = 60_000;
@@ -42,6 +40,24 @@ public sealed record ServerSettings
     public int LimitRequestFieldSize { get; init; } = 8190;
     public int LimitRequestFields { get; init; } = 100;
     public long LimitRequestBody { get; init; } = 1L << 30;
+
+    // mod_ssl (ssl_engine_config.c), with safer defaults where stated.
+    /// <summary>SSLEngine: whether the https listeners speak TLS (off, as httpd's).</summary>
+    public bool SSLEngine { get; init; }
+    /// <summary>SSLProtocol as OpenSSL's version range (0x0303 is TLS 1.2, 0x0304 TLS 1.3): TLS 1.2 and 1.3, where httpd's default "all -SSLv3" also allows 1.0 and 1.1.</summary>
+    public int SSLProtocolMin { get; init; } = TlsVersions.Tls12;
+    public int SSLProtocolMax { get; init; } = TlsVersions.Tls13;
+    /// <summary>SSLCipherSuite for TLS 1.2: forward secrecy and AEAD only (Mozilla's "intermediate" set), where httpd's default is OpenSSL's DEFAULT.</summary>
+    public string SSLCipherSuite { get; init; } = "ECDHE+AESGCM:ECDHE+CHACHA20";
+    /// <summary>SSLCipherSuite TLSv1.3; empty means OpenSSL's own (its three AEAD suites), as httpd's.</summary>
+    public string SSLCipherSuiteTls13 { get; init; } = "";
+    /// <summary>SSLHonorCipherOrder: on, where httpd's default is off; the list above is ordered strongest first.</summary>
+    public bool SSLHonorCipherOrder { get; init; } = true;
+    public bool SSLSessionTickets { get; init; } = true;
+    /// <summary>SSLSessionCacheTimeout: how long a session may be resumed, in seconds (httpd's 300).</summary>
+    public int SSLSessionCacheTimeout { get; init; } = 300;
+    /// <summary>SSLOpenSSLConfCmd, in order: one "Command Value" per line, handed to OpenSSL's SSL_CONF at start.</summary>
+    public string SSLOpenSSLConfCmd { get; init; } = "";
 
     // mod_reqtimeout's compiled-in defaults: header=20-40,MinRate=500 body=20,MinRate=500.
     public int RequestReadHandshakeTimeout { get; init; } = 0;

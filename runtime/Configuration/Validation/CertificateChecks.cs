@@ -22,8 +22,9 @@ public static class CertificateChecks
 
     /// <param name="keyText">The key file's text; null when the key is in the certificate file, or is not available to check.</param>
     /// <param name="keyInCertificateFile">Whether SSLCertificateKeyFile is unset, so the key is looked for beside the certificate.</param>
+    /// <param name="chainText">SSLCertificateChainFile's text, whose certificates follow the certificate file's; null when there is none to check.</param>
     public static List<Finding> Check(string certificatePath, string certificateText, string keyPath, string? keyText,
-        bool keyInCertificateFile, string serverName, DateTime now)
+        bool keyInCertificateFile, string chainPath, string? chainText, string serverName, DateTime now)
     {
         var findings = new List<Finding>();
         void Error(string message, bool key = false) => findings.Add(new Finding(true, key, message));
@@ -47,6 +48,7 @@ public static class CertificateChecks
                 return findings;
             }
         }
+        if (chain.Count > 0 && chainText is not null && !ReadChainFile(chainPath, chainText, chain, Error)) return findings;
         if (chain.Count == 0)
         {
             Error("SSLCertificateFile " + certificatePath + " holds no certificate: mod_ssl wants PEM, the server's certificate in a '-----BEGIN CERTIFICATE-----' block, then its chain");
@@ -87,6 +89,23 @@ public static class CertificateChecks
                 + " among its names (" + leaf.NamesForMessage() + "); clients that ask for " + host + " will refuse it");
         }
         return findings;
+    }
+
+    private static bool ReadChainFile(string chainPath, string chainText, List<Certificate> chain, Action<string, bool> error)
+    {
+        try
+        {
+            foreach (PemBlock block in PemBlock.ReadAll(chainText))
+            {
+                if (block.Label == "CERTIFICATE" || block.Label == "TRUSTED CERTIFICATE") chain.Add(Certificate.Parse(block.Data));
+            }
+            return true;
+        }
+        catch (FormatException e)
+        {
+            error("SSLCertificateChainFile " + chainPath + " does not parse: " + e.Message, false);
+            return false;
+        }
     }
 
     /// <summary>Null when there is nothing to check: the key file is not available here, or is not PEM (said once).</summary>

@@ -89,10 +89,11 @@ internal static class ConfigChecks
         bool keyInCertificate = deployment.SSLCertificateKeyFile.Length == 0;
         string key = keyInCertificate ? certificate : ConfigPath.Combine(serverRoot, deployment.SSLCertificateKeyFile);
         string? keyText = !keyInCertificate && files.TryRead(key, out string read) ? read : null;
+        string? chainText = deployment.SSLCertificateChainFile.Length > 0 && files.TryRead(ConfigPath.Combine(serverRoot, deployment.SSLCertificateChainFile), out string chain) ? chain : null;
         SourceLocation certificateAt = b.LastSet.TryGetValue("SSLCertificateFile", out var c) ? c.Location : SourceLocation.None;
         SourceLocation keyAt = b.LastSet.TryGetValue("SSLCertificateKeyFile", out var k) ? k.Location : certificateAt;
         foreach (CertificateChecks.Finding f in CertificateChecks.Check(deployment.SSLCertificateFile, certificateText, keyInCertificate ? deployment.SSLCertificateFile : deployment.SSLCertificateKeyFile,
-            keyText, keyInCertificate, deployment.ServerName, now))
+            keyText, keyInCertificate, deployment.SSLCertificateChainFile, chainText, deployment.ServerName, now))
         {
             d.Report(f.IsError ? DiagnosticCatalog.CertificateRejected : DiagnosticCatalog.CertificateWarning, f.AboutKey ? keyAt : certificateAt, f.Message);
         }

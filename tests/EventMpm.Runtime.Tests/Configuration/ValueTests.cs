@@ -165,4 +165,40 @@ public sealed class ValueTests
         ServerSettings s = Clean("ThreadsPerChild 25\nMaxRequestWorkers 150\nAsyncRequestWorkerFactor 3\n");
         Assert.Equal((6, 600L), (s.MaxProcesses, s.MaxConnections));
     }
+
+    [Theory]
+    [InlineData("", TlsVersions.Tls12, TlsVersions.Tls13)]
+    [InlineData("SSLProtocol all -SSLv3 -TLSv1 -TLSv1.1", TlsVersions.Tls12, TlsVersions.Tls13)]
+    [InlineData("SSLProtocol -all +TLSv1.3", TlsVersions.Tls13, TlsVersions.Tls13)]
+    [InlineData("SSLProtocol TLSv1.2", TlsVersions.Tls12, TlsVersions.Tls12)]
+    [InlineData("SSLProtocol TLSv1.1 +TLSv1.2", TlsVersions.Tls11, TlsVersions.Tls12)]
+    [InlineData("SSLProtocol tlsv1.2 TLSV1.3", TlsVersions.Tls13, TlsVersions.Tls13)] // a bare word replaces, as mod_ssl reads it
+    public void SSLProtocol_is_read_as_mod_ssl_reads_it(string line, int min, int max)
+    {
+        ServerSettings s = MemoryFileSource.Compile("Listen 80\n" + line + "\n").Settings;
+        Assert.Equal((min, max), (s.SSLProtocolMin, s.SSLProtocolMax));
+    }
+
+    [Fact]
+    public void The_TLS_policy_directives_set_what_the_context_is_made_from()
+    {
+        ServerSettings s = Clean("SSLCipherSuite ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE+CHACHA20:!aNULL:@STRENGTH\nSSLCipherSuite TLSv1.3 TLS_CHACHA20_POLY1305_SHA256\n"
+            + "SSLHonorCipherOrder off\nSSLSessionTickets off\nSSLSessionCacheTimeout 600\nSSLCompression off\nProtocols http/1.1\n"
+            + "SSLOpenSSLConfCmd Groups X25519:P-256\nSSLOpenSSLConfCmd Options -SessionTicket\n");
+        Assert.Equal(("ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE+CHACHA20:!aNULL:@STRENGTH", "TLS_CHACHA20_POLY1305_SHA256"), (s.SSLCipherSuite, s.SSLCipherSuiteTls13));
+        Assert.Equal((false, false, 600), (s.SSLHonorCipherOrder, s.SSLSessionTickets, s.SSLSessionCacheTimeout));
+        Assert.Equal("Groups X25519:P-256\nOptions -SessionTicket\n", s.SSLOpenSSLConfCmd);
+        Assert.Equal(("", "ECDHE+AESGCM:ECDHE+CHACHA20", true, true, 300), (Clean("").SSLCipherSuiteTls13, Clean("").SSLCipherSuite, Clean("").SSLHonorCipherOrder, Clean("").SSLSessionTickets, Clean("").SSLSessionCacheTimeout));
+    }
+
+    [Theory]
+    [InlineData("SSLCipherSuite HIGH:!aNULL:!MD5:!RC4:!3DES:!EXPORT")] // old Mozilla lists: exclusions of what OpenSSL 3 no longer has
+    [InlineData("SSLCipherSuite SSL DEFAULT@SECLEVEL=2")]
+    [InlineData("SSLCipherSuite EECDH+AESGCM:EDH+AESGCM")]
+    [InlineData("SSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:DHE-RSA-AES256-GCM-SHA384")]
+    public void Cipher_strings_people_write_are_accepted(string line)
+    {
+        ConfigResult result = MemoryFileSource.Compile("Listen 80\n" + line + "\n");
+        Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
+    }
 }

@@ -69,7 +69,7 @@ public sealed class TlsTests : IDisposable
     }
 
     /// <summary>One Content-Length response off the stream.</summary>
-    private static (int Status, string Head, byte[] Body) Read(Stream s)
+    internal static (int Status, string Head, byte[] Body) Read(Stream s)
     {
         var head = new List<byte>();
         while (head.Count < 4 || head[^4] != '\r' || head[^3] != '\n' || head[^2] != '\r' || head[^1] != '\n')

@@ -1,0 +1,19 @@
+namespace EventMpm.Tls;
+
+/// <summary>
+/// What a TLS context is made from: the files (resolved paths) and the compiled mod_ssl policy.
+/// Versions are OpenSSL's numbers (0x0303 is TLS 1.2); <see cref="ConfCommands"/> holds
+/// SSLOpenSSLConfCmd's "Command Value" lines, applied last.
+/// </summary>
+public sealed record TlsSettings(
+    string CertificateFile,
+    string KeyFile,
+    string ChainFile,
+    int MinVersion,
+    int MaxVersion,
+    string CipherSuite,
+    string CipherSuiteTls13,
+    bool HonorCipherOrder,
+    bool SessionTickets,
+    int SessionTimeoutSeconds,
+    string ConfCommands);
