@@ -20,6 +20,9 @@ internal sealed class Connection
     /// <summary>The transport's own handle for this connection (TLS: its session), released with <see cref="ITransport.Release"/>.</summary>
     public nint TransportState;
 
+    /// <summary>When the transport's handshake ended (Environment.TickCount64); 0 before, and for a plain socket, which has none.</summary>
+    public long TransportReadyAt;
+
     // Its place in a timeout queue.
     public long QueuedAt;
     public Connection? Previous, Next;

@@ -23,6 +23,7 @@ internal sealed class ConnectionTable
             Connection c = _slots[slot];
             c.Fd = fd;
             c.Transport = transport;
+            c.TransportReadyAt = 0;
             c.Served = 0;
             c.BodyStartedAt = 0;
             c.ContinueSent = false;

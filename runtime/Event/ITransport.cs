@@ -42,6 +42,13 @@ internal unsafe interface ITransport
     /// </summary>
     bool HasBufferedInput(Connection c);
 
+    /// <summary>
+    /// Whether the transport's own handshake is under way: bytes have come, none of them a
+    /// request's yet. The protocol times it from the accept, so a handshake trickled in byte by
+    /// byte cannot wait for ever (mod_reqtimeout's handshake stage).
+    /// </summary>
+    bool IsHandshaking(Connection c);
+
     /// <summary>The connection closes: what the transport keeps for it (<see cref="Connection.TransportState"/>) goes.</summary>
     void Release(Connection c);
 }

@@ -28,6 +28,8 @@ internal sealed unsafe class SocketTransport : ITransport
 
     public bool HasBufferedInput(Connection c) => false; // the kernel holds it, and epoll reports it
 
+    public bool IsHandshaking(Connection c) => false;
+
     public void Release(Connection c) { }
 
     private static long Result(long n) => n >= 0 ? n : Sys.WouldBlock(Sys.Errno) ? ITransport.WouldBlock : ITransport.Failed;

@@ -59,11 +59,12 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
             pending.CopyTo(_in, 0);
             have = pending.Length;
             c.PendingInput = null;
+            if (have == 0) c.HeadStartedAt = FirstHeadStart(c); // back from a handshake, which may have ended now
         }
         else
         {
             // A new head starts: a first request's time counts from the accept (mod_reqtimeout).
-            c.HeadStartedAt = c.Served == 0 ? c.AcceptedAt : Environment.TickCount64;
+            c.HeadStartedAt = c.Served > 0 ? Environment.TickCount64 : FirstHeadStart(c);
         }
         fixed (byte* buffer = _in)
         {
@@ -88,6 +89,15 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
                     continue;
                 }
                 if (n != ITransport.WouldBlock) return NextStep.Close; // the client closed, or the connection failed
+                if (have == 0 && c.Served == 0 && c.Transport.IsHandshaking(c))
+                {
+                    // A handshake under way waits for the rest of it until its own deadline,
+                    // which parking it as a new connection would restart at every byte.
+                    c.PendingInput = Array.Empty<byte>();
+                    c.InputDeadline = TConfig.RequestReadHandshakeTimeout > 0 ? c.AcceptedAt + TConfig.RequestReadHandshakeTimeout * 1000L : HeadDeadline(c, 0);
+                    _score->Status = WorkerStatus.Ready;
+                    return NextStep.AwaitRest;
+                }
                 if (have == 0) return NextStep.AwaitInput;
                 // Part of a head has come: the rest is awaited in the pollset, not in this worker.
                 c.PendingInput = _in.AsSpan(0, have).ToArray();
@@ -97,6 +107,13 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
             }
         }
     }
+
+    /// <summary>
+    /// mod_reqtimeout's header stage for a first request starts at the accept, which covers a
+    /// TLS handshake too; with a handshake stage of its own (handshake=), at the handshake's end.
+    /// </summary>
+    private static long FirstHeadStart(Connection c)
+        => TConfig.RequestReadHandshakeTimeout > 0 ? Math.Max(c.AcceptedAt, c.TransportReadyAt) : c.AcceptedAt;
 
     /// <summary>
     /// When the rest of a head must have come: mod_reqtimeout's header stage, header seconds from

@@ -31,10 +31,12 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
         Processes.SetName(System.IO.Path.GetFileName(Environment.GetCommandLineArgs()[0]));
         ScoreboardImage board;
         ListenSocket[] listeners;
+        Tls.TicketKeys? tickets;
         try
         {
             board = ScoreboardImage.Attach(handoff.Board);
             listeners = handoff.Listeners.Select(ListenSocket.Adopt).ToArray();
+            tickets = handoff.Tickets >= 0 ? Tls.TicketKeys.Attach(handoff.Tickets, owner: false) : null;
         }
         catch (InvalidOperationException e)
         {
@@ -47,7 +49,7 @@ internal static class ChildProcess<TConfig> where TConfig : struct, IServerConfi
         Server<TConfig> server;
         try
         {
-            server = Server<TConfig>.OpenChild(listeners, board, handoff.Slot, deployment, paths);
+            server = Server<TConfig>.OpenChild(listeners, board, handoff.Slot, deployment, paths, tickets);
         }
         catch (ServerStartException e)
         {

@@ -9,6 +9,7 @@ using EventMpm.Serving;
 using EventMpm.Logging;
 using EventMpm.Native;
 using EventMpm.Scoreboard;
+using EventMpm.Tls;
 using Tmds.Linux;
 
 namespace EventMpm.Mpm;
@@ -40,6 +41,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     private readonly ServerPaths _paths;
     private readonly string _binary;
     private readonly ScoreboardImage _board;
+    private readonly TicketKeys? _tickets;
     private readonly List<(ListenSocket Socket, string Address)> _listeners;
     private readonly int _aliveRead, _aliveWrite;
     private readonly int _generation;
@@ -54,9 +56,10 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
     private bool _warnedMaxWorkers, _warnedWithinMin;
     private bool _serving;
 
-    private ControlProcess(IReadOnlyList<string> args, ServerPaths paths, string binary, ScoreboardImage board,
+    private ControlProcess(IReadOnlyList<string> args, ServerPaths paths, string binary, ScoreboardImage board, TicketKeys? tickets,
         List<(ListenSocket, string)> listeners, int aliveRead, int aliveWrite, int generation)
     {
+        _tickets = tickets;
         _args = args;
         _paths = paths;
         _binary = binary;
@@ -106,7 +109,8 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
             deployment.ScoreBoardFile.Length == 0 ? null : paths.Resolve(deployment.ScoreBoardFile));
         var (aliveRead, aliveWrite) = Processes.Pipe();
         string binary = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this binary's path");
-        return new ControlProcess<TConfig>(args, paths, binary, board, listeners, aliveRead, aliveWrite, generation: 0);
+        TicketKeys? tickets = Server<TConfig>.UsesTicketKeys(deployment) ? TicketKeys.Create(UnixNow) : null;
+        return new ControlProcess<TConfig>(args, paths, binary, board, tickets, listeners, aliveRead, aliveWrite, generation: 0);
     }
 
     /// <summary>The image a restart executed: take over what the previous image handed down.</summary>
@@ -150,13 +154,34 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
             board = ScoreboardImage.Create(TConfig.ServerLimit, TConfig.ThreadLimit,
                 deployment.ScoreBoardFile.Length == 0 ? null : paths.Resolve(deployment.ScoreBoardFile));
         }
-        return new ControlProcess<TConfig>(args, paths, handoff.Binary, board, listeners, handoff.AliveRead, handoff.AliveWrite, handoff.Generation);
+        return new ControlProcess<TConfig>(args, paths, handoff.Binary, board, AdoptTicketKeys(deployment, handoff.Tickets), listeners, handoff.AliveRead, handoff.AliveWrite, handoff.Generation);
     }
+
+    /// <summary>
+    /// The ticket keys carry over a restart, so clients resume their sessions with the new
+    /// generation; the restart makes a new current key (the previous one still opens old tickets).
+    /// </summary>
+    private static TicketKeys? AdoptTicketKeys(DeploymentSettings deployment, int inherited)
+    {
+        bool uses = Server<TConfig>.UsesTicketKeys(deployment);
+        if (inherited < 0) return uses ? TicketKeys.Create(UnixNow) : null;
+        if (!uses)
+        {
+            Sys.Close(inherited);
+            return null;
+        }
+        TicketKeys keys = TicketKeys.Attach(inherited, owner: true);
+        keys.Rotate(UnixNow);
+        return keys;
+    }
+
+    private static long UnixNow => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     private int MainLoop()
     {
         foreach (var (socket, _) in _listeners) Processes.Inherit(socket.Fd);
         Processes.Inherit(_board.Fd);
+        if (_tickets is not null) Processes.Inherit(_tickets.Fd);
         Processes.Inherit(_aliveRead);
         Processes.Inherit(_aliveWrite);
         ref GlobalScore global = ref _board.Global;
@@ -211,6 +236,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
             {
                 if (reaped == false) _successiveKills = 0;
                 Maintain();
+                _tickets?.RotateIfDue(UnixNow, TConfig.SSLSessionCacheTimeout);
                 nextMaintenance = Environment.TickCount64 + 1000;
             }
         }
@@ -280,7 +306,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         p.Generation = _generation;
         p.Threads = TConfig.ThreadsPerChild;
         for (int t = 0; t < _board.ThreadLimit; t++) _board.Worker(slot, t)->Status = WorkerStatus.Dead;
-        var handoff = new ChildHandoff(slot, _generation, _board.Fd, _aliveRead, _aliveWrite, _listeners.Select(l => l.Socket.Fd).ToArray());
+        var handoff = new ChildHandoff(slot, _generation, _board.Fd, _aliveRead, _aliveWrite, _listeners.Select(l => l.Socket.Fd).ToArray(), _tickets?.Fd ?? -1);
         var environment = ControlHandoff.CleanEnvironment();
         environment.RemoveAll(e => Systemd.ParentOnly.Contains(e.Key)); // the control process alone talks to the service manager
         environment.Add(new(ChildHandoff.Variable, handoff.Encode()));
@@ -577,7 +603,7 @@ internal sealed class ControlProcess<TConfig> where TConfig : struct, IServerCon
         if (graceful) SignalChildren(LibC.SIGUSR1); // the old generation stops accepting and drains
         else Files.SetCloseOnExec(_board.Fd); // an ungraceful restart starts a fresh scoreboard
         var handoff = new ControlHandoff(_generation + 1, graceful ? _board.Fd : -1, _aliveRead, _aliveWrite,
-            _listeners.Select(l => (l.Socket.Fd, l.Address)).ToArray(), _binary);
+            _listeners.Select(l => (l.Socket.Fd, l.Address)).ToArray(), _binary, _tickets?.Fd ?? -1);
         var environment = ControlHandoff.CleanEnvironment();
         environment.Add(new(ControlHandoff.Variable, handoff.Encode()));
         ErrorLog.Writer.Flush();

@@ -10,11 +10,12 @@ namespace EventMpm.Mpm;
 /// executed again). Descriptor numbers travel in one environment variable; the descriptors
 /// themselves are inherited because they are not close-on-exec.
 /// </summary>
-internal sealed record ChildHandoff(int Slot, int Generation, int Board, int AliveRead, int AliveWrite, int[] Listeners)
+/// <param name="Tickets">The session-ticket keys' memfd, or -1 without TLS.</param>
+internal sealed record ChildHandoff(int Slot, int Generation, int Board, int AliveRead, int AliveWrite, int[] Listeners, int Tickets)
 {
     public const string Variable = "EVENTMPM_CHILD";
 
-    public string Encode() => Invariant($"slot={Slot};gen={Generation};board={Board};alive={AliveRead},{AliveWrite};listen={string.Join(",", Listeners)}");
+    public string Encode() => Invariant($"slot={Slot};gen={Generation};board={Board};alive={AliveRead},{AliveWrite};tickets={Tickets};listen={string.Join(",", Listeners)}");
 
     public static ChildHandoff? FromEnvironment()
     {
@@ -22,7 +23,7 @@ internal sealed record ChildHandoff(int Slot, int Generation, int Board, int Ali
         if (text is null) return null;
         var f = Fields(text);
         int[] alive = Numbers(f["alive"]);
-        return new ChildHandoff(Number(f["slot"]), Number(f["gen"]), Number(f["board"]), alive[0], alive[1], Numbers(f["listen"]));
+        return new ChildHandoff(Number(f["slot"]), Number(f["gen"]), Number(f["board"]), alive[0], alive[1], Numbers(f["listen"]), Number(f["tickets"]));
     }
 
     internal static Dictionary<string, string> Fields(string text)
@@ -41,7 +42,7 @@ internal sealed record ChildHandoff(int Slot, int Generation, int Board, int Ali
 /// still has), the pipe its children watch, the binary's path, and for a graceful restart the
 /// scoreboard, in which the old generation's children are still drawing to an end.
 /// </summary>
-internal sealed record ControlHandoff(int Generation, int Board, int AliveRead, int AliveWrite, (int Fd, string Address)[] Listeners, string Binary)
+internal sealed record ControlHandoff(int Generation, int Board, int AliveRead, int AliveWrite, (int Fd, string Address)[] Listeners, string Binary, int Tickets)
 {
     public const string Variable = "EVENTMPM_CONTROL";
 
@@ -49,7 +50,7 @@ internal sealed record ControlHandoff(int Generation, int Board, int AliveRead, 
     public bool Graceful => Board >= 0;
 
     public string Encode() => ChildHandoff.Invariant(
-        $"gen={Generation};board={Board};alive={AliveRead},{AliveWrite};listen={string.Join(",", Listeners.Select(l => l.Fd.ToString(CultureInfo.InvariantCulture) + "@" + l.Address))};binary={Binary}");
+        $"gen={Generation};board={Board};alive={AliveRead},{AliveWrite};tickets={Tickets};listen={string.Join(",", Listeners.Select(l => l.Fd.ToString(CultureInfo.InvariantCulture) + "@" + l.Address))};binary={Binary}");
 
     public static ControlHandoff? FromEnvironment()
     {
@@ -62,7 +63,7 @@ internal sealed record ControlHandoff(int Generation, int Board, int AliveRead, 
         int[] alive = ChildHandoff.Numbers(f["alive"]);
         var listeners = f["listen"].Length == 0 ? Array.Empty<(int, string)>()
             : f["listen"].Split(',').Select(l => l.Split('@', 2)).Select(p => (ChildHandoff.Number(p[0]), p[1])).ToArray();
-        return new ControlHandoff(ChildHandoff.Number(f["gen"]), ChildHandoff.Number(f["board"]), alive[0], alive[1], listeners, binary);
+        return new ControlHandoff(ChildHandoff.Number(f["gen"]), ChildHandoff.Number(f["board"]), alive[0], alive[1], listeners, binary, ChildHandoff.Number(f["tickets"]));
     }
 
     /// <summary>The environment of a process this one starts: its own, less any handoff it was given.</summary>

@@ -20,6 +20,7 @@ internal static unsafe partial class OpenSsl
     public const int ErrorNone = 0, ErrorSsl = 1, ErrorWantRead = 2, ErrorWantWrite = 3, ErrorSyscall = 5, ErrorZeroReturn = 6;
 
     // SSL_CTX_ctrl() commands
+    private const int CtrlSetTicketKeyCallback = 72; // SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB, for SSL_CTX_callback_ctrl
     private const int CtrlMode = 33, CtrlChainCertificate = 89, CtrlSetMinProtoVersion = 123, CtrlSetMaxProtoVersion = 124;
 
     // SSL_CONF_FLAG_*: commands as a configuration file writes them, for a server, errors queued.
@@ -54,6 +55,16 @@ internal static unsafe partial class OpenSsl
     [LibraryImport(Ssl)] public static partial int SSL_CONF_cmd(nint cctx, byte* command, byte* value);
     [LibraryImport(Ssl)] public static partial int SSL_CONF_CTX_finish(nint cctx);
     [LibraryImport(Ssl)] public static partial void SSL_CONF_CTX_free(nint cctx);
+    [LibraryImport(Ssl)] private static partial long SSL_CTX_callback_ctrl(nint ctx, int command, delegate* unmanaged<nint, byte*, byte*, nint, nint, int, int> callback);
+    [LibraryImport(Ssl)] public static partial nint SSL_get_SSL_CTX(nint ssl);
+    [LibraryImport(Ssl)] public static partial int SSL_CTX_set_ex_data(nint ctx, int index, nint data);
+    [LibraryImport(Ssl)] public static partial nint SSL_CTX_get_ex_data(nint ctx, int index);
+    [LibraryImport(Crypto)] public static partial int RAND_bytes(byte* buffer, int length);
+    [LibraryImport(Crypto)] public static partial nint EVP_aes_256_cbc();
+    [LibraryImport(Crypto)] public static partial nint EVP_sha256();
+    [LibraryImport(Crypto)] public static partial int EVP_EncryptInit_ex(nint ctx, nint cipher, nint engine, byte* key, byte* iv);
+    [LibraryImport(Crypto)] public static partial int EVP_DecryptInit_ex(nint ctx, nint cipher, nint engine, byte* key, byte* iv);
+    [LibraryImport(Crypto)] public static partial int HMAC_Init_ex(nint ctx, byte* key, int length, nint digest, nint engine);
     [LibraryImport(Crypto)] public static partial nint BIO_new_file(byte* file, byte* mode);
     [LibraryImport(Crypto)] public static partial int BIO_free(nint bio);
     [LibraryImport(Crypto)] public static partial nint PEM_read_bio_X509(nint bio, nint x, nint callback, nint argument);
@@ -78,6 +89,13 @@ internal static unsafe partial class OpenSsl
 
     /// <summary>SSL_CTX_add0_chain_cert: appends to the current certificate's chain, which then owns <paramref name="x509"/>.</summary>
     public static bool AddChainCertificate(nint ctx, nint x509) => SSL_CTX_ctrl(ctx, CtrlChainCertificate, 0, x509) == 1;
+
+    /// <summary>
+    /// SSL_CTX_set_tlsext_ticket_key_cb: the callback that picks the key sealing or opening a
+    /// ticket (OpenSSL 3 still takes this form; its EVP_MAC form needs OSSL_PARAM arrays).
+    /// </summary>
+    public static void SetTicketKeyCallback(nint ctx, delegate* unmanaged<nint, byte*, byte*, nint, nint, int, int> callback)
+        => SSL_CTX_callback_ctrl(ctx, CtrlSetTicketKeyCallback, callback);
 
     public static bool SetProtocolRange(nint ctx, int min, int max)
         => SSL_CTX_ctrl(ctx, CtrlSetMinProtoVersion, min, 0) == 1 && SSL_CTX_ctrl(ctx, CtrlSetMaxProtoVersion, max, 0) == 1;

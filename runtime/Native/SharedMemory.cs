@@ -25,44 +25,44 @@ internal sealed unsafe class SharedMemory : IDisposable
     public byte* Pointer { get; }
 
     /// <summary>A new zeroed segment: at <paramref name="path"/> when given (replacing a stale one), else anonymous.</summary>
-    public static SharedMemory Create(long size, string? path)
+    public static SharedMemory Create(long size, string? path, string what = "scoreboard")
     {
         int fd;
         if (path is null)
         {
-            fixed (byte* name = "eventmpm-scoreboard\0"u8) fd = LibC.memfd_create(name, LibC.MFD_CLOEXEC);
+            fd = Files.MemoryFile("eventmpm-" + what);
         }
         else
         {
             System.IO.File.Delete(path); // httpd removes a stale segment first, so a size change is safe
             fd = Open(path, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC);
         }
-        if (fd < 0) throw new InvalidOperationException("cannot create the scoreboard" + (path is null ? "" : " " + path) + ": " + Sys.Describe(Sys.Errno));
+        if (fd < 0) throw new InvalidOperationException("cannot create the " + what + (path is null ? "" : " " + path) + ": " + Sys.Describe(Sys.Errno));
         if (LibC.ftruncate(fd, size) != 0)
         {
             int errno = Sys.Errno;
             LibC.close(fd);
-            throw new InvalidOperationException("cannot size the scoreboard: " + Sys.Describe(errno));
+            throw new InvalidOperationException("cannot size the " + what + ": " + Sys.Describe(errno));
         }
-        return Map(fd, size);
+        return Map(fd, size, what);
     }
 
     /// <summary>Maps an inherited segment; its size is the file's.</summary>
-    public static SharedMemory Attach(int fd)
+    public static SharedMemory Attach(int fd, string what = "scoreboard")
     {
         long size = LibC.lseek(fd, 0, LibC.SEEK_END);
-        if (size < 0) throw new InvalidOperationException("cannot size the inherited scoreboard: " + Sys.Describe(Sys.Errno));
-        return Map(fd, size);
+        if (size < 0) throw new InvalidOperationException("cannot size the inherited " + what + ": " + Sys.Describe(Sys.Errno));
+        return Map(fd, size, what);
     }
 
-    private static SharedMemory Map(int fd, long size)
+    private static SharedMemory Map(int fd, long size, string what)
     {
         void* p = LibC.mmap(null, (size_t)(ulong)size, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, 0);
         if (p == LibC.MAP_FAILED)
         {
             int errno = Sys.Errno;
             LibC.close(fd);
-            throw new InvalidOperationException("cannot map the scoreboard: " + Sys.Describe(errno));
+            throw new InvalidOperationException("cannot map the " + what + ": " + Sys.Describe(errno));
         }
         return new SharedMemory(fd, size, (byte*)p);
     }

@@ -45,6 +45,9 @@ internal static unsafe partial class Sys
 
     public static long Recv(int fd, byte* buffer, int length) => (long)LibC.recv(fd, buffer, (size_t)length, 0);
 
+    /// <summary>Looks at what the socket holds without taking it (MSG_PEEK).</summary>
+    public static long Peek(int fd, byte* buffer, int length) => (long)LibC.recv(fd, buffer, (size_t)length, LibC.MSG_PEEK);
+
     /// <summary>send(2) that never raises SIGPIPE; MSG_MORE holds a head back to share a packet with the file after it.</summary>
     public static long Send(int fd, byte* buffer, int length, bool more = false)
         => (long)LibC.send(fd, buffer, (size_t)length, LibC.MSG_NOSIGNAL | (more ? LibC.MSG_MORE : 0));

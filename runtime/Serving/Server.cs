@@ -26,14 +26,17 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     private readonly ScoreboardImage? _ownBoard;
     private readonly TemporaryDirectory? _temporary;
     private readonly Tls.TlsContext? _tls;
+    private readonly Tls.TicketKeys? _ownTickets;
     private Thread? _thread;
 
-    private Server(ListenSocket[] listeners, HttpSite site, ScoreboardImage board, int slot, bool ownsBoard, DeploymentSettings deployment, ServerPaths paths)
+    /// <param name="tickets">The ticket keys the control process shares; null makes this process's own when TLS needs them.</param>
+    private Server(ListenSocket[] listeners, HttpSite site, ScoreboardImage board, int slot, bool ownsBoard, DeploymentSettings deployment, ServerPaths paths, Tls.TicketKeys? tickets)
     {
         _listeners = listeners;
         _site = site;
         _ownBoard = ownsBoard ? board : null;
-        ITransport[] transports = OpenTransports(listeners, deployment, paths, out _tls);
+        if (tickets is null && UsesTicketKeys(deployment)) tickets = _ownTickets = Tls.TicketKeys.Create(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        ITransport[] transports = OpenTransports(listeners, deployment, paths, tickets, out _tls);
         _temporary = OpenTemporary(paths);
         _engine = new ChildEngine<TConfig>(listeners, new Http1.Http1Protocol<TConfig>(site, _temporary), board, slot, transports);
     }
@@ -58,7 +61,10 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     /// in Listen's order; sockets a service manager passed are plain), else the socket itself.
     /// </summary>
     /// <exception cref="ServerStartException">The certificate or its key cannot be used, or OpenSSL is missing.</exception>
-    private static ITransport[] OpenTransports(ListenSocket[] listeners, DeploymentSettings deployment, ServerPaths paths, out Tls.TlsContext? tls)
+    /// <summary>Whether this server seals session tickets: SSLEngine and SSLSessionTickets on, and an https listener.</summary>
+    internal static bool UsesTicketKeys(DeploymentSettings deployment) => TConfig.SSLEngine && TConfig.SSLSessionTickets && deployment.Listen.Any(l => l.IsHttps);
+
+    private static ITransport[] OpenTransports(ListenSocket[] listeners, DeploymentSettings deployment, ServerPaths paths, Tls.TicketKeys? tickets, out Tls.TlsContext? tls)
     {
         var transports = Array.ConvertAll(listeners, _ => (ITransport)SocketTransport.Instance);
         tls = null;
@@ -72,7 +78,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             ?? throw new ServerStartException("AH02572: Failed to configure at least one certificate and key: SSLEngine on needs SSLCertificateFile");
         try
         {
-            tls = Tls.TlsContext.Create(settings);
+            tls = Tls.TlsContext.Create(settings, tickets);
         }
         catch (InvalidOperationException e)
         {
@@ -109,7 +115,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             HttpSite site = OpenSite(deployment, paths);
             ScoreboardImage board = ScoreboardImage.Create(1, Math.Max(TConfig.ThreadLimit, TConfig.ThreadsPerChild));
             board.Process(0).Pid = Environment.ProcessId;
-            server = new Server<TConfig>(listeners, site, board, 0, ownsBoard: true, deployment, paths);
+            server = new Server<TConfig>(listeners, site, board, 0, ownsBoard: true, deployment, paths, tickets: null);
         }
         catch
         {
@@ -129,8 +135,8 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     }
 
     /// <summary>A child's engine on the sockets and scoreboard its control process handed down.</summary>
-    internal static Server<TConfig> OpenChild(ListenSocket[] listeners, ScoreboardImage board, int slot, DeploymentSettings deployment, ServerPaths paths)
-        => new(listeners, OpenSite(deployment, paths), board, slot, ownsBoard: false, deployment, paths);
+    internal static Server<TConfig> OpenChild(ListenSocket[] listeners, ScoreboardImage board, int slot, DeploymentSettings deployment, ServerPaths paths, Tls.TicketKeys? tickets)
+        => new(listeners, OpenSite(deployment, paths), board, slot, ownsBoard: false, deployment, paths, tickets);
 
     /// <summary>What the compiled configuration sets on every listening socket.</summary>
     internal static ListenOptions ListenOptions => new(TConfig.ListenBacklog, TConfig.SendBufferSize, TConfig.ReceiveBufferSize, TConfig.DeferAccept);
@@ -237,6 +243,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         _site.Dispose();
         _temporary?.Dispose();
         _tls?.Dispose();
+        _ownTickets?.Dispose();
         _ownBoard?.Dispose();
     }
 }

@@ -16,6 +16,11 @@ internal sealed unsafe class TlsContext : IDisposable
     /// <summary>The SSL_CTX.</summary>
     public nint Handle { get; private set; }
 
+    /// <summary>The ticket keys this context seals with, found from the callback through the SSL_CTX's app data (ex_data index 0).</summary>
+    private TicketKeys? _tickets;
+    private int _ticketLifetime;
+    private GCHandle _self;
+
     /// <summary>ALPN's name for HTTP/1.1 (RFC 7301 §6), the one protocol offered.</summary>
     private static ReadOnlySpan<byte> Http11 => "http/1.1"u8;
 
@@ -25,7 +30,8 @@ internal sealed unsafe class TlsContext : IDisposable
     /// in ssl_engine_init.c: ssl_init_ctx() and ssl_init_server_certs().
     /// </summary>
     /// <exception cref="InvalidOperationException">What failed, in mod_ssl's words, with OpenSSL's reasons.</exception>
-    public static TlsContext Create(TlsSettings settings)
+    /// <param name="tickets">The keys this server's processes share, or null for OpenSSL's own (this process only).</param>
+    public static TlsContext Create(TlsSettings settings, TicketKeys? tickets = null)
     {
         OpenSsl.ERR_clear_error();
         nint ctx = OpenSsl.SSL_CTX_new(OpenSsl.TLS_server_method());
@@ -44,6 +50,14 @@ internal sealed unsafe class TlsContext : IDisposable
             OpenSsl.SetMode(ctx, OpenSsl.ModePartialWrite | OpenSsl.ModeMovingWriteBuffer | OpenSsl.ModeReleaseBuffers);
             OpenSsl.SSL_CTX_set_timeout(ctx, settings.SessionTimeoutSeconds);
             OpenSsl.SSL_CTX_set_alpn_select_cb(ctx, &SelectProtocol, 0);
+            if (settings.SessionTickets && tickets is not null)
+            {
+                context._tickets = tickets;
+                context._ticketLifetime = settings.SessionTimeoutSeconds;
+                context._self = GCHandle.Alloc(context);
+                OpenSsl.SSL_CTX_set_ex_data(ctx, 0, GCHandle.ToIntPtr(context._self));
+                OpenSsl.SetTicketKeyCallback(ctx, &SealOrOpenTicket);
+            }
             fixed (byte* suites = OpenSsl.Text(settings.CipherSuite))
             {
                 if (OpenSsl.SSL_CTX_set_cipher_list(ctx, suites) != 1) throw new InvalidOperationException("AH01898: Unable to configure permitted SSL ciphers: SSLCipherSuite " + settings.CipherSuite + ": " + OpenSsl.Errors());
@@ -139,6 +153,48 @@ internal sealed unsafe class TlsContext : IDisposable
     }
 
     /// <summary>
+    /// OpenSSL's ticket-key callback: to seal, the current key and a fresh IV (returns 1); to
+    /// open, the key the ticket names (1, or 2 for the previous key: OpenSSL then issues a new
+    /// ticket under the current one), or 0 when no key opens it (a full handshake follows).
+    /// </summary>
+    [UnmanagedCallersOnly]
+    private static int SealOrOpenTicket(nint ssl, byte* name, byte* iv, nint cipher, nint hmac, int seal)
+    {
+        nint self = OpenSsl.SSL_CTX_get_ex_data(OpenSsl.SSL_get_SSL_CTX(ssl), 0);
+        if (self == 0 || GCHandle.FromIntPtr(self).Target is not TlsContext { _tickets: TicketKeys keys } context) return -1;
+        Span<byte> key = stackalloc byte[TicketKeys.KeySize];
+        try
+        {
+            bool current = true;
+            if (seal != 0)
+            {
+                if (!keys.Current(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), context._ticketLifetime, key)) return -1;
+                key.Slice(0, TicketKeys.NameSize).CopyTo(new Span<byte>(name, TicketKeys.NameSize));
+                if (OpenSsl.RAND_bytes(iv, 16) != 1) return -1; // AES's block: EVP_MAX_IV_LENGTH bytes are there
+            }
+            else if (!keys.TryFind(new ReadOnlySpan<byte>(name, TicketKeys.NameSize), key, out current)) return 0;
+            fixed (byte* k = key)
+            {
+                if (HmacInit(hmac, k + TicketKeys.NameSize) != 1) return -1;
+                byte* aes = k + TicketKeys.NameSize + TicketKeys.HmacSize;
+                int ok = seal != 0 ? OpenSsl.EVP_EncryptInit_ex(cipher, OpenSsl.EVP_aes_256_cbc(), 0, aes, iv) : OpenSsl.EVP_DecryptInit_ex(cipher, OpenSsl.EVP_aes_256_cbc(), 0, aes, iv);
+                if (ok != 1) return -1;
+            }
+            return current ? 1 : 2;
+        }
+        catch
+        {
+            return -1;
+        }
+        finally
+        {
+            key.Clear();
+        }
+    }
+
+    private static int HmacInit(nint hmac, byte* secret) => OpenSsl.HMAC_Init_ex(hmac, secret, TicketKeys.HmacSize, OpenSsl.EVP_sha256(), 0);
+
+    /// <summary>
     /// ALPN (RFC 7301): http/1.1 when the client offers it; otherwise no protocol is named and
     /// the connection goes on as HTTP/1.1, as a client without ALPN gets.
     /// </summary>
@@ -166,5 +222,6 @@ internal sealed unsafe class TlsContext : IDisposable
     {
         if (Handle != 0) OpenSsl.SSL_CTX_free(Handle);
         Handle = 0;
+        if (_self.IsAllocated) _self.Free();
     }
 }

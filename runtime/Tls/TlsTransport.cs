@@ -35,14 +35,44 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
         return ssl;
     }
 
+    /// <summary>A TLS record's first byte when it carries a handshake message (RFC 8446 §5.1: ContentType handshake(22)).</summary>
+    private const byte HandshakeRecord = 22;
+
+    /// <summary>What the client that spoke plain HTTP to this port is told (httpd and nginx answer so too, in plain HTTP).</summary>
+    private static readonly byte[] s_plainHttpRefusal = PlainHttpRefusal();
+
+    private static byte[] PlainHttpRefusal()
+    {
+        byte[] body = System.Text.Encoding.ASCII.GetBytes("<!DOCTYPE html>\n<html><head><title>400 Bad Request</title></head>\n<body><h1>400 Bad Request</h1>\n"
+            + "<p>This port speaks HTTPS, and the request came in plain HTTP: use an https:// address.</p></body></html>\n");
+        string head = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + body.Length + "\r\nConnection: close\r\n\r\n";
+        byte[] all = new byte[head.Length + body.Length];
+        System.Text.Encoding.ASCII.GetBytes(head, all);
+        body.CopyTo(all, head.Length);
+        return all;
+    }
+
     public long Receive(Connection c, byte* buffer, int length)
     {
+        if (c.TransportState == 0)
+        {
+            // Before OpenSSL sees it: a connection that opens with a letter is plain HTTP (a
+            // method), which the handshake would only answer with an alert the client cannot read.
+            byte first;
+            long peeked = Sys.Peek(c.Fd, &first, 1);
+            if (peeked == 0) return 0;
+            if (peeked < 0) return Sys.WouldBlock(Sys.Errno) ? ITransport.WouldBlock : ITransport.Failed;
+            if (first != HandshakeRecord && first >= 'A' && first <= 'Z') return RefusePlainHttp(c, buffer, length);
+        }
         nint ssl = Session(c);
         if (ssl == 0) return ITransport.Failed;
         OpenSsl.ERR_clear_error(); // OpenSSL's error queue is per thread: a stale entry would be read as this call's
         int n = OpenSsl.SSL_read(ssl, buffer, length);
+        if (c.TransportReadyAt == 0 && OpenSsl.SSL_is_init_finished(ssl) == 1) c.TransportReadyAt = Environment.TickCount64;
         return n > 0 ? n : Outcome(ssl, n, received: true);
     }
+
+    public bool IsHandshaking(Connection c) => c.TransportState != 0 && c.TransportReadyAt == 0;
 
     public long Send(Connection c, byte* data, int length, bool more = false)
     {
@@ -74,6 +104,24 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
         if (sent < firstLength || secondLength == 0) return sent;
         long more = Send(c, second, secondLength);
         return more > 0 ? sent + more : sent;
+    }
+
+    /// <summary>
+    /// Answers 400 in plain HTTP and ends the connection. The request is read first (what has
+    /// arrived), so the close that follows is a FIN the client reads the answer before, not a
+    /// reset that could discard it.
+    /// </summary>
+    private static long RefusePlainHttp(Connection c, byte* buffer, int length)
+    {
+        for (int taken = 0; taken < 64 * 1024;)
+        {
+            long n = Sys.Recv(c.Fd, buffer, length);
+            if (n <= 0) break;
+            taken += (int)n;
+        }
+        fixed (byte* answer = s_plainHttpRefusal) Sys.Send(c.Fd, answer, s_plainHttpRefusal.Length);
+        Sys.ShutdownWrite(c.Fd);
+        return ITransport.Failed;
     }
 
     /// <summary>Reads a record's worth of the file into the thread's buffer and encrypts it; a retry after WouldBlock reads the same bytes again.</summary>

@@ -20,7 +20,10 @@ public sealed class ChrootServer : IDisposable
     /// <param name="name">The binary's name; the image holds it as /app/NAME.</param>
     /// <param name="mountProc">False for a runtime that does not mount /proc: the error log then stays in the image.</param>
     /// <param name="passName">False to leave the binary's name to the script's default.</param>
-    public ChrootServer(string rootfsScript, string published, string name, bool mountProc = true, bool passName = true)
+    /// <param name="prepare">Adds to the image before the server starts (what a volume or a secret mounts), given its root.</param>
+    /// <param name="extraArguments">More of the command line, after the plain Listen.</param>
+    public ChrootServer(string rootfsScript, string published, string name, bool mountProc = true, bool passName = true,
+        Action<string>? prepare = null, string extraArguments = "")
     {
         Assert.True(Environment.UserName == "root", "chroot and mounting /proc need root, as a container runtime has");
         Root = Path.Combine(Path.GetTempPath(), "eventmpm-rootfs-" + Guid.NewGuid().ToString("N")[..8]);
@@ -36,9 +39,10 @@ public sealed class ChrootServer : IDisposable
             Directory.CreateDirectory(Path.Combine(Root, "dev"));
             File.CreateSymbolicLink(Path.Combine(Root, "dev", "stderr"), "/proc/self/fd/2");
         }
+        prepare?.Invoke(Root);
         Port = MpmServer.FreePort();
         string log = mountProc ? " -C \"ErrorLog /dev/stderr\"" : "";
-        var start = new System.Diagnostics.ProcessStartInfo("chroot", $"{Root} /app/{name} -C \"Listen 127.0.0.1:{Port}\"{log}")
+        var start = new System.Diagnostics.ProcessStartInfo("chroot", $"{Root} /app/{name} -C \"Listen 127.0.0.1:{Port}\"{log} {extraArguments}")
         {
             RedirectStandardError = true,
         };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lays out what the container image holds, and nothing else: the native binary, its document
-# root, and the shared libraries ldd lists for it (NativeAOT links everything else in).
+# root, and the shared libraries ldd lists for it (NativeAOT links everything else in); with
+# SSLEngine on, OpenSSL's two libraries too, which the binary opens only when it serves TLS.
 #
 #   container/rootfs.sh PUBLISHED_DIR ROOTFS_DIR [BINARY_NAME]
 #
@@ -20,4 +21,13 @@ for lib in $(ldd "$binary" | grep -o '/[^ ]*'); do
   mkdir -p "$rootfs$(dirname "$lib")"
   cp -L "$lib" "$rootfs$lib"
 done
+# libssl.so.3 and libcrypto.so.3 are opened at run time (dlopen), so ldd does not list them.
+if "$binary" -V 2>/dev/null | grep -Eq '^ +SSLEngine +On$'; then
+  for name in libssl.so.3 libcrypto.so.3; do
+    lib=$(ldconfig -p | awk -v n="$name" '$1 == n { print $NF; exit }')
+    [ -n "$lib" ] || { echo "rootfs.sh: $name is not installed, and $name serves TLS (apt-get install libssl3)" >&2; exit 1; }
+    mkdir -p "$rootfs$(dirname "$lib")"
+    cp -L "$lib" "$rootfs$lib"
+  done
+fi
 find "$rootfs" -type f | sed "s|^$rootfs||" | sort

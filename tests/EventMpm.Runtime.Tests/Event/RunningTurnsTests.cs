@@ -96,7 +96,7 @@ public sealed class RunningTurnsTests
         using var board = EventMpm.Scoreboard.ScoreboardImage.Create(2, QuickConfig.ThreadsPerChild);
         board.Process(0).Pid = System.Environment.ProcessId;
         using var server = EventMpm.Serving.Server<QuickConfig>.OpenChild(
-            EventMpm.Serving.Server<QuickConfig>.OpenListeners(deployment), board, 0, deployment, new EventMpm.Serving.ServerPaths(deployment, root));
+            EventMpm.Serving.Server<QuickConfig>.OpenListeners(deployment), board, 0, deployment, new EventMpm.Serving.ServerPaths(deployment, root), tickets: null);
         server.Start();
         int cores = System.Environment.ProcessorCount;
         Assert.Equal(RunningTurns.ForChildren(cores, 1), server.RunningTurns);

@@ -168,11 +168,22 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
-    public void Plain_HTTP_to_the_TLS_port_is_closed()
+    public void Plain_HTTP_to_the_TLS_port_is_answered_400_in_plain_HTTP_and_closed()
     {
         using Socket s = _server.Connect();
         Wire.Send(s, Wire.Get("/hello.txt"));
+        var (status, head, body) = Wire.ReadOne(s);
+        Assert.Equal(400, status);
+        Assert.Contains("Connection: close", head);
+        Assert.Contains("This port speaks HTTPS", Encoding.ASCII.GetString(body));
         Assert.True(Wire.ClosesWithin(s, 3000));
         Wire.WaitFor(() => _server.Server.OpenConnections == 0, "the connection to be closed");
+        // A TLS client on the same port is served as ever.
+        using SslStream tls = Connect(out Socket socket);
+        using (socket)
+        {
+            tls.Write(Encoding.ASCII.GetBytes(Wire.Get("/hello.txt")));
+            Assert.Equal(200, Read(tls).Status);
+        }
     }
 }

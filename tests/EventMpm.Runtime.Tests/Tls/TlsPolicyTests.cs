@@ -36,6 +36,27 @@ public struct ConfCommandTlsConfig : IServerConfig
     public static string SSLOpenSSLConfCmd => "MinProtocol TLSv1.3\n";
 }
 
+/// <summary>RequestReadTimeout handshake=1 header=10-20: the handshake has a second of its own.</summary>
+public struct HandshakeStageConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 2;
+    public static int MaxRequestWorkers => 2;
+    public static bool SSLEngine => true;
+    public static int RequestReadHandshakeTimeout => 1;
+    public static int RequestReadHeaderTimeout => 10;
+    public static int RequestReadHeaderMaxTimeout => 20;
+}
+
+/// <summary>RequestReadTimeout header=2-2 and no handshake stage (httpd's default): the header stage, from the accept, covers the handshake.</summary>
+public struct HeaderStageConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 2;
+    public static int MaxRequestWorkers => 2;
+    public static bool SSLEngine => true;
+    public static int RequestReadHeaderTimeout => 2;
+    public static int RequestReadHeaderMaxTimeout => 2;
+}
+
 /// <summary>
 /// The mod_ssl policy directives as the TLS context applies them, seen from a client (.NET's
 /// SslStream): versions, suites, ALPN, SSLOpenSSLConfCmd and SSLCertificateChainFile; and what
@@ -166,5 +187,48 @@ public sealed class TlsPolicyTests : IDisposable
         File.WriteAllText(empty, "no certificates here\n");
         var e = Assert.Throws<InvalidOperationException>(() => TlsContext.Create(Settings(chain: empty)).Dispose());
         Assert.Contains("SSLCertificateChainFile " + empty + " holds no PEM certificate", e.Message);
+    }
+
+    /// <summary>
+    /// Sends a ClientHello's record header, then a byte of it every 200 ms, never finishing; the
+    /// seconds until the server closes. Each byte used to park the connection anew, with a fresh
+    /// timeout: a handshake trickled so would hold its connection for ever.
+    /// </summary>
+    private static double TrickledHandshakeLasts<TConfig>(TestServer<TConfig> server) where TConfig : struct, IServerConfig
+    {
+        using Socket s = server.Connect();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        s.Send([0x16, 0x03, 0x01, 0x02, 0x00]); // handshake record, TLS 1.0 framing, 512 bytes to come
+        var buffer = new byte[64];
+        while (clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            try
+            {
+                s.Send([0x01]);
+                if (s.Poll(200_000, SelectMode.SelectRead) && s.Receive(buffer) == 0) return clock.Elapsed.TotalSeconds;
+            }
+            catch (SocketException)
+            {
+                return clock.Elapsed.TotalSeconds; // reset: closed
+            }
+        }
+        return double.PositiveInfinity;
+    }
+
+    [Fact]
+    public void A_trickled_handshake_is_closed_at_the_handshake_stage_deadline()
+    {
+        using var server = Serve<HandshakeStageConfig>();
+        double lasted = TrickledHandshakeLasts(server);
+        Assert.InRange(lasted, 0.9, 6); // handshake=1; the header stage's 10 s would be later
+        using SslStream tls = Handshake(server, SslProtocols.Tls13); // others are served
+        Assert.Equal(200, Get(tls));
+    }
+
+    [Fact]
+    public void Without_a_handshake_stage_the_header_stage_from_the_accept_covers_the_handshake()
+    {
+        using var server = Serve<HeaderStageConfig>();
+        Assert.InRange(TrickledHandshakeLasts(server), 1.9, 8); // header=2, counted from the accept
     }
 }
