@@ -171,4 +171,89 @@ public sealed partial class ProcessTests
         Assert.Equal("<p>from the image</p>\n", https.Output);
         Assert.Contains("SSL connection using TLSv1.3", https.Error);
     }
+
+    /// <summary>
+    /// Rotating a certificate is replacing its files and -k graceful: under wrk over HTTPS, new
+    /// handshakes meet the new certificate, a download in flight on the old generation finishes
+    /// whole, and no request fails.
+    /// </summary>
+    [Fact]
+    public void A_certificate_replaced_on_disk_is_served_after_a_graceful_restart_under_load_and_nothing_is_dropped()
+    {
+        Tool.RequireCommand("wrk", "wrk");
+        string keys = Path.Combine(Path.GetTempPath(), "eventmpm-keys-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(keys);
+        try
+        {
+            string certificateFile = Path.Combine(keys, "server.crt"), keyFile = Path.Combine(keys, "server.key");
+            using var before = EventMpm.Tests.TestCertificate.Make();
+            using var after = EventMpm.Tests.TestCertificate.Make();
+            File.WriteAllText(certificateFile, before.CertificatePem);
+            File.WriteAllText(keyFile, before.KeyPem);
+            int tlsPort = MpmServer.FreePort();
+            using var server = new MpmServer(site, $"-C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile {certificateFile}\" -C \"SSLCertificateKeyFile {keyFile}\"");
+
+            System.Net.Security.SslStream Connect(out System.Net.Sockets.Socket socket)
+            {
+                socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                socket.Connect("127.0.0.1", tlsPort);
+                var tls = new System.Net.Security.SslStream(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), false, (_, _, _, _) => true);
+                tls.AuthenticateAsClient("localhost");
+                return tls;
+            }
+
+            // A download on the old generation, read a little at a time.
+            using var download = Connect(out var downloadSocket);
+            downloadSocket.ReceiveBufferSize = 64 * 1024;
+            Assert.Equal(before.Certificate.Thumbprint, new System.Security.Cryptography.X509Certificates.X509Certificate2(download.RemoteCertificate!).Thumbprint);
+            download.Write(System.Text.Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            var received = new MemoryStream();
+            var chunk = new byte[64 * 1024];
+            while (received.Length < 1024 * 1024) received.Write(chunk, 0, download.Read(chunk));
+
+            Tool.Result? load = null;
+            var wrk = new System.Threading.Thread(() => load = Tool.Run("wrk", $"-t1 -c8 -d6s https://127.0.0.1:{tlsPort}/index.html", timeoutSeconds: 60)) { IsBackground = true };
+            wrk.Start();
+            MpmServer.WaitFor(() => server.TryAuto() is { } a && long.Parse(a["Total Accesses"]) > 200, 10, "wrk to be under way");
+
+            // The rotation: the new files in place (renamed over the old, as a secret's update is), then -k graceful.
+            File.WriteAllText(certificateFile + ".new", after.CertificatePem);
+            File.WriteAllText(keyFile + ".new", after.KeyPem);
+            File.Move(keyFile + ".new", keyFile, overwrite: true);
+            File.Move(certificateFile + ".new", certificateFile, overwrite: true);
+            Tool.Result graceful = server.Command(server.Arguments + " -k graceful");
+            Assert.True(graceful.ExitCode == 0, graceful.All);
+            MpmServer.WaitFor(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == "1", 10, "the new generation");
+
+            string Served()
+            {
+                using var fresh = Connect(out _);
+                return new System.Security.Cryptography.X509Certificates.X509Certificate2(fresh.RemoteCertificate!).Thumbprint;
+            }
+            // An old child may accept until its SIGUSR1 is handled; from then on, only new children do.
+            MpmServer.WaitFor(() => Served() == after.Certificate.Thumbprint, 10, "a handshake with the new certificate");
+            for (int i = 0; i < 5; i++) Assert.Equal(after.Certificate.Thumbprint, Served());
+            // The download the old generation was sending goes on to its end.
+            for (int n; (n = download.Read(chunk)) > 0;)
+            {
+                received.Write(chunk, 0, n);
+                string text = System.Text.Encoding.ASCII.GetString(received.GetBuffer(), 0, (int)Math.Min(received.Length, 4096));
+                int headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                if (headEnd > 0 && received.Length - headEnd - 4 >= MpmServer.BigSize) break;
+            }
+            byte[] all = received.ToArray();
+            int bodyStart = System.Text.Encoding.ASCII.GetString(all, 0, 4096).IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+            Assert.Equal(File.ReadAllBytes(Path.Combine(server.Docroot, "big.bin")), all.AsSpan(bodyStart).ToArray());
+
+            wrk.Join();
+            Assert.NotNull(load);
+            Assert.True(load!.ExitCode == 0, load.All);
+            Assert.DoesNotContain("Socket errors", load.Output);
+            Assert.DoesNotContain("Non-2xx", load.Output);
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
 }
