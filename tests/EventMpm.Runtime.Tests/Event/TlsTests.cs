@@ -186,4 +186,40 @@ public sealed class TlsTests : IDisposable
             Assert.Equal(200, Read(tls).Status);
         }
     }
+
+    /// <summary>
+    /// 2,000 handshakes that never finish (a ClientHello's record header and one byte of it) wait
+    /// in the pollset: the one worker serves fresh TLS clients meanwhile, and every stalled
+    /// connection is still open, unanswered, at the end (RequestReadTimeout's 20 s is not up).
+    /// </summary>
+    [Fact]
+    public void Two_thousand_stalled_handshakes_hold_no_worker_and_the_only_worker_serves_fresh_TLS_clients()
+    {
+        var stalled = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 2000; i++)
+            {
+                Socket s = _server.Connect();
+                stalled.Add(s);
+                s.Send([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]);
+            }
+            Wire.WaitFor(() => _server.Server.OpenConnections >= 2000 && _server.Server.IdleWorkers == 1, "the stalled handshakes to be accepted and parked");
+            for (int i = 0; i < 50; i++)
+            {
+                using SslStream tls = Connect(out Socket socket);
+                using (socket)
+                {
+                    tls.Write(Encoding.ASCII.GetBytes(Wire.Get("/hello.txt")));
+                    Assert.Equal(200, Read(tls).Status);
+                }
+            }
+            Assert.All(stalled, s => Assert.False(s.Poll(0, SelectMode.SelectRead), "a stalled handshake was answered or closed"));
+            Assert.True(_server.Server.OpenConnections >= 2000);
+        }
+        finally
+        {
+            foreach (Socket s in stalled) s.Dispose();
+        }
+    }
 }
