@@ -20,6 +20,9 @@ internal sealed class Connection
     /// <summary>The transport's own handle for this connection (TLS: its session), released with <see cref="ITransport.Release"/>.</summary>
     public nint TransportState;
 
+    /// <summary>The subject of the certificate the client presented in the TLS handshake (RFC 2253); null without one.</summary>
+    public string? PeerCertificate;
+
     /// <summary>When the transport's handshake ended (Environment.TickCount64); 0 before, and for a plain socket, which has none.</summary>
     public long TransportReadyAt;
 

@@ -24,6 +24,7 @@ internal sealed class ConnectionTable
             c.Fd = fd;
             c.Transport = transport;
             c.TransportReadyAt = 0;
+            c.PeerCertificate = null;
             c.Served = 0;
             c.BodyStartedAt = 0;
             c.ContinueSent = false;

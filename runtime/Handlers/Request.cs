@@ -36,6 +36,13 @@ public sealed class Request
     /// <summary>The client's address, as the access log's %a writes it.</summary>
     public string RemoteAddress { get; private set; } = "";
 
+    /// <summary>
+    /// The subject of the certificate the client presented over TLS ("CN=client,O=Example", as
+    /// mod_ssl's SSL_CLIENT_S_DN), verified against SSLCACertificateFile unless SSLVerifyClient is
+    /// optional_no_ca; null when the client presented none or the connection is not TLS.
+    /// </summary>
+    public string? ClientCertificate { get; private set; }
+
     /// <summary>The body's length when the client declared it, null for a chunked body; 0 without a body.</summary>
     public long? ContentLength { get; private set; }
 
@@ -71,7 +78,7 @@ public sealed class Request
     }
 
     /// <summary>Makes this object describe the next request; the head is copied, since reading the body may overwrite it.</summary>
-    internal void Reset(ReadOnlySpan<byte> head, string method, string target, string path, string query, bool http11, string remoteAddress, long? contentLength)
+    internal void Reset(ReadOnlySpan<byte> head, string method, string target, string path, string query, bool http11, string remoteAddress, long? contentLength, string? clientCertificate = null)
     {
         if (_head.Length < head.Length) _head = new byte[Math.Max(head.Length, 1024)];
         head.CopyTo(_head);
@@ -84,6 +91,7 @@ public sealed class Request
         Protocol = http11 ? "HTTP/1.1" : "HTTP/1.0";
         RemoteAddress = remoteAddress;
         ContentLength = contentLength;
+        ClientCertificate = clientCertificate;
     }
 
     /// <summary>The head as received (the request's own copy).</summary>

@@ -48,7 +48,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IHandlerConnection
             System.Text.Encoding.Latin1.GetString(target), _routePath,
             queryAt < 0 ? "" : System.Text.Encoding.Latin1.GetString(target.Slice(queryAt + 1)),
             r.IsHttp11, System.Text.Encoding.ASCII.GetString(c.Client),
-            r.Framing == BodyFraming.Chunked ? null : r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0);
+            r.Framing == BodyFraming.Chunked ? null : r.Framing == BodyFraming.ContentLength ? r.ContentLength : 0, c.PeerCertificate);
         response.Reset();
         if (r.Framing != BodyFraming.None) _headCopy = request.Head; // the request's copy: reading the body may move the buffer's
 

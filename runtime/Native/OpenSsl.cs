@@ -26,6 +26,12 @@ internal static unsafe partial class OpenSsl
     // SSL_CONF_FLAG_*: commands as a configuration file writes them, for a server, errors queued.
     public const uint ConfFlagFile = 0x2, ConfFlagServer = 0x8, ConfFlagShowErrors = 0x10, ConfFlagCertificate = 0x20;
 
+    // SSL_VERIFY_*: ask for a certificate, refuse a handshake without one, ask only at the first handshake.
+    public const int VerifyPeer = 0x1, VerifyFailIfNoPeerCertificate = 0x2, VerifyClientOnce = 0x4;
+
+    /// <summary>XN_FLAG_RFC2253: a distinguished name as RFC 2253 writes it ("CN=client,O=Example"), as mod_ssl's SSL_CLIENT_S_DN.</summary>
+    public const ulong NameRfc2253 = 0x1110317;
+
     // SSL_TLSEXT_ERR_* from an ALPN selection callback.
     public const int AlpnOk = 0, AlpnNoAck = 3;
 
@@ -57,6 +63,18 @@ internal static unsafe partial class OpenSsl
     [LibraryImport(Ssl)] public static partial void SSL_CONF_CTX_free(nint cctx);
     [LibraryImport(Ssl)] private static partial long SSL_CTX_callback_ctrl(nint ctx, int command, delegate* unmanaged<nint, byte*, byte*, nint, nint, int, int> callback);
     [LibraryImport(Ssl)] public static partial nint SSL_get_SSL_CTX(nint ssl);
+    [LibraryImport(Ssl)] public static partial void SSL_CTX_set_verify(nint ctx, int mode, delegate* unmanaged<int, nint, int> callback);
+    [LibraryImport(Ssl)] public static partial void SSL_CTX_set_verify_depth(nint ctx, int depth);
+    [LibraryImport(Ssl)] public static partial int SSL_CTX_load_verify_locations(nint ctx, byte* file, byte* path);
+    [LibraryImport(Ssl)] public static partial nint SSL_load_client_CA_file(byte* file);
+    [LibraryImport(Ssl)] public static partial void SSL_CTX_set_client_CA_list(nint ctx, nint names);
+    [LibraryImport(Ssl)] public static partial int SSL_CTX_set_session_id_context(nint ctx, byte* context, uint length);
+    [LibraryImport(Ssl)] public static partial nint SSL_get1_peer_certificate(nint ssl);
+    [LibraryImport(Crypto)] public static partial nint X509_get_subject_name(nint x509);
+    [LibraryImport(Crypto)] public static partial int X509_NAME_print_ex(nint bio, nint name, int indent, ulong flags);
+    [LibraryImport(Crypto)] public static partial nint BIO_s_mem();
+    [LibraryImport(Crypto)] public static partial nint BIO_new(nint method);
+    [LibraryImport(Crypto)] public static partial int BIO_read(nint bio, byte* buffer, int length);
     [LibraryImport(Ssl)] public static partial int SSL_CTX_set_ex_data(nint ctx, int index, nint data);
     [LibraryImport(Ssl)] public static partial nint SSL_CTX_get_ex_data(nint ctx, int index);
     [LibraryImport(Crypto)] public static partial int RAND_bytes(byte* buffer, int length);

@@ -53,7 +53,8 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         string chain = deployment.SSLCertificateChainFile;
         return new Tls.TlsSettings(paths.Resolve(certificate), paths.Resolve(key), chain.Length == 0 ? "" : paths.Resolve(chain),
             TConfig.SSLProtocolMin, TConfig.SSLProtocolMax, TConfig.SSLCipherSuite, TConfig.SSLCipherSuiteTls13, TConfig.SSLHonorCipherOrder,
-            TConfig.SSLSessionTickets, TConfig.SSLSessionCacheTimeout, TConfig.SSLOpenSSLConfCmd);
+            TConfig.SSLSessionTickets, TConfig.SSLSessionCacheTimeout, TConfig.SSLOpenSSLConfCmd,
+            TConfig.SSLVerifyClient, TConfig.SSLVerifyDepth, deployment.SSLCACertificateFile.Length == 0 ? "" : paths.Resolve(deployment.SSLCACertificateFile));
     }
 
     /// <summary>

@@ -50,6 +50,10 @@ internal sealed unsafe class TlsContext : IDisposable
             OpenSsl.SetMode(ctx, OpenSsl.ModePartialWrite | OpenSsl.ModeMovingWriteBuffer | OpenSsl.ModeReleaseBuffers);
             OpenSsl.SSL_CTX_set_timeout(ctx, settings.SessionTimeoutSeconds);
             OpenSsl.SSL_CTX_set_alpn_select_cb(ctx, &SelectProtocol, 0);
+            // A session resumes only in the context that made it (OpenSSL insists once clients are verified).
+            fixed (byte* id = "EventMpm"u8) OpenSsl.SSL_CTX_set_session_id_context(ctx, id, 8);
+            if (settings.VerifyClient != 0) VerifyClients(ctx, settings);
+            context.VerifiesClients = settings.VerifyClient != 0;
             if (settings.SessionTickets && tickets is not null)
             {
                 context._tickets = tickets;
@@ -89,6 +93,56 @@ internal sealed unsafe class TlsContext : IDisposable
         {
             context.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Whether clients are asked for certificates (SSLVerifyClient other than none).</summary>
+    public bool VerifiesClients { get; private set; }
+
+    /// <summary>
+    /// SSLVerifyClient, SSLVerifyDepth and SSLCACertificateFile (ssl_engine_init.c:
+    /// ssl_init_ctx_verify()): the CAs are trusted and named to the client; require refuses a
+    /// handshake without a certificate, optional_no_ca takes one that does not verify.
+    /// </summary>
+    private static void VerifyClients(nint ctx, TlsSettings settings)
+    {
+        if (settings.CaFile.Length > 0)
+        {
+            fixed (byte* file = OpenSsl.Text(settings.CaFile))
+            {
+                if (OpenSsl.SSL_CTX_load_verify_locations(ctx, file, null) != 1)
+                    throw new InvalidOperationException("AH01895: Unable to configure verify locations for client authentication: SSLCACertificateFile " + settings.CaFile + ": " + OpenSsl.Errors());
+                nint names = OpenSsl.SSL_load_client_CA_file(file);
+                if (names == 0) throw new InvalidOperationException("AH01896: Unable to determine list of acceptable CA certificates for client authentication: " + settings.CaFile + ": " + OpenSsl.Errors());
+                OpenSsl.SSL_CTX_set_client_CA_list(ctx, names);
+            }
+        }
+        int mode = OpenSsl.VerifyPeer | OpenSsl.VerifyClientOnce | (settings.VerifyClient == 2 ? OpenSsl.VerifyFailIfNoPeerCertificate : 0);
+        OpenSsl.SSL_CTX_set_verify(ctx, mode, settings.VerifyClient == 3 ? &AcceptAnyCertificate : null);
+        OpenSsl.SSL_CTX_set_verify_depth(ctx, settings.VerifyDepth);
+    }
+
+    /// <summary>optional_no_ca: the certificate is taken whether or not it verifies (the application judges it).</summary>
+    [UnmanagedCallersOnly]
+    private static int AcceptAnyCertificate(int verified, nint store) => 1;
+
+    /// <summary>The subject of the certificate the client presented, as RFC 2253 writes it (mod_ssl's SSL_CLIENT_S_DN); null without one.</summary>
+    public static string? PeerSubject(nint ssl)
+    {
+        nint certificate = OpenSsl.SSL_get1_peer_certificate(ssl);
+        if (certificate == 0) return null;
+        nint bio = OpenSsl.BIO_new(OpenSsl.BIO_s_mem());
+        try
+        {
+            if (bio == 0 || OpenSsl.X509_NAME_print_ex(bio, OpenSsl.X509_get_subject_name(certificate), 0, OpenSsl.NameRfc2253) < 0) return null;
+            byte* text = stackalloc byte[1024];
+            int n = OpenSsl.BIO_read(bio, text, 1024);
+            return n <= 0 ? "" : System.Text.Encoding.UTF8.GetString(text, n);
+        }
+        finally
+        {
+            if (bio != 0) OpenSsl.BIO_free(bio);
+            OpenSsl.X509_free(certificate);
         }
     }
 

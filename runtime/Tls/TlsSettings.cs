@@ -16,4 +16,7 @@ public sealed record TlsSettings(
     bool HonorCipherOrder,
     bool SessionTickets,
     int SessionTimeoutSeconds,
-    string ConfCommands);
+    string ConfCommands,
+    int VerifyClient = 0,
+    int VerifyDepth = 1,
+    string CaFile = "");

@@ -68,7 +68,11 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
         if (ssl == 0) return ITransport.Failed;
         OpenSsl.ERR_clear_error(); // OpenSSL's error queue is per thread: a stale entry would be read as this call's
         int n = OpenSsl.SSL_read(ssl, buffer, length);
-        if (c.TransportReadyAt == 0 && OpenSsl.SSL_is_init_finished(ssl) == 1) c.TransportReadyAt = Environment.TickCount64;
+        if (c.TransportReadyAt == 0 && OpenSsl.SSL_is_init_finished(ssl) == 1)
+        {
+            c.TransportReadyAt = Environment.TickCount64;
+            if (context.VerifiesClients) c.PeerCertificate = TlsContext.PeerSubject(ssl);
+        }
         return n > 0 ? n : Outcome(ssl, n, received: true);
     }
 

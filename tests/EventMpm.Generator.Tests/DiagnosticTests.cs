@@ -59,6 +59,8 @@ public sealed class DiagnosticTests
         Case("EMPM045", DiagnosticSeverity.Error, "Listen 8443 https\n", 1, 13, "SSLEngine is off, so this port would answer TLS clients in plain HTTP"),
         Case("EMPM045", DiagnosticSeverity.Error, "Listen 443\nSSLEngine on\n", 2, 1, "AH02572: SSLEngine on needs SSLCertificateFile"),
         Case("EMPM045", DiagnosticSeverity.Error, "Listen 80\nSSLEngine on\nSSLCertificateFile site.crt\n", 2, 1, "SSLEngine on, but no Listen is https"),
+        Case("EMPM045", DiagnosticSeverity.Error, "Listen 443\nSSLEngine on\nSSLCertificateFile site.crt\nSSLVerifyClient require\n", 4, 1, "SSLVerifyClient require needs SSLCACertificateFile"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nSSLVerifyClient sometimes\n", 2, 17, "SSLVerifyClient: Invalid argument 'sometimes'"),
         Case("EMPM046", DiagnosticSeverity.Warning, "Listen 443\n", 1, 8, "port 443 is https by httpd's default, but SSLEngine is off"),
         Case("EMPM050", DiagnosticSeverity.Warning, "Listen 80\nServerLimit 30000\n", 2, 1, "ServerLimit of 30000 exceeds compile-time limit of 20000 servers, decreasing to 20000."),
         Case("EMPM051", DiagnosticSeverity.Warning, "Listen 80\nServerLimit 0\n", 2, 1, "ServerLimit of 0 not allowed, increasing to 1."),
@@ -81,7 +83,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "Header", "Options", "AllowOverride", "Order", "RewriteRule", "SSLVerifyClient", "ProxyPassReverse", "AddOutputFilterByType", "ProtocolsHonorOrder" })
+        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "Header", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverse", "AddOutputFilterByType", "ProtocolsHonorOrder" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

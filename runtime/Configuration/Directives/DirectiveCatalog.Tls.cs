@@ -41,7 +41,27 @@ public static partial class DirectiveCatalog
         yield return new("SSLCompression", Arity.Flag, C, "TLS-level compression: Off only", "Off", SslCompression);
         yield return new("SSLOpenSSLConfCmd", Arity.Two, C, "A command for OpenSSL's SSL_CONF, applied after the other SSL directives: SSLOpenSSLConfCmd Command Value", null, SslOpenSslConfCmd, repeatable: true)
             { Show = s => s.SSLOpenSSLConfCmd.Replace("\n", "; ").TrimEnd(' ', ';'), Constants = [CompiledConstant.Text("SSLOpenSSLConfCmd", s => s.SSLOpenSSLConfCmd)] };
+        yield return new("SSLVerifyClient", Arity.One, C, "Whether clients present a certificate: none, optional, require, optional_no_ca", null, SslVerifyClient)
+            { Show = s => VerifyNames[s.SSLVerifyClient], Constants = [CompiledConstant.Int("SSLVerifyClient", s => s.SSLVerifyClient)] };
+        yield return Whole("SSLVerifyDepth", "How many CA certificates may stand between a client's certificate and a trusted one", s => s.SSLVerifyDepth, (s, v) => s with { SSLVerifyDepth = v });
+        yield return new("SSLCACertificateFile", Arity.One, D, "The CA certificates in PEM whose client certificates SSLVerifyClient accepts", null,
+            c => Deploy(c, d => d with { SSLCACertificateFile = c.Arg(0) }))
+            { Show = s => s.Deployment.SSLCACertificateFile };
         yield return new("Protocols", Arity.OneOrMore, C, "The protocols offered by ALPN, in order of preference: http/1.1", "http/1.1", Protocols);
+    }
+
+    /// <summary>SSLVerifyClient's levels, by the number compiled in (ssl_private.h: ssl_verify_t's order).</summary>
+    public static readonly string[] VerifyNames = { "none", "optional", "require", "optional_no_ca" };
+
+    private static void SslVerifyClient(DirectiveCall c)
+    {
+        int level = System.Array.FindIndex(VerifyNames, n => string.Equals(n, c.Arg(0), System.StringComparison.OrdinalIgnoreCase));
+        if (level < 0)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 0, "SSLVerifyClient: Invalid argument '" + c.Arg(0) + "' (none, optional, require or optional_no_ca)");
+            return;
+        }
+        Set(c, s => s with { SSLVerifyClient = level });
     }
 
     private static string ProtocolRange(int min, int max)

@@ -13,7 +13,7 @@ public static class HttpdDirectives
 {
     private const string Planned = "EventMpm does not have it yet: ";
     private const string VirtualHostsAndMapping = Planned + "virtual hosts, URL mapping, response headers and rewrite rules are planned";
-    private const string ClientCertificates = Planned + "client certificates (SSLVerifyClient, SSLCACertificateFile) are planned";
+    private const string ClientCertificates = Planned + "client certificates are checked with SSLVerifyClient, SSLVerifyDepth and SSLCACertificateFile; this one is not built";
     private const string Tls = Planned + "TLS serves with the SSL directives EventMpm has (SSLProtocol, SSLCipherSuite, SSLOpenSSLConfCmd, ...); this one is not built";
     private const string Proxy = Planned + "the reverse proxy is planned";
     private const string Compression = Planned + "compression is planned; until then serve precompressed files or compress in front of EventMpm";
@@ -41,7 +41,7 @@ public static class HttpdDirectives
         ("mod_vhost_alias", VirtualHostsAndMapping, "VirtualDocumentRoot VirtualDocumentRootIP VirtualScriptAlias VirtualScriptAliasIP"),
         ("mod_userdir", VirtualHostsAndMapping, "UserDir"),
         ("mod_speling", VirtualHostsAndMapping, "CheckBasenameMatch CheckCaseOnly CheckSpelling"),
-        ("mod_ssl", ClientCertificates, "SSLCACertificateFile SSLCACertificatePath SSLCADNRequestFile SSLCADNRequestPath SSLCARevocationCheck SSLCARevocationFile SSLCARevocationPath SSLOptions SSLRequire SSLRequireSSL SSLUserName SSLVerifyClient SSLVerifyDepth"),
+        ("mod_ssl", ClientCertificates, "SSLCACertificatePath SSLCADNRequestFile SSLCADNRequestPath SSLCARevocationCheck SSLCARevocationFile SSLCARevocationPath SSLOptions SSLRequire SSLRequireSSL SSLUserName"),
         ("mod_ssl", "OCSP asks a responder over the network while serving, which EventMpm does not do; stapling is a stated lead, not built", "SSLOCSPDefaultResponder SSLOCSPEnable SSLOCSPNoverify SSLOCSPOverrideResponder SSLOCSPProxyURL SSLOCSPResponderCertificateFile SSLOCSPResponderTimeout SSLOCSPResponseMaxAge SSLOCSPResponseTimeSkew SSLOCSPUseRequestNonce SSLStaplingCache SSLStaplingErrorCacheTimeout SSLStaplingFakeTryLater SSLStaplingForceURL SSLStaplingResponderTimeout SSLStaplingResponseMaxAge SSLStaplingResponseTimeSkew SSLStaplingReturnResponderErrors SSLStaplingStandardCacheTimeout SSLUseStapling"),
         ("mod_ssl", "sessions resume by tickets (SSLSessionTickets, SSLSessionCacheTimeout); a server-side session cache is not built", "SSLSessionCache SSLSessionTicketKeyFile"),
         ("mod_ssl", "a server that starts unattended cannot be asked for a pass phrase: store the key decrypted, readable only by the user that starts the server", "SSLPassPhraseDialog"),

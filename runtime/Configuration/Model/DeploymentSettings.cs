@@ -43,6 +43,9 @@ public sealed record DeploymentSettings
     /// <summary>Its private key (PEM); empty means it is in SSLCertificateFile, as mod_ssl reads it.</summary>
     public string SSLCertificateKeyFile { get; init; } = "";
 
+    /// <summary>The CAs whose client certificates SSLVerifyClient accepts (PEM): mod_ssl's SSLCACertificateFile.</summary>
+    public string SSLCACertificateFile { get; init; } = "";
+
     /// <summary>More of the chain (PEM), sent after the certificate file's own: mod_ssl's SSLCertificateChainFile, kept for old configurations.</summary>
     public string SSLCertificateChainFile { get; init; } = "";
 }

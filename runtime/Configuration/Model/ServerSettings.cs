@@ -56,6 +56,10 @@ public sealed record ServerSettings
     public bool SSLSessionTickets { get; init; } = true;
     /// <summary>SSLSessionCacheTimeout: how long a session may be resumed, in seconds (httpd's 300).</summary>
     public int SSLSessionCacheTimeout { get; init; } = 300;
+    /// <summary>SSLVerifyClient: 0 none, 1 optional, 2 require, 3 optional_no_ca (httpd's none).</summary>
+    public int SSLVerifyClient { get; init; }
+    /// <summary>SSLVerifyDepth: how many CA certificates may stand between a client's certificate and a trusted one (httpd's 1).</summary>
+    public int SSLVerifyDepth { get; init; } = 1;
     /// <summary>SSLOpenSSLConfCmd, in order: one "Command Value" per line, handed to OpenSSL's SSL_CONF at start.</summary>
     public string SSLOpenSSLConfCmd { get; init; } = "";
 

@@ -62,6 +62,12 @@ internal static class ConfigChecks
                 d.Report(DiagnosticCatalog.TlsIncomplete, engine, "SSLEngine on, but no Listen is https: write 'Listen 443' or 'Listen PORT https' for the port that speaks TLS");
             if (b.Deployment.SSLCertificateFile.Length == 0)
                 d.Report(DiagnosticCatalog.TlsIncomplete, engine, "AH02572: SSLEngine on needs SSLCertificateFile (and SSLCertificateKeyFile unless the key is in the same file); -C may replace them at start");
+            if (b.Settings.SSLVerifyClient is 1 or 2 && b.Deployment.SSLCACertificateFile.Length == 0)
+            {
+                SourceLocation verify = b.LastSet.TryGetValue("SSLVerifyClient", out var v) ? v.Location : engine;
+                d.Report(DiagnosticCatalog.TlsIncomplete, verify, "SSLVerifyClient " + Directives.DirectiveCatalog.VerifyNames[b.Settings.SSLVerifyClient]
+                    + " needs SSLCACertificateFile: the CAs whose client certificates are accepted (mod_ssl fails every handshake without them)");
+            }
             return;
         }
         foreach (SourceLocation written in b.HttpsWritten)

@@ -36,6 +36,34 @@ public struct ConfCommandTlsConfig : IServerConfig
     public static string SSLOpenSSLConfCmd => "MinProtocol TLSv1.3\n";
 }
 
+/// <summary>Answers with the subject of the client's certificate, as a handler of a service mesh would check it.</summary>
+public sealed class ClientCertificateHandler : EventMpm.Handlers.IRequestHandler
+{
+    public void Handle(EventMpm.Handlers.Request request, EventMpm.Handlers.Response response) => response.Write(request.ClientCertificate ?? "(none)");
+}
+
+/// <summary>SSLVerifyClient require, SSLVerifyDepth 1: a client certificate issued by SSLCACertificateFile's CA, or no handshake.</summary>
+public struct RequireClientConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 2;
+    public static int MaxRequestWorkers => 2;
+    public static bool SSLEngine => true;
+    public static int SSLVerifyClient => 2;
+    public static IReadOnlyList<LocationSpec> Locations => [new("/whoami", typeof(ClientCertificateHandler).FullName!)];
+    public static EventMpm.Handlers.IRequestHandler? CreateHandler(string typeName) => new ClientCertificateHandler();
+}
+
+/// <summary>SSLVerifyClient optional: a certificate is asked for, and a client without one is served too.</summary>
+public struct OptionalClientConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 2;
+    public static int MaxRequestWorkers => 2;
+    public static bool SSLEngine => true;
+    public static int SSLVerifyClient => 1;
+    public static IReadOnlyList<LocationSpec> Locations => [new("/whoami", typeof(ClientCertificateHandler).FullName!)];
+    public static EventMpm.Handlers.IRequestHandler? CreateHandler(string typeName) => new ClientCertificateHandler();
+}
+
 /// <summary>RequestReadTimeout handshake=1 header=10-20: the handshake has a second of its own.</summary>
 public struct HandshakeStageConfig : IServerConfig
 {
@@ -70,7 +98,7 @@ public sealed class TlsPolicyTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private TestServer<TConfig> Serve<TConfig>(string? chain = null, TestCertificate? certificate = null) where TConfig : struct, IServerConfig
+    private TestServer<TConfig> Serve<TConfig>(string? chain = null, TestCertificate? certificate = null, string? clientCa = null) where TConfig : struct, IServerConfig
     {
         string certificateFile = Path.Combine(_folder, "server.crt"), keyFile = Path.Combine(_folder, "server.key");
         if (certificate is null) TestCertificate.WriteTo(_folder);
@@ -85,11 +113,12 @@ public sealed class TlsPolicyTests : IDisposable
             SSLCertificateFile = certificateFile,
             SSLCertificateKeyFile = keyFile,
             SSLCertificateChainFile = chain ?? "",
+            SSLCACertificateFile = clientCa ?? "",
         });
     }
 
     private static SslStream Handshake<TConfig>(TestServer<TConfig> server, SslProtocols protocols, List<SslApplicationProtocol>? alpn = null,
-        Action<X509Chain?>? sawChain = null) where TConfig : struct, IServerConfig
+        Action<X509Chain?>? sawChain = null, X509Certificate2? client = null) where TConfig : struct, IServerConfig
     {
         Socket socket = server.Connect();
         var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), false, (_, _, chain, _) =>
@@ -97,7 +126,12 @@ public sealed class TlsPolicyTests : IDisposable
             sawChain?.Invoke(chain);
             return true;
         });
-        tls.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = "localhost", EnabledSslProtocols = protocols, ApplicationProtocols = alpn });
+        tls.AuthenticateAsClient(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost", EnabledSslProtocols = protocols, ApplicationProtocols = alpn,
+            ClientCertificates = client is null ? null : new X509CertificateCollection { client },
+            LocalCertificateSelectionCallback = client is null ? null : (_, _, _, _, _) => client,
+        });
         return tls;
     }
 
@@ -230,5 +264,68 @@ public sealed class TlsPolicyTests : IDisposable
     {
         using var server = Serve<HeaderStageConfig>();
         Assert.InRange(TrickledHandshakeLasts(server), 1.9, 8); // header=2, counted from the accept
+    }
+
+    private static string WhoAmI(SslStream tls)
+    {
+        tls.Write(Encoding.ASCII.GetBytes(Wire.Get("/whoami")));
+        var (status, _, body) = TlsTests.Read(tls);
+        Assert.Equal(200, status);
+        return Encoding.UTF8.GetString(body);
+    }
+
+    /// <summary>A client's certificate with its key, as a client presents it.</summary>
+    private static X509Certificate2 ClientIdentity(TestCertificate made)
+        => made.Certificate.CopyWithPrivateKey((System.Security.Cryptography.ECDsa)made.Key);
+
+    [Fact]
+    public void SSLVerifyClient_require_serves_a_client_whose_certificate_the_CA_issued_and_refuses_the_others()
+    {
+        using var ca = TestCertificate.Make("Mesh CA", authority: true);
+        using var client = TestCertificate.Make("orders.mesh.internal", issuer: ca);
+        using var stranger = TestCertificate.Make("Other CA", authority: true);
+        using var impostor = TestCertificate.Make("orders.mesh.internal", issuer: stranger);
+        string caFile = Path.Combine(_folder, "mesh-ca.pem");
+        File.WriteAllText(caFile, ca.CertificatePem);
+        using var server = Serve<RequireClientConfig>(clientCa: caFile);
+
+        using (X509Certificate2 identity = ClientIdentity(client))
+        using (SslStream tls = Handshake(server, SslProtocols.Tls13, client: identity))
+        {
+            Assert.Equal("CN=orders.mesh.internal", WhoAmI(tls));
+            Assert.Equal("CN=orders.mesh.internal", WhoAmI(tls)); // and on the kept-alive connection
+        }
+        // No certificate, or one another CA issued: TLS 1.3 refuses after the client's Finished,
+        // so the handshake or the first exchange fails (a TLS alert, not an HTTP answer).
+        void Refused(X509Certificate2? presented)
+        {
+            Exception? e = Record.Exception(() =>
+            {
+                using SslStream tls = Handshake(server, SslProtocols.Tls13, client: presented);
+                WhoAmI(tls);
+            });
+            Assert.True(e is IOException or AuthenticationException, e?.ToString() ?? "served");
+        }
+        Refused(null);
+        using X509Certificate2 wrong = ClientIdentity(impostor);
+        Refused(wrong);
+        Wire.WaitFor(() => server.Server.OpenConnections == 0, "the refused connections to be closed");
+    }
+
+    [Fact]
+    public void SSLVerifyClient_optional_serves_clients_without_a_certificate_too()
+    {
+        using var ca = TestCertificate.Make("Mesh CA", authority: true);
+        using var client = TestCertificate.Make("billing.mesh.internal", issuer: ca);
+        string caFile = Path.Combine(_folder, "mesh-ca.pem");
+        File.WriteAllText(caFile, ca.CertificatePem);
+        using var server = Serve<OptionalClientConfig>(clientCa: caFile);
+        using (SslStream anonymous = Handshake(server, SslProtocols.Tls12 | SslProtocols.Tls13))
+        {
+            Assert.Equal("(none)", WhoAmI(anonymous));
+        }
+        using X509Certificate2 identity = ClientIdentity(client);
+        using SslStream known = Handshake(server, SslProtocols.Tls12 | SslProtocols.Tls13, client: identity);
+        Assert.Equal("CN=billing.mesh.internal", WhoAmI(known));
     }
 }
