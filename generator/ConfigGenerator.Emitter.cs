@@ -111,8 +111,10 @@ public sealed partial class ConfigGenerator
             w.Field("User", Str(d.User));
             w.Field("Group", Str(d.Group));
             w.Field("CoreDumpDirectory", Str(d.CoreDumpDirectory));
-            w.Field("SSLCertificateFile", Str(d.SSLCertificateFile));
-            w.Field("SSLCertificateKeyFile", Str(d.SSLCertificateKeyFile));
+            w.Field("SSLCertificateFile", ArrayLiteral("string", d.SSLCertificateFile, Str));
+            w.Field("SSLCertificateKeyFile", ArrayLiteral("string", d.SSLCertificateKeyFile, Str));
+            w.Field("SSLCertificateChainFile", Str(d.SSLCertificateChainFile));
+            w.Field("SSLCACertificateFile", Str(d.SSLCACertificateFile));
             w.Close(";");
         }
 

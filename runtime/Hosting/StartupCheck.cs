@@ -75,17 +75,20 @@ public static class StartupCheck
     /// </summary>
     private static void CheckTls(TlsSettings tls, string serverName, List<string> problems, List<string>? warnings)
     {
-        bool keyInCertificate = tls.KeyFile == tls.CertificateFile;
         int before = problems.Count;
-        string? certificateText = ReadPem("SSLCertificateFile", tls.CertificateFile, problems);
-        string? keyText = keyInCertificate ? null : ReadPem("SSLCertificateKeyFile", tls.KeyFile, problems);
         string? chainText = tls.ChainFile.Length == 0 ? null : ReadPem("SSLCertificateChainFile", tls.ChainFile, problems);
-        if (problems.Count > before || certificateText is null) return;
-        foreach (CertificateChecks.Finding f in CertificateChecks.Check(tls.CertificateFile, certificateText, tls.KeyFile, keyText, keyInCertificate,
-            tls.ChainFile, chainText, serverName, System.DateTime.UtcNow))
+        foreach (var (certificateFile, keyFile) in tls.Certificates)
         {
-            if (f.IsError) problems.Add(f.Message);
-            else warnings?.Add(f.Message);
+            bool keyInCertificate = keyFile == certificateFile;
+            string? certificateText = ReadPem("SSLCertificateFile", certificateFile, problems);
+            string? keyText = keyInCertificate ? null : ReadPem("SSLCertificateKeyFile", keyFile, problems);
+            if (certificateText is null || (!keyInCertificate && keyText is null)) continue;
+            foreach (CertificateChecks.Finding f in CertificateChecks.Check(certificateFile, certificateText, keyFile, keyText, keyInCertificate,
+                tls.ChainFile, chainText, serverName, System.DateTime.UtcNow))
+            {
+                if (f.IsError) problems.Add(f.Message);
+                else warnings?.Add(f.Message);
+            }
         }
         if (problems.Count > before) return;
         try

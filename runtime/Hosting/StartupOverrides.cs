@@ -9,7 +9,8 @@ namespace EventMpm.Hosting;
 /// Applies <c>-C</c> directives to the compiled deployment settings, with the same catalogue
 /// and value checks the generator used at build time. The first <c>-C Listen</c> replaces the
 /// compiled addresses (later ones add to it), and so does the first <c>-C CustomLog</c>: an
-/// operator moving the server to another port does not want the old one too.
+/// operator moving the server to another port does not want the old one too. The same holds for
+/// SSLCertificateFile and SSLCertificateKeyFile, each a list paired by order.
 /// </summary>
 public static class StartupOverrides
 {
@@ -22,7 +23,7 @@ public static class StartupOverrides
         var builder = new SettingsBuilder { Deployment = compiled };
         foreach (LogFormatSpec f in logFormats) builder.LogFormats.Add(f);
         var applier = new DirectiveApplier(builder, diagnostics, _ => Origin);
-        bool listenReplaced = false, logsReplaced = false;
+        bool listenReplaced = false, logsReplaced = false, certificatesReplaced = false, keysReplaced = false;
 
         foreach (ListenAddress a in compiled.Listen) builder.Listen.Add((a, SourceLocation.None));
         for (int i = 0; i < directives.Count; i++)
@@ -45,6 +46,18 @@ public static class StartupOverrides
             if (definition is null) continue;
             if (definition.Name == "Listen" && !listenReplaced) { builder.Listen.Clear(); listenReplaced = true; }
             if (definition.Name == "CustomLog" && !logsReplaced) { builder.CustomLogs.Clear(); logsReplaced = true; }
+            // A mounted secret replaces the compiled certificates as a whole, and their keys with
+            // them (those belong to the compiled certificates); -C's keys then pair by order.
+            if (definition.Name == "SSLCertificateFile" && !certificatesReplaced)
+            {
+                builder.Deployment = builder.Deployment with { SSLCertificateFile = EquatableArray<string>.Empty, SSLCertificateKeyFile = keysReplaced ? builder.Deployment.SSLCertificateKeyFile : EquatableArray<string>.Empty };
+                certificatesReplaced = keysReplaced = true;
+            }
+            if (definition.Name == "SSLCertificateKeyFile" && !keysReplaced)
+            {
+                builder.Deployment = builder.Deployment with { SSLCertificateKeyFile = EquatableArray<string>.Empty };
+                keysReplaced = true;
+            }
             applier.Apply(definition, name, args, location: null, fromProject: false);
         }
 

@@ -47,11 +47,10 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
     /// </summary>
     public static Tls.TlsSettings? TlsSettings(DeploymentSettings deployment, ServerPaths paths)
     {
-        string certificate = deployment.SSLCertificateFile;
-        if (certificate.Length == 0) return null;
-        string key = deployment.SSLCertificateKeyFile.Length == 0 ? certificate : deployment.SSLCertificateKeyFile;
+        if (deployment.SSLCertificateFile.Count == 0) return null;
+        var pairs = deployment.CertificatePairs().Select(p => (paths.Resolve(p.Certificate), paths.Resolve(p.Key))).ToArray();
         string chain = deployment.SSLCertificateChainFile;
-        return new Tls.TlsSettings(paths.Resolve(certificate), paths.Resolve(key), chain.Length == 0 ? "" : paths.Resolve(chain),
+        return new Tls.TlsSettings(pairs, chain.Length == 0 ? "" : paths.Resolve(chain),
             TConfig.SSLProtocolMin, TConfig.SSLProtocolMax, TConfig.SSLCipherSuite, TConfig.SSLCipherSuiteTls13, TConfig.SSLHonorCipherOrder,
             TConfig.SSLSessionTickets, TConfig.SSLSessionCacheTimeout, TConfig.SSLOpenSSLConfCmd,
             TConfig.SSLVerifyClient, TConfig.SSLVerifyDepth, deployment.SSLCACertificateFile.Length == 0 ? "" : paths.Resolve(deployment.SSLCACertificateFile));

@@ -73,19 +73,25 @@ internal sealed unsafe class TlsContext : IDisposable
                     if (OpenSsl.SSL_CTX_set_ciphersuites(ctx, suites) != 1) throw new InvalidOperationException("AH01898: Unable to configure permitted SSL ciphers: SSLCipherSuite TLSv1.3 " + settings.CipherSuiteTls13 + ": " + OpenSsl.Errors());
                 }
             }
-            fixed (byte* file = OpenSsl.Text(settings.CertificateFile))
+            // One certificate per key type: OpenSSL keeps a slot for each (RSA, ECDSA, ...) and
+            // picks the one the client's signature algorithms allow; a key goes with the
+            // certificate loaded just before it.
+            foreach (var (certificateFile, keyFile) in settings.Certificates)
             {
-                if (OpenSsl.SSL_CTX_use_certificate_chain_file(ctx, file) != 1)
-                    throw new InvalidOperationException("AH02561: Failed to configure certificate " + settings.CertificateFile + ", check that it exists and holds PEM certificates: " + OpenSsl.Errors());
+                fixed (byte* file = OpenSsl.Text(certificateFile))
+                {
+                    if (OpenSsl.SSL_CTX_use_certificate_chain_file(ctx, file) != 1)
+                        throw new InvalidOperationException("AH02561: Failed to configure certificate " + certificateFile + ", check that it exists and holds PEM certificates: " + OpenSsl.Errors());
+                }
+                if (settings.ChainFile.Length > 0) AddChain(ctx, settings.ChainFile);
+                fixed (byte* file = OpenSsl.Text(keyFile))
+                {
+                    if (OpenSsl.SSL_CTX_use_PrivateKey_file(ctx, file, OpenSsl.FileTypePem) != 1)
+                        throw new InvalidOperationException("AH02564: Failed to configure encrypted (?) private key " + keyFile + ", check that it exists and holds an unencrypted PEM key: " + OpenSsl.Errors());
+                }
+                if (OpenSsl.SSL_CTX_check_private_key(ctx) != 1)
+                    throw new InvalidOperationException("AH02565: Certificate and private key " + certificateFile + " and " + keyFile + " do not match: " + OpenSsl.Errors());
             }
-            if (settings.ChainFile.Length > 0) AddChain(ctx, settings.ChainFile);
-            fixed (byte* file = OpenSsl.Text(settings.KeyFile))
-            {
-                if (OpenSsl.SSL_CTX_use_PrivateKey_file(ctx, file, OpenSsl.FileTypePem) != 1)
-                    throw new InvalidOperationException("AH02564: Failed to configure encrypted (?) private key " + settings.KeyFile + ", check that it exists and holds an unencrypted PEM key: " + OpenSsl.Errors());
-            }
-            if (OpenSsl.SSL_CTX_check_private_key(ctx) != 1)
-                throw new InvalidOperationException("AH02565: Certificate and private key " + settings.CertificateFile + " and " + settings.KeyFile + " do not match: " + OpenSsl.Errors());
             if (settings.ConfCommands.Length > 0) ApplyConfCommands(ctx, settings.ConfCommands);
             return context;
         }

@@ -5,9 +5,9 @@ namespace EventMpm.Tls;
 /// Versions are OpenSSL's numbers (0x0303 is TLS 1.2); <see cref="ConfCommands"/> holds
 /// SSLOpenSSLConfCmd's "Command Value" lines, applied last.
 /// </summary>
+/// <param name="Certificates">Each certificate file (its chain after it) and its key file, one per key type.</param>
 public sealed record TlsSettings(
-    string CertificateFile,
-    string KeyFile,
+    (string CertificateFile, string KeyFile)[] Certificates,
     string ChainFile,
     int MinVersion,
     int MaxVersion,

@@ -148,4 +148,31 @@ public sealed class CertificateCheckTests
         Assert.Empty(run.Errors);
         Assert.DoesNotContain(run.Diagnostics, d => d.Id is "EMPM047" or "EMPM048");
     }
+
+    [Fact]
+    public void Each_pair_of_an_RSA_and_an_ECDSA_certificate_is_checked_at_its_own_lines()
+    {
+        using var rsa = TestCertificate.Make(rsa: true);
+        using var ecdsa = TestCertificate.Make();
+        using var other = TestCertificate.Make();
+        string conf = "Listen 127.0.0.1:8443 https\nSSLEngine on\nSSLCertificateFile tls/rsa.crt\nSSLCertificateKeyFile tls/rsa.key\n"
+            + "SSLCertificateFile tls/ecdsa.crt\nSSLCertificateKeyFile tls/ecdsa.key\nServerName localhost\n";
+        TestProject Project(string ecdsaKey) => TestProject.WithConf(conf) with
+        {
+            Certificates = new()
+            {
+                (TestProject.Directory + "/tls/rsa.crt", rsa.CertificatePem), (TestProject.Directory + "/tls/rsa.key", rsa.KeyPem),
+                (TestProject.Directory + "/tls/ecdsa.crt", ecdsa.CertificatePem), (TestProject.Directory + "/tls/ecdsa.key", ecdsaKey),
+            },
+        };
+        Assert.DoesNotContain(GeneratorHarness.Run(Project(ecdsa.KeyPem)).Diagnostics, d => d.Id is "EMPM047" or "EMPM048" or "EMPM045");
+        Single(GeneratorHarness.Run(Project(other.KeyPem)), "EMPM047", 6, "AH02565: the private key in tls/ecdsa.key (EC P-256) does not belong to the certificate CN=localhost in tls/ecdsa.crt");
+    }
+
+    [Fact]
+    public void A_key_without_its_certificate_is_an_error()
+    {
+        GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 8443 https\nSSLEngine on\nSSLCertificateFile a.crt\nSSLCertificateKeyFile a.key\nSSLCertificateKeyFile b.key\n"));
+        Single(run, "EMPM045", 5, "SSLCertificateKeyFile without its SSLCertificateFile: mod_ssl pairs them in order");
+    }
 }

@@ -32,6 +32,30 @@ public sealed class CompiledCodeTests
     }
 
     /// <summary>
+    /// Every deployment setting, set away from its default, reads back from the emitted code (a
+    /// field the emitter forgot would read back as the default, and -C would be the only way in).
+    /// </summary>
+    [Fact]
+    public void Every_deployment_setting_reads_back()
+    {
+        string conf = "ServerRoot /srv/app\nServerName www.example.org\nDocumentRoot /srv/www\nListen 127.0.0.1:8443 https\nPidFile run/httpd.pid\n"
+            + "ErrorLog logs/errors\nCustomLog logs/access common\nScoreBoardFile run/scoreboard\nUser www-data\nGroup www-data\nCoreDumpDirectory /tmp\n"
+            + "SSLEngine on\nSSLCertificateFile tls/rsa.crt\nSSLCertificateKeyFile tls/rsa.key\nSSLCertificateFile tls/ecdsa.crt\nSSLCertificateKeyFile tls/ecdsa.key\n"
+            + "SSLCertificateChainFile tls/chain.pem\nSSLVerifyClient require\nSSLCACertificateFile tls/clients.pem\n";
+        GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf(conf));
+        Assert.Empty(run.Errors);
+        DeploymentSettings readBack = run.ReadBack().Deployment;
+        DeploymentSettings expected = ConfigCompiler.Compile(new OneFile(TestProject.MainPath, conf), new[] { TestProject.MainPath }, new List<ProjectDirective>(), TestProject.Directory).Settings.Deployment;
+        Assert.Equal(expected, readBack);
+        var defaults = new DeploymentSettings();
+        foreach (System.Reflection.PropertyInfo property in typeof(DeploymentSettings).GetProperties().Where(p => p.CanWrite))
+        {
+            Assert.True(!Equals(property.GetValue(defaults), property.GetValue(readBack)), property.Name + " is not set away from its default by this test: add it to the configuration above");
+        }
+        Assert.Equal(new[] { ("tls/rsa.crt", "tls/rsa.key"), ("tls/ecdsa.crt", "tls/ecdsa.key") }, readBack.CertificatePairs().ToArray());
+    }
+
+    /// <summary>
     /// IServerConfig's constant members and CompiledSettings are generated from the catalogue's
     /// rows: a config that sets every constant to something other than its default reads back
     /// every one of them (a member the contract lacked would not compile; one CompiledSettings

@@ -18,10 +18,20 @@ public static partial class DirectiveCatalog
     {
         const DirectiveScope D = DirectiveScope.Deployment;
         yield return OnOff("SSLEngine", "Whether the https listeners (Listen 443, or Listen PORT https) speak TLS", s => s.SSLEngine, (s, v) => s with { SSLEngine = v });
-        yield return new("SSLCertificateFile", Arity.One, D, "The server's certificate in PEM, followed by its chain", null, c => Deploy(c, d => d with { SSLCertificateFile = c.Arg(0) }))
-            { Show = s => s.Deployment.SSLCertificateFile };
-        yield return new("SSLCertificateKeyFile", Arity.One, D, "The certificate's private key in PEM; unset means it is in SSLCertificateFile", null, c => Deploy(c, d => d with { SSLCertificateKeyFile = c.Arg(0) }))
-            { Show = s => s.Deployment.SSLCertificateKeyFile };
+        yield return new("SSLCertificateFile", Arity.One, D, "A certificate of the server in PEM, followed by its chain; once per key type (RSA, ECDSA)", null,
+            c =>
+            {
+                c.Settings.CertificateFileLocations.Add(c.Name.Location);
+                Deploy(c, d => d with { SSLCertificateFile = Append(d.SSLCertificateFile, c.Arg(0)) });
+            }, repeatable: true)
+            { Show = s => string.Join(" ", s.Deployment.SSLCertificateFile) };
+        yield return new("SSLCertificateKeyFile", Arity.One, D, "The private key in PEM of the certificate given in the same place in order; unset means it is in SSLCertificateFile", null,
+            c =>
+            {
+                c.Settings.KeyFileLocations.Add(c.Name.Location);
+                Deploy(c, d => d with { SSLCertificateKeyFile = Append(d.SSLCertificateKeyFile, c.Arg(0)) });
+            }, repeatable: true)
+            { Show = s => string.Join(" ", s.Deployment.SSLCertificateKeyFile) };
         yield return new("SSLCertificateChainFile", Arity.One, D, "More of the chain in PEM, sent after SSLCertificateFile's (mod_ssl keeps it for old configurations)", null,
             c => Deploy(c, d => d with { SSLCertificateChainFile = c.Arg(0) }))
             { Show = s => s.Deployment.SSLCertificateChainFile };
@@ -48,6 +58,12 @@ public static partial class DirectiveCatalog
             c => Deploy(c, d => d with { SSLCACertificateFile = c.Arg(0) }))
             { Show = s => s.Deployment.SSLCACertificateFile };
         yield return new("Protocols", Arity.OneOrMore, C, "The protocols offered by ALPN, in order of preference: http/1.1", "http/1.1", Protocols);
+    }
+
+    private static EquatableArray<string> Append(EquatableArray<string> list, string item)
+    {
+        var items = new List<string>(list) { item };
+        return new EquatableArray<string>(items);
     }
 
     /// <summary>SSLVerifyClient's levels, by the number compiled in (ssl_private.h: ssl_verify_t's order).</summary>

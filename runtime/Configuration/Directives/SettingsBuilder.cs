@@ -14,6 +14,10 @@ public sealed class SettingsBuilder
 
     public List<(ListenAddress Address, SourceLocation Location)> Listen { get; } = new();
 
+    /// <summary>Where each SSLCertificateFile and SSLCertificateKeyFile was written, in order: the n-th key pairs with the n-th certificate.</summary>
+    public List<SourceLocation> CertificateFileLocations { get; } = new();
+    public List<SourceLocation> KeyFileLocations { get; } = new();
+
     /// <summary>Where a Listen wrote its protocol as https (an https listener without SSLEngine on is a mistake there).</summary>
     public List<SourceLocation> HttpsWritten { get; } = new();
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 namespace EventMpm.Configuration;
 
 /// <summary>
@@ -37,11 +38,22 @@ public sealed record DeploymentSettings
     /// <summary>Empty means ServerRoot, as httpd.</summary>
     public string CoreDumpDirectory { get; init; } = "";
 
-    /// <summary>The server's certificate (PEM), followed by its chain: mod_ssl's SSLCertificateFile. A secret mounted at run time replaces it with -C.</summary>
-    public string SSLCertificateFile { get; init; } = "";
+    /// <summary>
+    /// The server's certificates (PEM), each followed by its chain: mod_ssl's SSLCertificateFile,
+    /// given once per key type (an RSA and an ECDSA certificate side by side). A secret mounted at
+    /// run time replaces them with -C.
+    /// </summary>
+    public EquatableArray<string> SSLCertificateFile { get; init; } = EquatableArray<string>.Empty;
 
-    /// <summary>Its private key (PEM); empty means it is in SSLCertificateFile, as mod_ssl reads it.</summary>
-    public string SSLCertificateKeyFile { get; init; } = "";
+    /// <summary>Their private keys (PEM), paired by order as mod_ssl pairs them; a certificate without one has its key in its own file.</summary>
+    public EquatableArray<string> SSLCertificateKeyFile { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The certificate and key files paired: the n-th key goes with the n-th certificate, and a certificate left without a key holds it.</summary>
+    public IEnumerable<(string Certificate, string Key)> CertificatePairs()
+    {
+        for (int i = 0; i < SSLCertificateFile.Count; i++)
+            yield return (SSLCertificateFile[i], i < SSLCertificateKeyFile.Count ? SSLCertificateKeyFile[i] : SSLCertificateFile[i]);
+    }
 
     /// <summary>The CAs whose client certificates SSLVerifyClient accepts (PEM): mod_ssl's SSLCACertificateFile.</summary>
     public string SSLCACertificateFile { get; init; } = "";

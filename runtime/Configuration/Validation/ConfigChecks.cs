@@ -60,7 +60,7 @@ internal static class ConfigChecks
             SourceLocation engine = b.LastSet.TryGetValue("SSLEngine", out var e) ? e.Location : SourceLocation.None;
             if (!anyHttps && b.Listen.Count > 0)
                 d.Report(DiagnosticCatalog.TlsIncomplete, engine, "SSLEngine on, but no Listen is https: write 'Listen 443' or 'Listen PORT https' for the port that speaks TLS");
-            if (b.Deployment.SSLCertificateFile.Length == 0)
+            if (b.Deployment.SSLCertificateFile.Count == 0)
                 d.Report(DiagnosticCatalog.TlsIncomplete, engine, "AH02572: SSLEngine on needs SSLCertificateFile (and SSLCertificateKeyFile unless the key is in the same file); -C may replace them at start");
             if (b.Settings.SSLVerifyClient is 1 or 2 && b.Deployment.SSLCACertificateFile.Length == 0)
             {
@@ -89,19 +89,27 @@ internal static class ConfigChecks
     public static void CheckCertificates(SettingsBuilder b, DiagnosticBag d, IConfigFileSource files, string serverRoot, System.DateTime now)
     {
         DeploymentSettings deployment = b.Deployment;
-        if (!b.Settings.SSLEngine || deployment.SSLCertificateFile.Length == 0) return;
-        string certificate = ConfigPath.Combine(serverRoot, deployment.SSLCertificateFile);
-        if (!files.TryRead(certificate, out string certificateText)) return;
-        bool keyInCertificate = deployment.SSLCertificateKeyFile.Length == 0;
-        string key = keyInCertificate ? certificate : ConfigPath.Combine(serverRoot, deployment.SSLCertificateKeyFile);
-        string? keyText = !keyInCertificate && files.TryRead(key, out string read) ? read : null;
-        string? chainText = deployment.SSLCertificateChainFile.Length > 0 && files.TryRead(ConfigPath.Combine(serverRoot, deployment.SSLCertificateChainFile), out string chain) ? chain : null;
-        SourceLocation certificateAt = b.LastSet.TryGetValue("SSLCertificateFile", out var c) ? c.Location : SourceLocation.None;
-        SourceLocation keyAt = b.LastSet.TryGetValue("SSLCertificateKeyFile", out var k) ? k.Location : certificateAt;
-        foreach (CertificateChecks.Finding f in CertificateChecks.Check(deployment.SSLCertificateFile, certificateText, keyInCertificate ? deployment.SSLCertificateFile : deployment.SSLCertificateKeyFile,
-            keyText, keyInCertificate, deployment.SSLCertificateChainFile, chainText, deployment.ServerName, now))
+        if (!b.Settings.SSLEngine) return;
+        if (deployment.SSLCertificateKeyFile.Count > deployment.SSLCertificateFile.Count)
         {
-            d.Report(f.IsError ? DiagnosticCatalog.CertificateRejected : DiagnosticCatalog.CertificateWarning, f.AboutKey ? keyAt : certificateAt, f.Message);
+            d.Report(DiagnosticCatalog.TlsIncomplete, b.KeyFileLocations[deployment.SSLCertificateFile.Count],
+                "SSLCertificateKeyFile without its SSLCertificateFile: mod_ssl pairs them in order, and this key has no certificate before it");
+        }
+        string? chainText = deployment.SSLCertificateChainFile.Length > 0 && files.TryRead(ConfigPath.Combine(serverRoot, deployment.SSLCertificateChainFile), out string chain) ? chain : null;
+        int index = 0;
+        foreach (var (certificatePath, keyPath) in deployment.CertificatePairs())
+        {
+            SourceLocation certificateAt = index < b.CertificateFileLocations.Count ? b.CertificateFileLocations[index] : SourceLocation.None;
+            SourceLocation keyAt = index < b.KeyFileLocations.Count ? b.KeyFileLocations[index] : certificateAt;
+            index++;
+            if (!files.TryRead(ConfigPath.Combine(serverRoot, certificatePath), out string certificateText)) continue;
+            bool keyInCertificate = keyPath == certificatePath;
+            string? keyText = !keyInCertificate && files.TryRead(ConfigPath.Combine(serverRoot, keyPath), out string read) ? read : null;
+            foreach (CertificateChecks.Finding f in CertificateChecks.Check(certificatePath, certificateText, keyPath, keyText, keyInCertificate,
+                deployment.SSLCertificateChainFile, chainText, deployment.ServerName, now))
+            {
+                d.Report(f.IsError ? DiagnosticCatalog.CertificateRejected : DiagnosticCatalog.CertificateWarning, f.AboutKey ? keyAt : certificateAt, f.Message);
+            }
         }
     }
 

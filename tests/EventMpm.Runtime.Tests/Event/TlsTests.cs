@@ -49,8 +49,8 @@ public sealed class TlsTests : IDisposable
         _server = new TestServer<TlsConfig>(d => d with
         {
             Listen = new EquatableArray<ListenAddress>([new ListenAddress("127.0.0.1", 0, "https")]),
-            SSLCertificateFile = certificate,
-            SSLCertificateKeyFile = key,
+            SSLCertificateFile = new EquatableArray<string>([certificate]),
+            SSLCertificateKeyFile = new EquatableArray<string>([key]),
         });
     }
 

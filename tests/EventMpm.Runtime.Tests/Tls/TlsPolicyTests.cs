@@ -110,8 +110,8 @@ public sealed class TlsPolicyTests : IDisposable
         return new TestServer<TConfig>(d => d with
         {
             Listen = new EquatableArray<ListenAddress>([new ListenAddress("127.0.0.1", 0, "https")]),
-            SSLCertificateFile = certificateFile,
-            SSLCertificateKeyFile = keyFile,
+            SSLCertificateFile = new EquatableArray<string>([certificateFile]),
+            SSLCertificateKeyFile = new EquatableArray<string>([keyFile]),
             SSLCertificateChainFile = chain ?? "",
             SSLCACertificateFile = clientCa ?? "",
         });
@@ -194,7 +194,7 @@ public sealed class TlsPolicyTests : IDisposable
     private TlsSettings Settings(string cipherSuite = "ECDHE+AESGCM", string confCommands = "", string chain = "")
     {
         var (certificate, key) = TestCertificate.WriteTo(_folder);
-        return new TlsSettings(certificate, key, chain, TlsVersions.Tls12, TlsVersions.Tls13, cipherSuite, "", true, true, 300, confCommands);
+        return new TlsSettings([(certificate, key)], chain, TlsVersions.Tls12, TlsVersions.Tls13, cipherSuite, "", true, true, 300, confCommands);
     }
 
     [Theory]
@@ -327,5 +327,40 @@ public sealed class TlsPolicyTests : IDisposable
         using X509Certificate2 identity = ClientIdentity(client);
         using SslStream known = Handshake(server, SslProtocols.Tls12 | SslProtocols.Tls13, client: identity);
         Assert.Equal("CN=billing.mesh.internal", WhoAmI(known));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // CipherSuitesPolicy: the server is Linux-only anyway
+    public void An_RSA_and_an_ECDSA_certificate_serve_side_by_side()
+    {
+        using var rsa = TestCertificate.Make(rsa: true);
+        using var ecdsa = TestCertificate.Make();
+        string Write(string name, string text)
+        {
+            string path = Path.Combine(_folder, name);
+            File.WriteAllText(path, text);
+            return path;
+        }
+        var certificates = new EquatableArray<string>([Write("rsa.crt", rsa.CertificatePem), Write("ecdsa.crt", ecdsa.CertificatePem)]);
+        var keys = new EquatableArray<string>([Write("rsa.key", rsa.KeyPem), Write("ecdsa.key", ecdsa.KeyPem)]);
+        using var server = new TestServer<TlsConfig>(d => d with
+        {
+            Listen = new EquatableArray<ListenAddress>([new ListenAddress("127.0.0.1", 0, "https")]),
+            SSLCertificateFile = certificates,
+            SSLCertificateKeyFile = keys,
+        });
+        // A TLS 1.2 client that can only verify one kind of signature is given the certificate it can use.
+        string Presented(TlsCipherSuite suite)
+        {
+            using Socket socket = server.Connect();
+            using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), false, (_, _, _, _) => true);
+            tls.AuthenticateAsClient(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost", EnabledSslProtocols = SslProtocols.Tls12, CipherSuitesPolicy = new CipherSuitesPolicy([suite]),
+            });
+            return new X509Certificate2(tls.RemoteCertificate!).Thumbprint;
+        }
+        Assert.Equal(rsa.Certificate.Thumbprint, Presented(TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256));
+        Assert.Equal(ecdsa.Certificate.Thumbprint, Presented(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256));
     }
 }
