@@ -4,6 +4,7 @@
 #   dotnet publish examples/BenchSite -c Release -o /tmp/binA     # before the change
 #   dotnet publish examples/BenchSite -c Release -o /tmp/binB     # after it
 #   BUILDS="/tmp/binA /tmp/binB" ROUNDS=5 examples/BenchSite/ab.sh
+#   TLS=1 BUILDS=... examples/BenchSite/ab.sh       over HTTPS, beside nginx-tls
 #
 # Each round runs nginx and then every build for DURATION seconds per case, so all of them
 # meet the same state of the machine; the figure to read is the median over the rounds of each
@@ -23,6 +24,14 @@ DOCROOT=$BENCH_DIR/docroot
 NGINX_PORT=18082 PROJECT_PORT=18084
 [ -f "$DOCROOT/100k.bin" ] || { echo "no $DOCROOT: run examples/BenchSite/bench.sh once first" >&2; exit 1; }
 ulimit -n 20000
+SCHEME=http NGINX_CONF=nginx.conf
+if [ "${TLS:-0}" = 1 ]; then
+  # The certificate shared/bench makes for its TLS runs (lib.sh): ECDSA P-256, self-signed.
+  SCHEME=https NGINX_CONF=nginx-tls.conf NGINX_PORT=18091
+  mkdir -p "$BENCH_DIR/tls"
+  [ -f "$BENCH_DIR/tls/cert.pem" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$BENCH_DIR/tls/key.pem" -out "$BENCH_DIR/tls/cert.pem" 2>/dev/null
+fi
 mkdir -p "$BENCH_DIR/run"
 RESULTS=$(mktemp)
 trap 'rm -f "$RESULTS"' EXIT
@@ -32,14 +41,19 @@ start() {
   if [ "$1" = nginx ]; then
     PORT=$NGINX_PORT
     sed -e "s#BENCH_DIR#$BENCH_DIR#g; s#BENCH_PORT#$PORT#g; s#BENCH_DOCROOT#$DOCROOT#g" \
-      "$SHARED/bench/peers/nginx.conf" > "$BENCH_DIR/run/nginx.conf"
+      "$SHARED/bench/peers/$NGINX_CONF" > "$BENCH_DIR/run/nginx.conf"
     nginx -c "$BENCH_DIR/run/nginx.conf" > /dev/null 2>&1 &
   else
     PORT=$PROJECT_PORT
-    "$1/BenchSite" -C "Listen 127.0.0.1:$PORT" -C "DocumentRoot $DOCROOT" > /dev/null 2>&1 &
+    if [ "$SCHEME" = https ]; then
+      "$1/BenchSite" -C "Listen 127.0.0.1:$PORT https" -C "DocumentRoot $DOCROOT" \
+        -C "SSLCertificateFile $BENCH_DIR/tls/cert.pem" -C "SSLCertificateKeyFile $BENCH_DIR/tls/key.pem" > /dev/null 2>&1 &
+    else
+      "$1/BenchSite" -C "Listen 127.0.0.1:$PORT" -C "DocumentRoot $DOCROOT" > /dev/null 2>&1 &
+    fi
   fi
   PID=$!
-  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/small.html" && return 0; sleep 0.1; done
+  for _ in $(seq 100); do curl -ksf -o /dev/null "$SCHEME://127.0.0.1:$PORT/small.html" && return 0; sleep 0.1; done
   echo "$1 did not start" >&2; exit 1
 }
 
@@ -47,7 +61,7 @@ for round in $(seq "$ROUNDS"); do
   for server in nginx $BUILDS; do
     start "$server"
     for c in $CONNS; do for f in $FILES; do
-      rps=$(wrk -t2 -c"$c" -d"${DURATION}s" "http://127.0.0.1:$PORT/$f" | awk '/Requests\/sec/ {print $2}')
+      rps=$(wrk -t2 -c"$c" -d"${DURATION}s" "$SCHEME://127.0.0.1:$PORT/$f" | awk '/Requests\/sec/ {print $2}')
       echo "$round $server $c $f $rps" >> "$RESULTS"
     done; done
     kill -TERM "$PID"; wait "$PID" 2> /dev/null; sleep 0.5

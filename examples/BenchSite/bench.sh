@@ -7,6 +7,8 @@
 #   ROUNDS=3 DURATION=8 CONNS="50 1000" FILES="small.html 100k.bin" N=15000 examples/BenchSite/bench.sh
 #   PART=peers|idle examples/BenchSite/bench.sh      one half only
 #   IDLE_ROUNDS=4 examples/BenchSite/bench.sh        rounds of the idle part (the median is quoted)
+#   TLS=1 SERVERS="nginx-tls httpd-tls h2o-tls project" PART=peers examples/BenchSite/bench.sh
+#                                                    over HTTPS, with the bench's certificate
 #
 # fresh.py beside it splits a fresh request's time under 15,000 idle connections into the
 # client's connect() and the request itself (the README's idle section).
@@ -22,6 +24,9 @@ export SERVERS=${SERVERS:-"httpd nginx project"}
 # ${BENCH_PORT} and ${BENCH_DOCROOT} are read from the environment by the server itself, as
 # httpd reads ${VAR} in -C directives.
 export PROJECT_CMD="$BIN/BenchSite -C 'Listen 127.0.0.1:\${BENCH_PORT}' -C 'DocumentRoot \${BENCH_DOCROOT}'"
+if [ "${TLS:-0}" = 1 ]; then
+  export PROJECT_CMD="$BIN/BenchSite -C 'Listen 127.0.0.1:\${BENCH_PORT} https' -C 'DocumentRoot \${BENCH_DOCROOT}' -C 'SSLCertificateFile \${BENCH_CERT}' -C 'SSLCertificateKeyFile \${BENCH_KEY}'"
+fi
 case ${PART:-all} in all|peers) bash "$SHARED/bench/run-peers.sh" ;; esac
 
 # The idle part, IDLE_ROUNDS times (4 unless set). One round's fresh-request p99 is the third

@@ -26,6 +26,13 @@ internal unsafe interface ITransport
     /// <summary>Sends up to <paramref name="count"/> bytes of a file from <paramref name="offset"/>, which advances.</summary>
     long SendFile(Connection c, int file, ref long offset, long count);
 
+    /// <summary>
+    /// Sends a head and then a file's bytes from <paramref name="offset"/> as one stream; returns
+    /// how many bytes of the two it took, the head's first. TLS puts the head in the file's first
+    /// record (one record and one write fewer per response); a socket sends the head alone.
+    /// </summary>
+    long SendHeadAndFile(Connection c, byte* head, int headLength, int file, long offset, long count);
+
     /// <summary>Ends the sending side (lingering close's FIN); false when the connection is already gone.</summary>
     bool ShutdownWrite(Connection c);
 

@@ -30,6 +30,9 @@ internal sealed unsafe class SocketTransport : ITransport
 
     public bool IsHandshaking(Connection c) => false;
 
+    /// <summary>The head alone, corked (MSG_MORE) so that sendfile's first bytes share its segment.</summary>
+    public long SendHeadAndFile(Connection c, byte* head, int headLength, int file, long offset, long count) => Send(c, head, headLength, more: true);
+
     public void Release(Connection c) { }
 
     private static long Result(long n) => n >= 0 ? n : Sys.WouldBlock(Sys.Errno) ? ITransport.WouldBlock : ITransport.Failed;

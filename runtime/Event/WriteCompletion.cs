@@ -79,7 +79,20 @@ internal static unsafe class WriteCompletion
             {
                 while (o.HeadOffset < head.Length)
                 {
-                    long n = t.Send(c, p + o.HeadOffset, head.Length - o.HeadOffset, more: o.BodyRemaining > 0 || o.FileRemaining > 0);
+                    long n;
+                    if (o.Body is null && o.FileRemaining > 0)
+                    {
+                        // A head before a file: one call, so a transport may send them together.
+                        int headLeft = head.Length - o.HeadOffset;
+                        n = t.SendHeadAndFile(c, p + o.HeadOffset, headLeft, o.File, o.FileOffset, o.FileRemaining);
+                        if (n <= 0) return Stopped(n);
+                        long fromFile = Math.Max(0, n - headLeft);
+                        o.HeadOffset += (int)(n - fromFile);
+                        o.FileOffset += fromFile;
+                        o.FileRemaining -= fromFile;
+                        continue;
+                    }
+                    n = t.Send(c, p + o.HeadOffset, head.Length - o.HeadOffset, more: o.BodyRemaining > 0 || o.FileRemaining > 0);
                     if (n <= 0) return Stopped(n);
                     o.HeadOffset += (int)n;
                 }

@@ -16,12 +16,15 @@ namespace EventMpm.Tls;
 /// </summary>
 internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
 {
-    /// <summary>The most a TLS record carries (RFC 8446 §5.1): a file is encrypted a record at a time from this buffer.</summary>
+    /// <summary>The most a TLS record carries (RFC 8446 §5.1).</summary>
     private const int RecordSize = 16 * 1024;
+
+    /// <summary>A file is read this much at a time (four records), so a large one costs a pread per four writes, not one per write.</summary>
+    private const int FileReadSize = 4 * RecordSize;
 
     [ThreadStatic] private static byte[]? t_buffer;
 
-    private static byte[] Buffer => t_buffer ??= GC.AllocateArray<byte>(RecordSize, pinned: true);
+    private static byte[] Buffer => t_buffer ??= GC.AllocateArray<byte>(FileReadSize, pinned: true);
 
     /// <summary>The connection's session, made at its first receive.</summary>
     private nint Session(Connection c)
@@ -128,17 +131,47 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
         return ITransport.Failed;
     }
 
-    /// <summary>Reads a record's worth of the file into the thread's buffer and encrypts it; a retry after WouldBlock reads the same bytes again.</summary>
+    /// <summary>Reads up to four records' worth of the file into the thread's buffer and encrypts it; a retry after WouldBlock reads the same bytes again.</summary>
     public long SendFile(Connection c, int file, ref long offset, long count)
     {
         byte[] buffer = Buffer;
-        int want = (int)Math.Min(count, RecordSize);
+        int want = (int)Math.Min(count, FileReadSize);
         int got = Files.ReadAt(file, buffer.AsSpan(0, want), offset);
         if (got <= 0) return ITransport.Failed; // the file shrank under us, or cannot be read
         long n;
-        fixed (byte* p = buffer) n = Send(c, p, got);
+        fixed (byte* p = buffer) n = SendRecords(c, p, got);
         if (n > 0) offset += n;
         return n;
+    }
+
+    /// <summary>
+    /// SSL_write returns after each record (partial writes are on, so write completion can take
+    /// over between any two): write records until the buffer is sent or the socket is full. What
+    /// was taken counts; a record OpenSSL could not finish is retried from the same offset, whose
+    /// bytes the caller reads again.
+    /// </summary>
+    private long SendRecords(Connection c, byte* data, int length)
+    {
+        long taken = 0;
+        while (taken < length)
+        {
+            long n = Send(c, data + taken, (int)(length - taken));
+            if (n <= 0) return taken > 0 ? taken : n;
+            taken += n;
+        }
+        return taken;
+    }
+
+    /// <summary>The head and the file's first bytes in one buffer: the head rides in the first record. A retry rebuilds the same bytes.</summary>
+    public long SendHeadAndFile(Connection c, byte* head, int headLength, int file, long offset, long count)
+    {
+        byte[] buffer = Buffer;
+        if (headLength >= RecordSize) return Send(c, head, headLength);
+        new ReadOnlySpan<byte>(head, headLength).CopyTo(buffer);
+        int want = (int)Math.Min(count, FileReadSize - headLength);
+        int got = Files.ReadAt(file, buffer.AsSpan(headLength, want), offset);
+        if (got <= 0) return ITransport.Failed;
+        fixed (byte* p = buffer) return SendRecords(c, p, headLength + got);
     }
 
     /// <summary>close_notify, then the TCP FIN that lingering close waits behind.</summary>

@@ -129,6 +129,24 @@ public sealed class TlsTests : IDisposable
         }
     }
 
+    /// <summary>A head and a file's range share the first record: the range's bytes start where they must.</summary>
+    [Fact]
+    public void A_range_of_a_file_arrives_exact_over_TLS()
+    {
+        using SslStream tls = Connect(out Socket socket);
+        using (socket)
+        {
+            byte[] file = File.ReadAllBytes(Path.Combine(_server.Root, "big.bin"));
+            foreach (var (from, to) in new[] { (100_000, 299_999), (0, 10), (TestServer<TlsConfig>.BigSize - 5, TestServer<TlsConfig>.BigSize - 1) })
+            {
+                tls.Write(Encoding.ASCII.GetBytes(Wire.Get("/big.bin", $"Range: bytes={from}-{to}\r\n")));
+                var r = Read(tls);
+                Assert.Equal(206, r.Status);
+                Assert.Equal(file.AsSpan(from, to - from + 1).ToArray(), r.Body);
+            }
+        }
+    }
+
     [Fact]
     public void A_stalled_handshake_and_a_stalled_body_wait_in_the_pollset_while_the_only_worker_serves_others()
     {
