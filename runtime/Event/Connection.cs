@@ -20,6 +20,12 @@ internal sealed class Connection
     /// <summary>The transport's own handle for this connection (TLS: its session), released with <see cref="ITransport.Release"/>.</summary>
     public nint TransportState;
 
+    /// <summary>
+    /// The transport's last receive could not go on until it had written (a TLS handshake whose
+    /// flight met a full send buffer): the connection waits for room to send as well as for input.
+    /// </summary>
+    public bool TransportWantsWrite;
+
     /// <summary>The subject of the certificate the client presented in the TLS handshake (RFC 2253); null without one.</summary>
     public string? PeerCertificate;
 

@@ -47,7 +47,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
                 // While stopping too: a response sent before the stop promised keep-alive, so the
                 // client may already be sending; that request is answered (with Connection: close),
                 // an idle one is purged after the grace.
-                Park(c, c.Served == 0 ? ConnectionState.NewConnection : ConnectionState.KeepAlive, Epoll.In);
+                Park(c, c.Served == 0 ? ConnectionState.NewConnection : ConnectionState.KeepAlive, InputEvents(c));
                 break;
             case NextStep.AwaitRest:
                 ParkAwaitingRest(c);
@@ -94,7 +94,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
     {
         c.Arming = true;
         _queues.AppendAwaitingRest(c);
-        if (Arm(c, Epoll.In) == 0)
+        if (Arm(c, InputEvents(c)) == 0)
         {
             Volatile.Write(ref c.Arming, false);
             if (c.InputDeadline <= Now + 1) _doorbell.Ring(); // already due: the listener may be asleep for a second
@@ -104,6 +104,9 @@ internal sealed unsafe partial class ChildEngine<TConfig>
         Volatile.Write(ref c.Arming, false);
         Close(c);
     }
+
+    /// <summary>What a connection waiting for input waits for: input, and room to send when its transport must write first.</summary>
+    internal static uint InputEvents(Connection c) => c.TransportWantsWrite ? Epoll.In | Epoll.Out : Epoll.In;
 
     /// <summary>Registers or re-arms a connection's one-shot event in the workers' pollset; 0 or an errno.</summary>
     private int Arm(Connection c, uint events)

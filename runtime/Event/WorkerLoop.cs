@@ -85,7 +85,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
                 if (_table.Find(token) is not Connection c || c.Token != token) continue;
                 uint events = c.State switch
                 {
-                    ConnectionState.NewConnection or ConnectionState.KeepAlive or ConnectionState.AwaitingRest => Native.Epoll.In,
+                    ConnectionState.NewConnection or ConnectionState.KeepAlive or ConnectionState.AwaitingRest => InputEvents(c),
                     ConnectionState.WriteCompletion => Native.Epoll.Out,
                     _ => 0,
                 };

@@ -71,6 +71,7 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
         if (ssl == 0) return ITransport.Failed;
         OpenSsl.ERR_clear_error(); // OpenSSL's error queue is per thread: a stale entry would be read as this call's
         int n = OpenSsl.SSL_read(ssl, buffer, length);
+        c.TransportWantsWrite = n <= 0 && OpenSsl.SSL_get_error(ssl, n) == OpenSsl.ErrorWantWrite;
         if (c.TransportReadyAt == 0 && OpenSsl.SSL_is_init_finished(ssl) == 1)
         {
             c.TransportReadyAt = Environment.TickCount64;

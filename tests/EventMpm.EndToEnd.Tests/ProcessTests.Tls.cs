@@ -256,4 +256,51 @@ public sealed partial class ProcessTests
             Directory.Delete(keys, recursive: true);
         }
     }
+
+    /// <summary>
+    /// Other TLS stacks than OpenSSL's and other clients: GnuTLS (gnutls-cli), nghttp2's h2load
+    /// speaking HTTP/1.1 over TLS, ALPN offered h2 and http/1.1, and sslscan's survey of what the
+    /// port accepts (TLS 1.2 and 1.3 only, no renegotiation, no compression).
+    /// </summary>
+    [Fact]
+    public void GnuTLS_h2load_and_sslscan_meet_the_TLS_port_as_configured()
+    {
+        Tool.RequireCommand("gnutls-cli", "gnutls-bin");
+        Tool.RequireCommand("sslscan", "sslscan");
+        Tool.RequireCommand("h2load", "nghttp2-client");
+        string keys = Path.Combine(Path.GetTempPath(), "eventmpm-keys-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(keys);
+        try
+        {
+            var (certificate, key) = EventMpm.Tests.TestCertificate.WriteTo(keys);
+            int tlsPort = MpmServer.FreePort();
+            using var server = new MpmServer(site, $"-C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile {certificate}\" -C \"SSLCertificateKeyFile {key}\"");
+            string request = Path.Combine(keys, "request.txt");
+            File.WriteAllText(request, "GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+            Tool.Result gnutls = Tool.Run("sh", $"-c \"gnutls-cli --x509cafile {certificate} -p {tlsPort} localhost < {request} 2>&1\"", timeoutSeconds: 20);
+            Assert.Contains("Handshake was completed", gnutls.Output);
+            Assert.Contains("HTTP/1.1 200 OK", gnutls.Output);
+            Assert.Contains("<p>MpmSite</p>", gnutls.Output);
+
+            Tool.Result load = Tool.Run("h2load", $"--h1 -n 400 -c 8 https://127.0.0.1:{tlsPort}/index.html", timeoutSeconds: 60);
+            Assert.Contains("400 succeeded, 0 failed, 0 errored, 0 timeout", load.Output);
+
+            Tool.Result alpn = Tool.Run("sh", $"-c \"openssl s_client -connect 127.0.0.1:{tlsPort} -alpn h2,http/1.1 < /dev/null 2>&1\"", timeoutSeconds: 20);
+            Assert.Contains("ALPN protocol: http/1.1", alpn.Output);
+
+            Tool.Result scan = Tool.Run("sslscan", $"--no-colour 127.0.0.1:{tlsPort}", timeoutSeconds: 120);
+            foreach (string line in new[] { "SSLv3     disabled", "TLSv1.0   disabled", "TLSv1.1   disabled", "TLSv1.2   enabled", "TLSv1.3   enabled", "Session renegotiation not supported" })
+            {
+                Assert.Contains(line, scan.Output);
+            }
+            var suites = System.Text.RegularExpressions.Regex.Matches(scan.Output, @"(?:Accepted|Preferred)\s+TLSv1\.2\s+\d+ bits\s+(\S+)");
+            Assert.NotEmpty(suites);
+            Assert.All(suites, m => Assert.Matches("^ECDHE-.*(GCM|CHACHA20)", m.Groups[1].Value)); // forward secrecy and AEAD only
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
 }

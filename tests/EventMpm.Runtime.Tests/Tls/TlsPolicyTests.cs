@@ -64,6 +64,15 @@ public struct OptionalClientConfig : IServerConfig
     public static EventMpm.Handlers.IRequestHandler? CreateHandler(string typeName) => new ClientCertificateHandler();
 }
 
+/// <summary>SendBufferSize 4096: a handshake flight larger than the socket can hold meets a full send buffer.</summary>
+public struct SmallSendBufferConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 2;
+    public static int MaxRequestWorkers => 2;
+    public static bool SSLEngine => true;
+    public static int SendBufferSize => 4096;
+}
+
 /// <summary>RequestReadTimeout handshake=1 header=10-20: the handshake has a second of its own.</summary>
 public struct HandshakeStageConfig : IServerConfig
 {
@@ -362,5 +371,30 @@ public sealed class TlsPolicyTests : IDisposable
         }
         Assert.Equal(rsa.Certificate.Thumbprint, Presented(TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256));
         Assert.Equal(ecdsa.Certificate.Thumbprint, Presented(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256));
+    }
+
+    /// <summary>
+    /// A handshake whose flight (a certificate with 80 more in its chain file, about 40 KB) does
+    /// not fit the send buffer: OpenSSL must write before it can read on, so the connection waits
+    /// for room to send, not only for input, which the client (waiting for the rest of the flight)
+    /// would never send.
+    /// </summary>
+    [Fact]
+    public void A_handshake_that_must_write_more_than_the_socket_holds_waits_for_room_to_send()
+    {
+        var chain = new StringBuilder();
+        for (int i = 0; i < 80; i++)
+        {
+            using var filler = TestCertificate.Make("filler-" + i);
+            chain.Append(filler.CertificatePem).Append('\n');
+        }
+        string chainFile = Path.Combine(_folder, "long-chain.pem");
+        File.WriteAllText(chainFile, chain.ToString());
+        using var server = Serve<SmallSendBufferConfig>(chainFile);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096, ReceiveTimeout = 10_000, SendTimeout = 10_000 };
+        socket.Connect("127.0.0.1", server.Port);
+        using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), false, (_, _, _, _) => true);
+        tls.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = "localhost", EnabledSslProtocols = SslProtocols.Tls13 });
+        Assert.Equal(200, Get(tls));
     }
 }
