@@ -36,12 +36,15 @@ public sealed class ConformanceServer : IDisposable
         BigText = Encoding.ASCII.GetBytes(text);
 
         Port = MpmServer.FreePort();
+        TlsPort = MpmServer.FreePort();
+        var (certificate, key) = EventMpm.Tests.TestCertificate.WriteTo(Folder);
         var start = new ProcessStartInfo(Path.Combine(bin, "BenchSite")) { WorkingDirectory = bin, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in new[] { "-C", $"Listen 127.0.0.1:{Port}", "-C", $"DocumentRoot {Docroot}" }) start.ArgumentList.Add(arg);
+        foreach (string arg in new[] { "-C", $"Listen 127.0.0.1:{Port}", "-C", $"Listen 127.0.0.1:{TlsPort} https", "-C", $"DocumentRoot {Docroot}",
+            "-C", $"SSLCertificateFile {certificate}", "-C", $"SSLCertificateKeyFile {key}" }) start.ArgumentList.Add(arg);
         _process = Process.Start(start)!;
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        MpmServer.WaitFor(() => MpmServer.Listening(Port) || _process.HasExited, 10, "BenchSite to listen");
+        MpmServer.WaitFor(() => (MpmServer.Listening(Port) && MpmServer.Listening(TlsPort)) || _process.HasExited, 10, "BenchSite to listen");
         if (_process.HasExited) throw new InvalidOperationException("BenchSite exited at start:\n" + ErrorLog);
     }
 
@@ -50,6 +53,9 @@ public sealed class ConformanceServer : IDisposable
     public string Docroot { get; }
 
     public int Port { get; }
+
+    /// <summary>BenchSite's https listener, beside the plain one.</summary>
+    public int TlsPort { get; }
 
     /// <summary>The content of /big.txt.</summary>
     public byte[] BigText { get; }

@@ -22,16 +22,19 @@ public sealed partial class ConformanceTests(ConformanceServer server) : IClassF
     };
 
     [Theory]
-    [InlineData("llhttp-requests.jsonl", 163)]
-    [InlineData("httpd-http-strict.jsonl", 79)]
-    [InlineData("go-net-http-validation.jsonl", 42)]
-    public void Every_case_of_a_request_corpus_gets_the_answer_it_expects(string corpus, int cases)
+    [InlineData("llhttp-requests.jsonl", 163, false)]
+    [InlineData("httpd-http-strict.jsonl", 79, false)]
+    [InlineData("go-net-http-validation.jsonl", 42, false)]
+    [InlineData("llhttp-requests.jsonl", 163, true)]
+    [InlineData("httpd-http-strict.jsonl", 79, true)]
+    [InlineData("go-net-http-validation.jsonl", 42, true)]
+    public void Every_case_of_a_request_corpus_gets_the_answer_it_expects(string corpus, int cases, bool overTls)
     {
         var all = CorpusCase.Load(Tool.Repo("tests/conformance/" + corpus))
             .Select(c => s_decided.TryGetValue(c.Id, out var decided) ? c with { Expect = decided.Expect } : c).ToList();
         Assert.Equal(cases, all.Count);
 
-        var outcomes = CorpusReplay.RunAll(server.Port, all);
+        var outcomes = overTls ? CorpusReplay.RunAll(server.TlsPort, all, tls: true) : CorpusReplay.RunAll(server.Port, all);
 
         var failed = outcomes.Where(o => !o.Passed).ToList();
         Assert.True(failed.Count == 0, failed.Count + " case(s) failed:\n" + string.Join("\n", failed));

@@ -30,10 +30,11 @@ public static class CorpusReplay
 
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1), Total = TimeSpan.FromSeconds(8), Pause = TimeSpan.FromMilliseconds(300);
 
-    public static CaseOutcome Run(int port, CorpusCase c)
+    /// <param name="tls">Over TLS: the case's bytes are the plaintext of records, as a browser's would be.</param>
+    public static CaseOutcome Run(int port, CorpusCase c, bool tls = false)
     {
         bool followUp = c.WantsFollowUp;
-        (byte[] data, bool closed) = Exchange(port, c, followUp);
+        (byte[] data, bool closed) = tls ? ExchangeOverTls(port, c, followUp) : Exchange(port, c, followUp);
         return Judge(c, data, closed, followUp);
     }
 
@@ -59,6 +60,66 @@ public static class CorpusReplay
             closed = true; // the server reset the connection while we sent
         }
         if (!closed) closed = Collect(s, data, Idle, Total);
+        return (data.ToArray(), closed);
+    }
+
+    /// <summary>
+    /// The same exchange inside TLS: a half close is close_notify and then the TCP FIN, and the
+    /// server's close is its close_notify or its FIN. One read is kept pending across waits (a
+    /// timed-out read would leave the TLS stream unusable).
+    /// </summary>
+    private static (byte[] Data, bool Closed) ExchangeOverTls(int port, CorpusCase c, bool followUp)
+    {
+        using var s = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        s.Connect("127.0.0.1", port);
+        using var tls = new System.Net.Security.SslStream(new NetworkStream(s, ownsSocket: false), false, (_, _, _, _) => true);
+        tls.AuthenticateAsClient("localhost");
+        var data = new MemoryStream();
+        var buffer = new byte[65536];
+        Task<int>? pending = null;
+        bool Collect(TimeSpan idle, TimeSpan total)
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < total)
+            {
+                pending ??= tls.ReadAsync(buffer, 0, buffer.Length);
+                try
+                {
+                    if (!pending.Wait(idle)) return false;
+                }
+                catch (AggregateException)
+                {
+                    return true; // reset, or a broken record: closed
+                }
+                int n = pending.Result;
+                pending = null;
+                if (n == 0) return true;
+                data.Write(buffer, 0, n);
+            }
+            return false;
+        }
+        bool closed = false;
+        try
+        {
+            tls.Write(c.Bytes);
+            if (followUp)
+            {
+                closed = Collect(Pause, Pause);
+                if (!closed) tls.Write(FollowUp);
+            }
+            if (c.HalfClose)
+            {
+                tls.ShutdownAsync().Wait();
+                s.Shutdown(SocketShutdown.Send);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or AggregateException)
+        {
+            closed = true; // the server closed or reset the connection while we sent
+        }
+        if (!closed) closed = Collect(Idle, Total);
+        s.Close(); // ends a read still pending
+        try { pending?.Wait(); } catch (AggregateException) { }
         return (data.ToArray(), closed);
     }
 
@@ -162,10 +223,10 @@ public static class CorpusReplay
     private static string Show(byte[] data) => "'" + Encoding.Latin1.GetString(data, 0, Math.Min(data.Length, 40)).Replace("\r", "\\r").Replace("\n", "\\n") + "'";
 
     /// <summary>Runs every case, eight connections at a time, and returns their outcomes in corpus order.</summary>
-    public static IReadOnlyList<CaseOutcome> RunAll(int port, IReadOnlyList<CorpusCase> cases)
+    public static IReadOnlyList<CaseOutcome> RunAll(int port, IReadOnlyList<CorpusCase> cases, bool tls = false)
     {
         var outcomes = new CaseOutcome[cases.Count];
-        Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => outcomes[i] = Run(port, cases[i]));
+        Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => outcomes[i] = Run(port, cases[i], tls));
         return outcomes;
     }
 }
