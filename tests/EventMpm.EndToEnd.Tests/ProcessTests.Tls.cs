@@ -11,39 +11,30 @@ public sealed partial class ProcessTests
     [Fact]
     public void The_native_binary_serves_HTTPS_with_TLS_1_3_and_refuses_TLS_1_1()
     {
-        string keys = Path.Combine(Path.GetTempPath(), "eventmpm-keys-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(keys);
-        try
-        {
-            var (certificate, key) = EventMpm.Tests.TestCertificate.WriteTo(keys);
-            int tlsPort = MpmServer.FreePort();
-            using var server = new MpmServer(site, $"-C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile {certificate}\" -C \"SSLCertificateKeyFile {key}\"");
-            string url = $"https://127.0.0.1:{tlsPort}";
+        using var keys = new TlsFolder();
+        int tlsPort = MpmServer.FreePort();
+        using var server = new MpmServer(site, keys.HttpsArguments(tlsPort));
+        string url = $"https://127.0.0.1:{tlsPort}";
 
-            Tool.Result small = Tool.Run("curl", $"-sv --cacert {certificate} {url}/index.html", timeoutSeconds: 20);
-            Assert.True(small.ExitCode == 0, small.All);
-            Assert.Equal("<p>MpmSite</p>\n", small.Output);
-            Assert.Contains("SSL connection using TLSv1.3", small.Error); // verified against the certificate, not -k
+        Tool.Result small = Tool.Run("curl", $"-sv --cacert {keys.Certificate} {url}/index.html", timeoutSeconds: 20);
+        Assert.True(small.ExitCode == 0, small.All);
+        Assert.Equal("<p>MpmSite</p>\n", small.Output);
+        Assert.Contains("SSL connection using TLSv1.3", small.Error); // verified against the certificate, not -k
 
-            Tool.Result big = Tool.Run("curl", $"-s --cacert {certificate} -o /dev/null -w %{{size_download}} {url}/big.bin", timeoutSeconds: 60);
-            Assert.Equal(MpmServer.BigSize.ToString(System.Globalization.CultureInfo.InvariantCulture), big.Output);
+        Tool.Result big = Tool.Run("curl", $"-s --cacert {keys.Certificate} -o /dev/null -w %{{size_download}} {url}/big.bin", timeoutSeconds: 60);
+        Assert.Equal(MpmServer.BigSize.ToString(System.Globalization.CultureInfo.InvariantCulture), big.Output);
 
-            // A client that offers TLS 1.1 only (its own security level lowered, so it can) is refused by the server.
-            Tool.RequireCommand("openssl", "openssl");
-            Tool.Result old = Tool.Run("sh", $"-c \"openssl s_client -connect 127.0.0.1:{tlsPort} -tls1_1 -cipher DEFAULT@SECLEVEL=0 </dev/null 2>&1\"", timeoutSeconds: 20);
-            Assert.NotEqual(0, old.ExitCode);
-            Assert.Contains("alert protocol version", old.Output);
+        // A client that offers TLS 1.1 only (its own security level lowered, so it can) is refused by the server.
+        Tool.RequireCommand("openssl", "openssl");
+        Tool.Result old = Tool.Run("sh", $"-c \"openssl s_client -connect 127.0.0.1:{tlsPort} -tls1_1 -cipher DEFAULT@SECLEVEL=0 </dev/null 2>&1\"", timeoutSeconds: 20);
+        Assert.NotEqual(0, old.ExitCode);
+        Assert.Contains("alert protocol version", old.Output);
 
-            // curl speaking plain HTTP to the TLS port is told so, in plain HTTP.
-            Tool.Result plain = Tool.Run("curl", $"-s -o /dev/null -w %{{http_code}} http://127.0.0.1:{tlsPort}/index.html", timeoutSeconds: 20);
-            Assert.Equal("400", plain.Output);
+        // curl speaking plain HTTP to the TLS port is told so, in plain HTTP.
+        Tool.Result plain = Tool.Run("curl", $"-s -o /dev/null -w %{{http_code}} http://127.0.0.1:{tlsPort}/index.html", timeoutSeconds: 20);
+        Assert.Equal("400", plain.Output);
 
-            Assert.Equal("<p>MpmSite</p>\n", server.Get("/index.html", out _)); // the plain listener beside it
-        }
-        finally
-        {
-            Directory.Delete(keys, recursive: true);
-        }
+        Assert.Equal("<p>MpmSite</p>\n", server.Get("/index.html", out _)); // the plain listener beside it
     }
 
     /// <summary>
@@ -53,53 +44,45 @@ public sealed partial class ProcessTests
     [Fact]
     public void Dash_t_and_the_start_check_the_certificate_they_would_load()
     {
-        string keys = Path.Combine(Path.GetTempPath(), "eventmpm-keys-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(keys);
-        try
+        using var keys = new TlsFolder();
+        using var server = new MpmServer(site, start: false);
+        int tlsPort = MpmServer.FreePort();
+        string With(string certificate, string key) => server.Arguments + $" -C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile {certificate}\" -C \"SSLCertificateKeyFile {key}\"";
+        string Write(string name, string text)
         {
-            using var server = new MpmServer(site, start: false);
-            int tlsPort = MpmServer.FreePort();
-            string With(string certificate, string key) => server.Arguments + $" -C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile {certificate}\" -C \"SSLCertificateKeyFile {key}\"";
-            string Write(string name, string text)
-            {
-                string path = Path.Combine(keys, name);
-                File.WriteAllText(path, text);
-                return path;
-            }
-            using var good = EventMpm.Tests.TestCertificate.Make();
-            using var expired = EventMpm.Tests.TestCertificate.Make(notBefore: DateTimeOffset.UtcNow.AddDays(-60), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
-            using var soon = EventMpm.Tests.TestCertificate.Make(notAfter: DateTimeOffset.UtcNow.AddDays(5));
-            string goodCertificate = Write("good.crt", good.CertificatePem), goodKey = Write("good.key", good.KeyPem);
-
-            Assert.Equal("Syntax OK\n", server.Command(With(goodCertificate, goodKey) + " -t").Error);
-
-            Tool.Result old = server.Command(With(Write("expired.crt", expired.CertificatePem), Write("expired.key", expired.KeyPem)) + " -t");
-            Assert.Equal(1, old.ExitCode);
-            Assert.Contains("the certificate CN=localhost in " + Path.Combine(keys, "expired.crt") + " expired on", old.Error);
-            Assert.DoesNotContain("Syntax OK", old.All);
-
-            Tool.Result mismatch = server.Command(With(goodCertificate, Path.Combine(keys, "expired.key")) + " -t");
-            Assert.Equal(1, mismatch.ExitCode);
-            Assert.Contains("AH02565: the private key in " + Path.Combine(keys, "expired.key"), mismatch.Error);
-
-            Tool.Result missing = server.Command(With(Path.Combine(keys, "none.crt"), goodKey) + " -t");
-            Assert.Equal(1, missing.ExitCode);
-            Assert.Contains("SSLCertificateFile: file '" + Path.Combine(keys, "none.crt") + "' does not exist or is empty", missing.Error);
-
-            Tool.Result expiring = server.Command(With(Write("soon.crt", soon.CertificatePem), Write("soon.key", soon.KeyPem)) + " -t");
-            Assert.Equal(0, expiring.ExitCode);
-            Assert.Contains("WARNING: the certificate CN=localhost in " + Path.Combine(keys, "soon.crt") + " expires on", expiring.Error);
-            Assert.EndsWith("Syntax OK\n", expiring.Error);
-
-            Tool.Result start = server.Command(With(goodCertificate, Path.Combine(keys, "expired.key")) + " -k start");
-            Assert.Equal(1, start.ExitCode);
-            Assert.Contains("AH02565", start.Error);
-            Assert.False(MpmServer.Listening(tlsPort));
+            string path = Path.Combine(keys.Path, name);
+            File.WriteAllText(path, text);
+            return path;
         }
-        finally
-        {
-            Directory.Delete(keys, recursive: true);
-        }
+        using var good = EventMpm.Tests.TestCertificate.Make();
+        using var expired = EventMpm.Tests.TestCertificate.Make(notBefore: DateTimeOffset.UtcNow.AddDays(-60), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        using var soon = EventMpm.Tests.TestCertificate.Make(notAfter: DateTimeOffset.UtcNow.AddDays(5));
+        string goodCertificate = Write("good.crt", good.CertificatePem), goodKey = Write("good.key", good.KeyPem);
+
+        Assert.Equal("Syntax OK\n", server.Command(With(goodCertificate, goodKey) + " -t").Error);
+
+        Tool.Result old = server.Command(With(Write("expired.crt", expired.CertificatePem), Write("expired.key", expired.KeyPem)) + " -t");
+        Assert.Equal(1, old.ExitCode);
+        Assert.Contains("the certificate CN=localhost in " + Path.Combine(keys.Path, "expired.crt") + " expired on", old.Error);
+        Assert.DoesNotContain("Syntax OK", old.All);
+
+        Tool.Result mismatch = server.Command(With(goodCertificate, Path.Combine(keys.Path, "expired.key")) + " -t");
+        Assert.Equal(1, mismatch.ExitCode);
+        Assert.Contains("AH02565: the private key in " + Path.Combine(keys.Path, "expired.key"), mismatch.Error);
+
+        Tool.Result missing = server.Command(With(Path.Combine(keys.Path, "none.crt"), goodKey) + " -t");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("SSLCertificateFile: file '" + Path.Combine(keys.Path, "none.crt") + "' does not exist or is empty", missing.Error);
+
+        Tool.Result expiring = server.Command(With(Write("soon.crt", soon.CertificatePem), Write("soon.key", soon.KeyPem)) + " -t");
+        Assert.Equal(0, expiring.ExitCode);
+        Assert.Contains("WARNING: the certificate CN=localhost in " + Path.Combine(keys.Path, "soon.crt") + " expires on", expiring.Error);
+        Assert.EndsWith("Syntax OK\n", expiring.Error);
+
+        Tool.Result start = server.Command(With(goodCertificate, Path.Combine(keys.Path, "expired.key")) + " -k start");
+        Assert.Equal(1, start.ExitCode);
+        Assert.Contains("AH02565", start.Error);
+        Assert.False(MpmServer.Listening(tlsPort));
     }
 
     /// <summary>
@@ -111,39 +94,30 @@ public sealed partial class ProcessTests
     public void A_TLS_session_resumes_after_a_graceful_restart_replaced_every_child()
     {
         Tool.RequireCommand("openssl", "openssl");
-        string keys = Path.Combine(Path.GetTempPath(), "eventmpm-keys-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(keys);
-        try
+        using var keys = new TlsFolder();
+        int tlsPort = MpmServer.FreePort();
+        using var server = new MpmServer(site, keys.HttpsArguments(tlsPort));
+        string request = Path.Combine(keys.Path, "request.txt"), session = Path.Combine(keys.Path, "session.pem");
+        File.WriteAllText(request, "GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        // -ign_eof reads until the server closes, so the tickets that follow a TLS 1.3 handshake arrive.
+        string Handshake(string sessionArgument)
         {
-            var (certificate, key) = EventMpm.Tests.TestCertificate.WriteTo(keys);
-            int tlsPort = MpmServer.FreePort();
-            using var server = new MpmServer(site, $"-C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile {certificate}\" -C \"SSLCertificateKeyFile {key}\"");
-            string request = Path.Combine(keys, "request.txt"), session = Path.Combine(keys, "session.pem");
-            File.WriteAllText(request, "GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-            // -ign_eof reads until the server closes, so the tickets that follow a TLS 1.3 handshake arrive.
-            string Handshake(string sessionArgument)
-            {
-                Tool.Result r = Tool.Run("sh", $"-c \"openssl s_client -connect 127.0.0.1:{tlsPort} -tls1_3 -ign_eof {sessionArgument} < {request} 2>&1\"", timeoutSeconds: 20);
-                Assert.Contains("<p>MpmSite</p>", r.Output);
-                return r.Output;
-            }
-
-            Assert.Contains("New, TLSv1.3", Handshake("-sess_out " + session));
-            for (int i = 0; i < 4; i++) Assert.Contains("Reused, TLSv1.3", Handshake("-sess_in " + session));
-
-            List<int> before = server.Children();
-            Tool.Result graceful = server.Command(server.Arguments + " -k graceful");
-            Assert.True(graceful.ExitCode == 0, graceful.All);
-            MpmServer.WaitFor(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == "1", 10, "the new generation");
-            server.Await(() => !server.Children().Intersect(before).Any(), 30, "every child of the old generation to be gone");
-
-            string after = Handshake("-sess_in " + session);
-            Assert.Contains("Reused, TLSv1.3", after);
+            Tool.Result r = Tool.Run("sh", $"-c \"openssl s_client -connect 127.0.0.1:{tlsPort} -tls1_3 -ign_eof {sessionArgument} < {request} 2>&1\"", timeoutSeconds: 20);
+            Assert.Contains("<p>MpmSite</p>", r.Output);
+            return r.Output;
         }
-        finally
-        {
-            Directory.Delete(keys, recursive: true);
-        }
+
+        Assert.Contains("New, TLSv1.3", Handshake("-sess_out " + session));
+        for (int i = 0; i < 4; i++) Assert.Contains("Reused, TLSv1.3", Handshake("-sess_in " + session));
+
+        List<int> before = server.Children();
+        Tool.Result graceful = server.Command(server.Arguments + " -k graceful");
+        Assert.True(graceful.ExitCode == 0, graceful.All);
+        MpmServer.WaitFor(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == "1", 10, "the new generation");
+        server.Await(() => !server.Children().Intersect(before).Any(), 30, "every child of the old generation to be gone");
+
+        string after = Handshake("-sess_in " + session);
+        Assert.Contains("Reused, TLSv1.3", after);
     }
 
     /// <summary>
@@ -181,80 +155,72 @@ public sealed partial class ProcessTests
     public void A_certificate_replaced_on_disk_is_served_after_a_graceful_restart_under_load_and_nothing_is_dropped()
     {
         Tool.RequireCommand("wrk", "wrk");
-        string keys = Path.Combine(Path.GetTempPath(), "eventmpm-keys-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(keys);
-        try
+        using var keys = new TlsFolder();
+        string certificateFile = Path.Combine(keys.Path, "server.crt"), keyFile = Path.Combine(keys.Path, "server.key");
+        using var before = EventMpm.Tests.TestCertificate.Make();
+        using var after = EventMpm.Tests.TestCertificate.Make();
+        File.WriteAllText(certificateFile, before.CertificatePem);
+        File.WriteAllText(keyFile, before.KeyPem);
+        int tlsPort = MpmServer.FreePort();
+        using var server = new MpmServer(site, $"-C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile {certificateFile}\" -C \"SSLCertificateKeyFile {keyFile}\"");
+
+        System.Net.Security.SslStream Connect(out System.Net.Sockets.Socket socket)
         {
-            string certificateFile = Path.Combine(keys, "server.crt"), keyFile = Path.Combine(keys, "server.key");
-            using var before = EventMpm.Tests.TestCertificate.Make();
-            using var after = EventMpm.Tests.TestCertificate.Make();
-            File.WriteAllText(certificateFile, before.CertificatePem);
-            File.WriteAllText(keyFile, before.KeyPem);
-            int tlsPort = MpmServer.FreePort();
-            using var server = new MpmServer(site, $"-C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile {certificateFile}\" -C \"SSLCertificateKeyFile {keyFile}\"");
-
-            System.Net.Security.SslStream Connect(out System.Net.Sockets.Socket socket)
-            {
-                socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-                socket.Connect("127.0.0.1", tlsPort);
-                var tls = new System.Net.Security.SslStream(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), false, (_, _, _, _) => true);
-                tls.AuthenticateAsClient("localhost");
-                return tls;
-            }
-
-            // A download on the old generation, read a little at a time.
-            using var download = Connect(out var downloadSocket);
-            downloadSocket.ReceiveBufferSize = 64 * 1024;
-            Assert.Equal(before.Certificate.Thumbprint, new System.Security.Cryptography.X509Certificates.X509Certificate2(download.RemoteCertificate!).Thumbprint);
-            download.Write(System.Text.Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-            var received = new MemoryStream();
-            var chunk = new byte[64 * 1024];
-            while (received.Length < 1024 * 1024) received.Write(chunk, 0, download.Read(chunk));
-
-            Tool.Result? load = null;
-            var wrk = new System.Threading.Thread(() => load = Tool.Run("wrk", $"-t1 -c8 -d6s https://127.0.0.1:{tlsPort}/index.html", timeoutSeconds: 60)) { IsBackground = true };
-            wrk.Start();
-            MpmServer.WaitFor(() => server.TryAuto() is { } a && long.Parse(a["Total Accesses"]) > 200, 10, "wrk to be under way");
-
-            // The rotation: the new files in place (renamed over the old, as a secret's update is), then -k graceful.
-            File.WriteAllText(certificateFile + ".new", after.CertificatePem);
-            File.WriteAllText(keyFile + ".new", after.KeyPem);
-            File.Move(keyFile + ".new", keyFile, overwrite: true);
-            File.Move(certificateFile + ".new", certificateFile, overwrite: true);
-            Tool.Result graceful = server.Command(server.Arguments + " -k graceful");
-            Assert.True(graceful.ExitCode == 0, graceful.All);
-            MpmServer.WaitFor(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == "1", 10, "the new generation");
-
-            string Served()
-            {
-                using var fresh = Connect(out _);
-                return new System.Security.Cryptography.X509Certificates.X509Certificate2(fresh.RemoteCertificate!).Thumbprint;
-            }
-            // An old child may accept until its SIGUSR1 is handled; from then on, only new children do.
-            MpmServer.WaitFor(() => Served() == after.Certificate.Thumbprint, 10, "a handshake with the new certificate");
-            for (int i = 0; i < 5; i++) Assert.Equal(after.Certificate.Thumbprint, Served());
-            // The download the old generation was sending goes on to its end.
-            for (int n; (n = download.Read(chunk)) > 0;)
-            {
-                received.Write(chunk, 0, n);
-                string text = System.Text.Encoding.ASCII.GetString(received.GetBuffer(), 0, (int)Math.Min(received.Length, 4096));
-                int headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (headEnd > 0 && received.Length - headEnd - 4 >= MpmServer.BigSize) break;
-            }
-            byte[] all = received.ToArray();
-            int bodyStart = System.Text.Encoding.ASCII.GetString(all, 0, 4096).IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
-            Assert.Equal(File.ReadAllBytes(Path.Combine(server.Docroot, "big.bin")), all.AsSpan(bodyStart).ToArray());
-
-            wrk.Join();
-            Assert.NotNull(load);
-            Assert.True(load!.ExitCode == 0, load.All);
-            Assert.DoesNotContain("Socket errors", load.Output);
-            Assert.DoesNotContain("Non-2xx", load.Output);
+            socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.Connect("127.0.0.1", tlsPort);
+            var tls = new System.Net.Security.SslStream(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), false, (_, _, _, _) => true);
+            tls.AuthenticateAsClient("localhost");
+            return tls;
         }
-        finally
+
+        // A download on the old generation, read a little at a time.
+        using var download = Connect(out var downloadSocket);
+        downloadSocket.ReceiveBufferSize = 64 * 1024;
+        Assert.Equal(before.Certificate.Thumbprint, new System.Security.Cryptography.X509Certificates.X509Certificate2(download.RemoteCertificate!).Thumbprint);
+        download.Write(System.Text.Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+        var received = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        while (received.Length < 1024 * 1024) received.Write(chunk, 0, download.Read(chunk));
+
+        Tool.Result? load = null;
+        var wrk = new System.Threading.Thread(() => load = Tool.Run("wrk", $"-t1 -c8 -d6s https://127.0.0.1:{tlsPort}/index.html", timeoutSeconds: 60)) { IsBackground = true };
+        wrk.Start();
+        MpmServer.WaitFor(() => server.TryAuto() is { } a && long.Parse(a["Total Accesses"]) > 200, 10, "wrk to be under way");
+
+        // The rotation: the new files in place (renamed over the old, as a secret's update is), then -k graceful.
+        File.WriteAllText(certificateFile + ".new", after.CertificatePem);
+        File.WriteAllText(keyFile + ".new", after.KeyPem);
+        File.Move(keyFile + ".new", keyFile, overwrite: true);
+        File.Move(certificateFile + ".new", certificateFile, overwrite: true);
+        Tool.Result graceful = server.Command(server.Arguments + " -k graceful");
+        Assert.True(graceful.ExitCode == 0, graceful.All);
+        MpmServer.WaitFor(() => server.TryAuto() is { } a && a["ParentServerMPMGeneration"] == "1", 10, "the new generation");
+
+        string Served()
         {
-            Directory.Delete(keys, recursive: true);
+            using var fresh = Connect(out _);
+            return new System.Security.Cryptography.X509Certificates.X509Certificate2(fresh.RemoteCertificate!).Thumbprint;
         }
+        // An old child may accept until its SIGUSR1 is handled; from then on, only new children do.
+        MpmServer.WaitFor(() => Served() == after.Certificate.Thumbprint, 10, "a handshake with the new certificate");
+        for (int i = 0; i < 5; i++) Assert.Equal(after.Certificate.Thumbprint, Served());
+        // The download the old generation was sending goes on to its end.
+        for (int n; (n = download.Read(chunk)) > 0;)
+        {
+            received.Write(chunk, 0, n);
+            string text = System.Text.Encoding.ASCII.GetString(received.GetBuffer(), 0, (int)Math.Min(received.Length, 4096));
+            int headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (headEnd > 0 && received.Length - headEnd - 4 >= MpmServer.BigSize) break;
+        }
+        byte[] all = received.ToArray();
+        int bodyStart = System.Text.Encoding.ASCII.GetString(all, 0, 4096).IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        Assert.Equal(File.ReadAllBytes(Path.Combine(server.Docroot, "big.bin")), all.AsSpan(bodyStart).ToArray());
+
+        wrk.Join();
+        Assert.NotNull(load);
+        Assert.True(load!.ExitCode == 0, load.All);
+        Assert.DoesNotContain("Socket errors", load.Output);
+        Assert.DoesNotContain("Non-2xx", load.Output);
     }
 
     /// <summary>
@@ -268,39 +234,52 @@ public sealed partial class ProcessTests
         Tool.RequireCommand("gnutls-cli", "gnutls-bin");
         Tool.RequireCommand("sslscan", "sslscan");
         Tool.RequireCommand("h2load", "nghttp2-client");
-        string keys = Path.Combine(Path.GetTempPath(), "eventmpm-keys-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(keys);
-        try
+        using var keys = new TlsFolder();
+        int tlsPort = MpmServer.FreePort();
+        using var server = new MpmServer(site, keys.HttpsArguments(tlsPort));
+        string request = Path.Combine(keys.Path, "request.txt");
+        File.WriteAllText(request, "GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        Tool.Result gnutls = Tool.Run("sh", $"-c \"gnutls-cli --x509cafile {keys.Certificate} -p {tlsPort} localhost < {request} 2>&1\"", timeoutSeconds: 20);
+        Assert.Contains("Handshake was completed", gnutls.Output);
+        Assert.Contains("HTTP/1.1 200 OK", gnutls.Output);
+        Assert.Contains("<p>MpmSite</p>", gnutls.Output);
+
+        Tool.Result load = Tool.Run("h2load", $"--h1 -n 400 -c 8 https://127.0.0.1:{tlsPort}/index.html", timeoutSeconds: 60);
+        Assert.Contains("400 succeeded, 0 failed, 0 errored, 0 timeout", load.Output);
+
+        Tool.Result alpn = Tool.Run("sh", $"-c \"openssl s_client -connect 127.0.0.1:{tlsPort} -alpn h2,http/1.1 < /dev/null 2>&1\"", timeoutSeconds: 20);
+        Assert.Contains("ALPN protocol: http/1.1", alpn.Output);
+
+        Tool.Result scan = Tool.Run("sslscan", $"--no-colour 127.0.0.1:{tlsPort}", timeoutSeconds: 120);
+        foreach (string line in new[] { "SSLv3     disabled", "TLSv1.0   disabled", "TLSv1.1   disabled", "TLSv1.2   enabled", "TLSv1.3   enabled", "Session renegotiation not supported" })
         {
-            var (certificate, key) = EventMpm.Tests.TestCertificate.WriteTo(keys);
-            int tlsPort = MpmServer.FreePort();
-            using var server = new MpmServer(site, $"-C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile {certificate}\" -C \"SSLCertificateKeyFile {key}\"");
-            string request = Path.Combine(keys, "request.txt");
-            File.WriteAllText(request, "GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-
-            Tool.Result gnutls = Tool.Run("sh", $"-c \"gnutls-cli --x509cafile {certificate} -p {tlsPort} localhost < {request} 2>&1\"", timeoutSeconds: 20);
-            Assert.Contains("Handshake was completed", gnutls.Output);
-            Assert.Contains("HTTP/1.1 200 OK", gnutls.Output);
-            Assert.Contains("<p>MpmSite</p>", gnutls.Output);
-
-            Tool.Result load = Tool.Run("h2load", $"--h1 -n 400 -c 8 https://127.0.0.1:{tlsPort}/index.html", timeoutSeconds: 60);
-            Assert.Contains("400 succeeded, 0 failed, 0 errored, 0 timeout", load.Output);
-
-            Tool.Result alpn = Tool.Run("sh", $"-c \"openssl s_client -connect 127.0.0.1:{tlsPort} -alpn h2,http/1.1 < /dev/null 2>&1\"", timeoutSeconds: 20);
-            Assert.Contains("ALPN protocol: http/1.1", alpn.Output);
-
-            Tool.Result scan = Tool.Run("sslscan", $"--no-colour 127.0.0.1:{tlsPort}", timeoutSeconds: 120);
-            foreach (string line in new[] { "SSLv3     disabled", "TLSv1.0   disabled", "TLSv1.1   disabled", "TLSv1.2   enabled", "TLSv1.3   enabled", "Session renegotiation not supported" })
-            {
-                Assert.Contains(line, scan.Output);
-            }
-            var suites = System.Text.RegularExpressions.Regex.Matches(scan.Output, @"(?:Accepted|Preferred)\s+TLSv1\.2\s+\d+ bits\s+(\S+)");
-            Assert.NotEmpty(suites);
-            Assert.All(suites, m => Assert.Matches("^ECDHE-.*(GCM|CHACHA20)", m.Groups[1].Value)); // forward secrecy and AEAD only
+            Assert.Contains(line, scan.Output);
         }
-        finally
-        {
-            Directory.Delete(keys, recursive: true);
-        }
+        var suites = System.Text.RegularExpressions.Regex.Matches(scan.Output, @"(?:Accepted|Preferred)\s+TLSv1\.2\s+\d+ bits\s+(\S+)");
+        Assert.NotEmpty(suites);
+        Assert.All(suites, m => Assert.Matches("^ECDHE-.*(GCM|CHACHA20)", m.Groups[1].Value)); // forward secrecy and AEAD only
     }
+}
+
+/// <summary>A folder for a test's certificate and key (the default TestCertificate's), deleted after it.</summary>
+internal sealed class TlsFolder : IDisposable
+{
+    public TlsFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eventmpm-keys-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path);
+        (Certificate, Key) = EventMpm.Tests.TestCertificate.WriteTo(Path);
+    }
+
+    public string Path { get; }
+
+    public string Certificate { get; }
+
+    public string Key { get; }
+
+    /// <summary>An https listener on <paramref name="port"/> with this folder's certificate, as -C adds it.</summary>
+    public string HttpsArguments(int port) => $"-C \"Listen 127.0.0.1:{port} https\" -C \"SSLCertificateFile {Certificate}\" -C \"SSLCertificateKeyFile {Key}\"";
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
 }
