@@ -63,23 +63,32 @@ internal sealed unsafe class TicketKeys : IDisposable
     public void Rotate(long now)
     {
         if (_writer is null) throw new InvalidOperationException("only the process that owns the ticket keys replaces them");
-        lock (_writer)
-        {
-            int sequence = Volatile.Read(ref Sequence);
-            Volatile.Write(ref Sequence, sequence + 1);
-            Interlocked.MemoryBarrier();
-            byte* keys = _memory.Pointer + KeysOffset;
-            new ReadOnlySpan<byte>(keys, KeySize).CopyTo(new Span<byte>(keys + KeySize, KeySize));
-            RandomNumberGenerator.Fill(new Span<byte>(keys, KeySize));
-            Volatile.Write(ref *(long*)(_memory.Pointer + RotatedAtOffset), now);
-            Volatile.Write(ref Sequence, sequence + 2);
-        }
+        lock (_writer) RotateLocked(now);
+    }
+
+    /// <summary>The write itself, under the owner's lock: the sequence is odd while the keys change.</summary>
+    private void RotateLocked(long now)
+    {
+        int sequence = Volatile.Read(ref Sequence);
+        Volatile.Write(ref Sequence, sequence + 1);
+        Interlocked.MemoryBarrier();
+        byte* keys = _memory.Pointer + KeysOffset;
+        new ReadOnlySpan<byte>(keys, KeySize).CopyTo(new Span<byte>(keys + KeySize, KeySize));
+        RandomNumberGenerator.Fill(new Span<byte>(keys, KeySize));
+        Volatile.Write(ref *(long*)(_memory.Pointer + RotatedAtOffset), now);
+        Volatile.Write(ref Sequence, sequence + 2);
     }
 
     /// <summary>The owner's schedule: a new key once the current one is <paramref name="lifetimeSeconds"/> old.</summary>
     public void RotateIfDue(long now, int lifetimeSeconds)
     {
-        if (_writer is not null && now - RotatedAt >= lifetimeSeconds) Rotate(now);
+        if (_writer is null || now - RotatedAt < lifetimeSeconds) return;
+        lock (_writer)
+        {
+            // Workers of a lone process may find it due at once: one of them replaces the key,
+            // or the previous one (which still opens tickets) would go too.
+            if (now - RotatedAt >= lifetimeSeconds) RotateLocked(now);
+        }
     }
 
     /// <summary>The key that seals a new ticket (a lone process keeps its own schedule here); false if the writer never finished.</summary>
