@@ -151,7 +151,7 @@ public static partial class DirectiveCatalog
             new("LogFormat", Arity.OneOrTwo, C, "An access log format, optionally named: LogFormat format [nickname]", "", LogFormatParser.ApplyLogFormat, repeatable: true),
             new("CustomLog", Arity.TwoOrThree, D, "An access log: CustomLog file format|nickname", "", LogFormatParser.ApplyCustomLog, repeatable: true),
             new("TypesConfig", Arity.One, C, "A mime.types file read at start; unset means the built-in table", null, c => Set(c, s => s with { TypesConfig = c.Arg(0) }))
-                { Show = s => s.TypesConfig, Constants = [CompiledConstant.Text("TypesConfig", s => s.TypesConfig)] },
+                { Show = s => s.TypesConfig.Length == 0 ? "(built-in table)" : s.TypesConfig, Constants = [CompiledConstant.Text("TypesConfig", s => s.TypesConfig)] },
             new("AddType", Arity.TwoOrMore, C, "Maps file extensions to a media type: AddType media-type extension...", "", AddType, repeatable: true),
             OnOff("ExtendedStatus", "Whether the status page shows each request", s => s.ExtendedStatus, (s, v) => s with { ExtendedStatus = v }),
             new("SetHandler", Arity.One, C, "The handler that serves a <Location>: server-status, metrics, default-handler, or a C# handler's full type name", "", SetHandler, DirectiveContexts.Location),
