@@ -23,13 +23,16 @@ internal sealed record ChildHandoff(int Slot, int Generation, int Board, int Ali
         if (text is null) return null;
         var f = Fields(text);
         int[] alive = Numbers(f["alive"]);
-        return new ChildHandoff(Number(f["slot"]), Number(f["gen"]), Number(f["board"]), alive[0], alive[1], Numbers(f["listen"]), Number(f["tickets"]));
+        return new ChildHandoff(Number(f["slot"]), Number(f["gen"]), Number(f["board"]), alive[0], alive[1], Numbers(f["listen"]), Optional(f, "tickets"));
     }
 
     internal static Dictionary<string, string> Fields(string text)
         => text.Split(';').Select(part => part.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
 
     internal static int Number(string s) => int.Parse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+
+    /// <summary>A descriptor field an older binary may not write: -1 when absent.</summary>
+    internal static int Optional(Dictionary<string, string> fields, string name) => fields.TryGetValue(name, out string? value) ? Number(value) : -1;
 
     internal static int[] Numbers(string s) => s.Length == 0 ? Array.Empty<int>() : s.Split(',').Select(Number).ToArray();
 
@@ -55,7 +58,11 @@ internal sealed record ControlHandoff(int Generation, int Board, int AliveRead, 
     public static ControlHandoff? FromEnvironment()
     {
         string? text = Environment.GetEnvironmentVariable(Variable);
-        if (text is null) return null;
+        return text is null ? null : Parse(text);
+    }
+
+    public static ControlHandoff Parse(string text)
+    {
         // The binary's path comes last and is taken whole: a path may hold ';' or '='.
         int at = text.IndexOf(";binary=", StringComparison.Ordinal);
         string binary = text.Substring(at + ";binary=".Length);
@@ -63,7 +70,8 @@ internal sealed record ControlHandoff(int Generation, int Board, int AliveRead, 
         int[] alive = ChildHandoff.Numbers(f["alive"]);
         var listeners = f["listen"].Length == 0 ? Array.Empty<(int, string)>()
             : f["listen"].Split(',').Select(l => l.Split('@', 2)).Select(p => (ChildHandoff.Number(p[0]), p[1])).ToArray();
-        return new ControlHandoff(ChildHandoff.Number(f["gen"]), ChildHandoff.Number(f["board"]), alive[0], alive[1], listeners, binary, ChildHandoff.Number(f["tickets"]));
+        // A binary from before TLS hands no ticket keys over (a graceful restart onto this one).
+        return new ControlHandoff(ChildHandoff.Number(f["gen"]), ChildHandoff.Number(f["board"]), alive[0], alive[1], listeners, binary, ChildHandoff.Optional(f, "tickets"));
     }
 
     /// <summary>The environment of a process this one starts: its own, less any handoff it was given.</summary>
