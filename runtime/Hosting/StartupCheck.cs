@@ -76,19 +76,11 @@ public static class StartupCheck
     private static void CheckTls(TlsSettings tls, string serverName, List<string> problems, List<string>? warnings)
     {
         int before = problems.Count;
-        string? chainText = tls.ChainFile.Length == 0 ? null : ReadPem("SSLCertificateChainFile", tls.ChainFile, problems);
-        foreach (var (certificateFile, keyFile) in tls.Certificates)
+        string? Read(string directive, string path) => ReadPem(directive, path, problems);
+        foreach (var (_, f) in CertificateChecks.CheckPairs(tls.Certificates, tls.ChainFile, Read, serverName, System.DateTime.UtcNow))
         {
-            bool keyInCertificate = keyFile == certificateFile;
-            string? certificateText = ReadPem("SSLCertificateFile", certificateFile, problems);
-            string? keyText = keyInCertificate ? null : ReadPem("SSLCertificateKeyFile", keyFile, problems);
-            if (certificateText is null || (!keyInCertificate && keyText is null)) continue;
-            foreach (CertificateChecks.Finding f in CertificateChecks.Check(certificateFile, certificateText, keyFile, keyText, keyInCertificate,
-                tls.ChainFile, chainText, serverName, System.DateTime.UtcNow))
-            {
-                if (f.IsError) problems.Add(f.Message);
-                else warnings?.Add(f.Message);
-            }
+            if (f.IsError) problems.Add(f.Message);
+            else warnings?.Add(f.Message);
         }
         if (problems.Count > before) return;
         try
@@ -98,10 +90,6 @@ public static class StartupCheck
         catch (System.InvalidOperationException e)
         {
             problems.Add(e.Message);
-        }
-        catch (System.DllNotFoundException e)
-        {
-            problems.Add("TLS needs OpenSSL 3 (libssl.so.3 and libcrypto.so.3) on the machine: " + e.Message);
         }
     }
 

@@ -89,19 +89,14 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
                     continue;
                 }
                 if (n != ITransport.WouldBlock) return NextStep.Close; // the client closed, or the connection failed
-                if (have == 0 && c.Served == 0 && c.Transport.IsHandshaking(c))
-                {
-                    // A handshake under way waits for the rest of it until its own deadline,
-                    // which parking it as a new connection would restart at every byte.
-                    c.PendingInput = Array.Empty<byte>();
-                    c.InputDeadline = TConfig.RequestReadHandshakeTimeout > 0 ? c.AcceptedAt + TConfig.RequestReadHandshakeTimeout * 1000L : HeadDeadline(c, 0);
-                    _score->Status = WorkerStatus.Ready;
-                    return NextStep.AwaitRest;
-                }
-                if (have == 0) return NextStep.AwaitInput;
+                // A handshake under way is awaited as part of a head is, until its own deadline:
+                // parked as a new connection, its timeout would restart at every byte.
+                bool handshaking = have == 0 && c.Served == 0 && c.Transport.IsHandshaking(c);
+                if (have == 0 && !handshaking) return NextStep.AwaitInput;
                 // Part of a head has come: the rest is awaited in the pollset, not in this worker.
                 c.PendingInput = _in.AsSpan(0, have).ToArray();
-                c.InputDeadline = HeadDeadline(c, have);
+                c.InputDeadline = handshaking && TConfig.RequestReadHandshakeTimeout > 0
+                    ? c.AcceptedAt + TConfig.RequestReadHandshakeTimeout * 1000L : HeadDeadline(c, have);
                 _score->Status = WorkerStatus.Ready;
                 return NextStep.AwaitRest;
             }

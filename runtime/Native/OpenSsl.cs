@@ -91,14 +91,12 @@ internal static unsafe partial class OpenSsl
     [LibraryImport(Ssl)] public static partial void SSL_free(nint ssl);
     [LibraryImport(Ssl)] public static partial int SSL_set_fd(nint ssl, int fd);
     [LibraryImport(Ssl)] public static partial void SSL_set_accept_state(nint ssl);
-    [LibraryImport(Ssl)] public static partial int SSL_do_handshake(nint ssl);
     [LibraryImport(Ssl)] public static partial int SSL_is_init_finished(nint ssl);
     [LibraryImport(Ssl, SetLastError = true)] public static partial int SSL_read(nint ssl, byte* buffer, int length);
     [LibraryImport(Ssl, SetLastError = true)] public static partial int SSL_write(nint ssl, byte* buffer, int length);
     [LibraryImport(Ssl)] public static partial int SSL_pending(nint ssl);
     [LibraryImport(Ssl)] public static partial int SSL_get_error(nint ssl, int result);
     [LibraryImport(Ssl)] public static partial int SSL_shutdown(nint ssl);
-    [LibraryImport(Ssl)] public static partial nint SSL_get_version(nint ssl);
     [LibraryImport(Crypto)] public static partial void ERR_clear_error();
     [LibraryImport(Crypto)] public static partial ulong ERR_get_error();
     [LibraryImport(Crypto)] private static partial void ERR_error_string_n(ulong error, byte* buffer, nuint length);

@@ -56,19 +56,22 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             TConfig.SSLVerifyClient, TConfig.SSLVerifyDepth, deployment.SSLCACertificateFile.Length == 0 ? "" : paths.Resolve(deployment.SSLCACertificateFile));
     }
 
+    /// <summary>Whether this server speaks TLS: SSLEngine on and an https listener.</summary>
+    public static bool ServesTls(DeploymentSettings deployment) => TConfig.SSLEngine && deployment.Listen.Any(l => l.IsHttps);
+
+    /// <summary>Whether this server seals session tickets: it speaks TLS, with SSLSessionTickets on.</summary>
+    internal static bool UsesTicketKeys(DeploymentSettings deployment) => TConfig.SSLSessionTickets && ServesTls(deployment);
+
     /// <summary>
     /// Each listener's transport: TLS for the https ones when SSLEngine is on (the listeners come
     /// in Listen's order; sockets a service manager passed are plain), else the socket itself.
     /// </summary>
     /// <exception cref="ServerStartException">The certificate or its key cannot be used, or OpenSSL is missing.</exception>
-    /// <summary>Whether this server seals session tickets: SSLEngine and SSLSessionTickets on, and an https listener.</summary>
-    internal static bool UsesTicketKeys(DeploymentSettings deployment) => TConfig.SSLEngine && TConfig.SSLSessionTickets && deployment.Listen.Any(l => l.IsHttps);
-
     private static ITransport[] OpenTransports(ListenSocket[] listeners, DeploymentSettings deployment, ServerPaths paths, Tls.TicketKeys? tickets, out Tls.TlsContext? tls)
     {
         var transports = Array.ConvertAll(listeners, _ => (ITransport)SocketTransport.Instance);
         tls = null;
-        if (!TConfig.SSLEngine || !deployment.Listen.Any(l => l.IsHttps)) return transports;
+        if (!ServesTls(deployment)) return transports;
         if (listeners.Length != deployment.Listen.Count)
         {
             Logging.ErrorLog.Warn("eventmpm", "", "the listening sockets came from the service manager, which does not say which are https: all serve plain HTTP");
@@ -83,10 +86,6 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         catch (InvalidOperationException e)
         {
             throw new ServerStartException(e.Message);
-        }
-        catch (DllNotFoundException e)
-        {
-            throw new ServerStartException("TLS needs OpenSSL 3 (libssl.so.3 and libcrypto.so.3) on the machine: " + e.Message);
         }
         var transport = new Tls.TlsTransport(tls);
         for (int i = 0; i < listeners.Length; i++) if (deployment.Listen[i].IsHttps) transports[i] = transport;

@@ -29,12 +29,22 @@ internal sealed unsafe class TlsContext : IDisposable
     /// SSLCertificateFile holds it, then SSLCertificateChainFile's) and its key, as mod_ssl does
     /// in ssl_engine_init.c: ssl_init_ctx() and ssl_init_server_certs().
     /// </summary>
-    /// <exception cref="InvalidOperationException">What failed, in mod_ssl's words, with OpenSSL's reasons.</exception>
+    /// <exception cref="InvalidOperationException">What failed, in mod_ssl's words, with OpenSSL's reasons; or that OpenSSL is not on the machine.</exception>
     /// <param name="tickets">The keys this server's processes share, or null for OpenSSL's own (this process only).</param>
     public static TlsContext Create(TlsSettings settings, TicketKeys? tickets = null)
     {
-        OpenSsl.ERR_clear_error();
-        nint ctx = OpenSsl.SSL_CTX_new(OpenSsl.TLS_server_method());
+        nint method;
+        try
+        {
+            // The first calls into each library load it.
+            OpenSsl.ERR_clear_error();
+            method = OpenSsl.TLS_server_method();
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new InvalidOperationException("TLS needs OpenSSL 3 (libssl.so.3 and libcrypto.so.3) on the machine: " + e.Message, e);
+        }
+        nint ctx = OpenSsl.SSL_CTX_new(method);
         if (ctx == 0) throw new InvalidOperationException("SSL_CTX_new failed: " + OpenSsl.Errors());
         var context = new TlsContext(ctx);
         try

@@ -20,11 +20,35 @@ public static class CertificateChecks
     /// <summary>One thing found; <see cref="AboutKey"/> places it at SSLCertificateKeyFile rather than SSLCertificateFile.</summary>
     public sealed record Finding(bool IsError, bool AboutKey, string Message);
 
+    /// <summary>
+    /// Each certificate and key pair (DeploymentSettings.CertificatePairs: a key path equal to its
+    /// certificate's means the key is in that file), with the findings of <see cref="Check"/> and
+    /// the index of the pair they are about. <paramref name="read"/> gives the text of a file a
+    /// directive names (the directive, the path), or null when it is not available here: what
+    /// cannot be read is not checked.
+    /// </summary>
+    public static IEnumerable<(int Pair, Finding Finding)> CheckPairs(IEnumerable<(string Certificate, string Key)> pairs, string chainPath,
+        Func<string, string, string?> read, string serverName, DateTime now)
+    {
+        string? chainText = chainPath.Length > 0 ? read("SSLCertificateChainFile", chainPath) : null;
+        int pair = 0;
+        foreach (var (certificate, key) in pairs)
+        {
+            string? certificateText = read("SSLCertificateFile", certificate);
+            string? keyText = key == certificate ? null : read("SSLCertificateKeyFile", key);
+            if (certificateText is not null)
+            {
+                foreach (Finding f in Check(certificate, certificateText, key, keyText, chainPath, chainText, serverName, now)) yield return (pair, f);
+            }
+            pair++;
+        }
+    }
+
+    /// <param name="keyPath">The key's file; the certificate's own when the key is in it.</param>
     /// <param name="keyText">The key file's text; null when the key is in the certificate file, or is not available to check.</param>
-    /// <param name="keyInCertificateFile">Whether SSLCertificateKeyFile is unset, so the key is looked for beside the certificate.</param>
     /// <param name="chainText">SSLCertificateChainFile's text, whose certificates follow the certificate file's; null when there is none to check.</param>
     public static List<Finding> Check(string certificatePath, string certificateText, string keyPath, string? keyText,
-        bool keyInCertificateFile, string chainPath, string? chainText, string serverName, DateTime now)
+        string chainPath, string? chainText, string serverName, DateTime now)
     {
         var findings = new List<Finding>();
         void Error(string message, bool key = false) => findings.Add(new Finding(true, key, message));
@@ -56,7 +80,7 @@ public static class CertificateChecks
         }
 
         Certificate leaf = chain[0];
-        int keyOwner = CheckKey(certificatePath, keyPath, keyInCertificateFile ? blocks : ReadKeyBlocks(keyPath, keyText, Error), chain, Error);
+        int keyOwner = CheckKey(certificatePath, keyPath, keyPath == certificatePath ? blocks : ReadKeyBlocks(keyPath, keyText, Error), chain, Error);
         if (keyOwner > 0)
         {
             // The order and the names would only repeat the one mistake.

@@ -95,21 +95,12 @@ internal static class ConfigChecks
             d.Report(DiagnosticCatalog.TlsIncomplete, b.KeyFileLocations[deployment.SSLCertificateFile.Count],
                 "SSLCertificateKeyFile without its SSLCertificateFile: mod_ssl pairs them in order, and this key has no certificate before it");
         }
-        string? chainText = deployment.SSLCertificateChainFile.Length > 0 && files.TryRead(ConfigPath.Combine(serverRoot, deployment.SSLCertificateChainFile), out string chain) ? chain : null;
-        int index = 0;
-        foreach (var (certificatePath, keyPath) in deployment.CertificatePairs())
+        string? Read(string directive, string path) => files.TryRead(ConfigPath.Combine(serverRoot, path), out string text) ? text : null;
+        foreach (var (pair, f) in CertificateChecks.CheckPairs(deployment.CertificatePairs(), deployment.SSLCertificateChainFile, Read, deployment.ServerName, now))
         {
-            SourceLocation certificateAt = index < b.CertificateFileLocations.Count ? b.CertificateFileLocations[index] : SourceLocation.None;
-            SourceLocation keyAt = index < b.KeyFileLocations.Count ? b.KeyFileLocations[index] : certificateAt;
-            index++;
-            if (!files.TryRead(ConfigPath.Combine(serverRoot, certificatePath), out string certificateText)) continue;
-            bool keyInCertificate = keyPath == certificatePath;
-            string? keyText = !keyInCertificate && files.TryRead(ConfigPath.Combine(serverRoot, keyPath), out string read) ? read : null;
-            foreach (CertificateChecks.Finding f in CertificateChecks.Check(certificatePath, certificateText, keyPath, keyText, keyInCertificate,
-                deployment.SSLCertificateChainFile, chainText, deployment.ServerName, now))
-            {
-                d.Report(f.IsError ? DiagnosticCatalog.CertificateRejected : DiagnosticCatalog.CertificateWarning, f.AboutKey ? keyAt : certificateAt, f.Message);
-            }
+            SourceLocation certificateAt = pair < b.CertificateFileLocations.Count ? b.CertificateFileLocations[pair] : SourceLocation.None;
+            SourceLocation keyAt = pair < b.KeyFileLocations.Count ? b.KeyFileLocations[pair] : certificateAt;
+            d.Report(f.IsError ? DiagnosticCatalog.CertificateRejected : DiagnosticCatalog.CertificateWarning, f.AboutKey ? keyAt : certificateAt, f.Message);
         }
     }
 
