@@ -57,10 +57,18 @@ public sealed class ChrootServer : IDisposable
 
     public int Port { get; }
 
-    /// <summary>The files outside /app are the loader and the C library's parts, nothing else.</summary>
-    public void AssertOnlyTheLibrariesLddLists()
+    /// <summary>
+    /// The files outside /app are the loader and the C library's parts, and with
+    /// <paramref name="openSsl"/> OpenSSL's two libraries (opened at run time, so ldd does not list
+    /// them), which must then be there: nothing else.
+    /// </summary>
+    public void AssertOnlyTheLibrariesLddLists(bool openSsl = false)
     {
-        Assert.All(Files.Where(f => !f.StartsWith("/app/", StringComparison.Ordinal)), f => Assert.Matches(@"^/lib(64|/[^/]+)?/(ld-linux[^/]*|lib[cm])\.so\.\d$", f));
+        string more = openSsl ? "|libssl|libcrypto" : "";
+        Assert.All(Files.Where(f => !f.StartsWith("/app/", StringComparison.Ordinal)), f => Assert.Matches($@"^/lib(64|/[^/]+)?/(ld-linux[^/]*|lib[cm]{more})\.so\.\d$", f));
+        if (!openSsl) return;
+        Assert.Contains(Files, f => f.EndsWith("/libssl.so.3", StringComparison.Ordinal));
+        Assert.Contains(Files, f => f.EndsWith("/libcrypto.so.3", StringComparison.Ordinal));
     }
 
     /// <summary>curl's answer (head and body) once the server answers with the status, within 5 s.</summary>

@@ -29,6 +29,22 @@ public sealed class DeploymentFilesTests
     }
 
     [Fact]
+    public void The_https_port_and_the_certificate_the_image_names_are_where_the_manifests_put_them()
+    {
+        int https = Number(Conf, @"^Listen (\d+) https$");
+        Assert.Equal(https, Number(Deployment, @"name: https\s+containerPort: (\d+)"));
+        Assert.Matches($"(?m)^EXPOSE {https}$", Dockerfile);
+        Assert.Contains("targetPort: https", Service);
+        // The image's CMD names the certificate and key in the folder the secret is mounted at,
+        // under the names a Kubernetes TLS secret gives them.
+        string mount = Regex.Match(Deployment, @"- name: tls\s+mountPath: (\S+)\s+readOnly: true").Groups[1].Value;
+        Assert.Equal("/etc/tls", mount);
+        Assert.Contains($"\"SSLCertificateFile {mount}/tls.crt\"", Dockerfile);
+        Assert.Contains($"\"SSLCertificateKeyFile {mount}/tls.key\"", Dockerfile);
+        Assert.Matches(@"- name: tls\s+secret:\s+secretName: \S+", Deployment);
+    }
+
+    [Fact]
     public void The_drain_fits_in_the_grace_period_and_the_image_stops_gracefully()
     {
         int drain = Number(Conf, @"^GracefulShutdownTimeout (\d+)$");

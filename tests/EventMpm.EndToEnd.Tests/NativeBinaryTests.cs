@@ -77,8 +77,10 @@ public sealed class NativeBinaryTests(PublishedStaticSite site) : IClassFixture<
     {
         Tool.Result r = site.Run("-V");
         Assert.Equal(0, r.ExitCode);
-        Assert.Matches(@"\n  ThreadsPerChild +25 +httpd\.conf:15\n", r.Output);
-        Assert.Matches(@"\n  MaxRequestWorkers +150 +httpd\.conf:16\n", r.Output);
+        string[] conf = File.ReadAllLines(Tool.Repo("examples/StaticSite/httpd.conf"));
+        int Line(string directive) => Array.FindIndex(conf, l => l.TrimStart().StartsWith(directive + " ", StringComparison.Ordinal)) + 1;
+        Assert.Matches($@"\n  ThreadsPerChild +25 +httpd\.conf:{Line("ThreadsPerChild")}\n", r.Output);
+        Assert.Matches($@"\n  MaxRequestWorkers +150 +httpd\.conf:{Line("MaxRequestWorkers")}\n", r.Output);
         Assert.Matches(@"\n  ServerLimit +16 +default\n", r.Output);
         Assert.Contains("6 processes x 25 threads = 150 workers; at most 450 connections", r.Output);
         Assert.Contains("DocumentRoot               " + Path.Combine(site.Directory, "htdocs"), r.Output);
@@ -214,16 +216,39 @@ public sealed class SlowlorisTests(PublishedStaticSite site) : IClassFixture<Pub
 [Collection(DotnetCollection.Name)]
 public sealed class ContainerTests(PublishedStaticSite site) : IClassFixture<PublishedStaticSite>
 {
+    /// <summary>
+    /// The image of examples/Container: the binary, htdocs, the libraries ldd lists and OpenSSL's
+    /// two (StaticSite has SSLEngine on). Started with the Dockerfile's own CMD, which names the
+    /// certificate where Kubernetes mounts a TLS secret, it serves HTTP and HTTPS.
+    /// </summary>
     [Fact]
-    public async System.Threading.Tasks.Task The_image_holds_the_binary_its_htdocs_and_three_libraries_and_serves_from_a_chroot()
+    public async System.Threading.Tasks.Task The_image_holds_the_binary_its_htdocs_and_the_libraries_and_serves_HTTP_and_HTTPS_from_a_chroot()
     {
-        using var image = new ChrootServer(Tool.Repo("templates/eventmpm/container/rootfs.sh"), site.Directory, "StaticSite");
+        int tlsPort = MpmServer.FreePort();
+        string command = string.Join(" ", System.Text.Json.JsonSerializer.Deserialize<string[]>(
+            System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Tool.Repo("examples/Container/Dockerfile")), @"(?m)^CMD (\[.*\])$").Groups[1].Value)!
+            .Select(a => a.StartsWith('-') ? a : "\"" + a + "\""));
+        Assert.Contains("/etc/tls/tls.crt", command);
+        using var image = new ChrootServer(Tool.Repo("templates/eventmpm/container/rootfs.sh"), site.Directory, "StaticSite", prepare: root =>
+        {
+            // What the secret's volume mounts: its tls.crt and tls.key.
+            string secret = Path.Combine(root, "etc", "tls");
+            Directory.CreateDirectory(secret);
+            var (certificate, key) = EventMpm.Tests.TestCertificate.WriteTo(secret);
+            File.Move(certificate, Path.Combine(secret, "tls.crt"));
+            File.Move(key, Path.Combine(secret, "tls.key"));
+        }, extraArguments: $"-C \"Listen 127.0.0.1:{tlsPort} https\" {command}");
         Assert.Contains("/app/StaticSite", image.Files);
         Assert.Contains("/app/htdocs/index.html", image.Files);
-        image.AssertOnlyTheLibrariesLddLists();
-        Assert.True(image.Files.Length <= 6, string.Join("\n", image.Files)); // binary, index.html, libc, libm, the loader
+        Assert.DoesNotContain(image.Files, f => f.EndsWith(".key", StringComparison.Ordinal) || f.EndsWith(".pem", StringComparison.Ordinal)); // no key of its own
+        image.AssertOnlyTheLibrariesLddLists(openSsl: true);
+        Assert.True(image.Files.Length <= 8, string.Join("\n", image.Files)); // binary, index.html, libc, libm, the loader, libssl, libcrypto
 
         Assert.Contains("It works!", image.Curl("/"));
+        Tool.Result https = Tool.Run("curl", $"-sv --cacert {Path.Combine(image.Root, "etc", "tls", "tls.crt")} https://127.0.0.1:{tlsPort}/", timeoutSeconds: 20);
+        Assert.True(https.ExitCode == 0, https.All);
+        Assert.Contains("It works!", https.Output);
+        Assert.Contains("SSL connection using TLSv1.3", https.Error);
         Assert.Contains("Processes: 2", image.Curl("/server-status?auto")); // children from /proc/self/exe
         var (exitCode, stderr) = await image.Stop();
         Assert.Equal(0, exitCode);

@@ -121,32 +121,6 @@ public sealed partial class ProcessTests
     }
 
     /// <summary>
-    /// The image rootfs.sh lays out for a binary with SSLEngine on holds OpenSSL's two libraries
-    /// (opened at run time, so ldd does not list them), and serves HTTPS from a chroot into it
-    /// with the certificate mounted where -C says, as a Kubernetes secret is.
-    /// </summary>
-    [Fact]
-    public void The_container_image_of_a_TLS_binary_holds_OpenSSL_and_serves_HTTPS_from_a_chroot()
-    {
-        int tlsPort = MpmServer.FreePort();
-        using var image = new ChrootServer(Tool.Repo("templates/eventmpm/container/rootfs.sh"), site.First, "MpmSite", prepare: root =>
-        {
-            Directory.CreateDirectory(Path.Combine(root, "app", "htdocs"));
-            File.WriteAllText(Path.Combine(root, "app", "htdocs", "index.html"), "<p>from the image</p>\n");
-            Directory.CreateDirectory(Path.Combine(root, "etc", "tls"));
-            EventMpm.Tests.TestCertificate.WriteTo(Path.Combine(root, "etc", "tls"));
-        }, extraArguments: $"-C \"Listen 127.0.0.1:{tlsPort} https\" -C \"SSLCertificateFile /etc/tls/server.crt\" -C \"SSLCertificateKeyFile /etc/tls/server.key\"");
-        Assert.Contains("/lib/x86_64-linux-gnu/libssl.so.3", image.Files);
-        Assert.Contains("/lib/x86_64-linux-gnu/libcrypto.so.3", image.Files);
-        Assert.Contains("<p>from the image</p>", image.Curl("/index.html")); // started, and serving
-        string certificate = Path.Combine(image.Root, "etc", "tls", "server.crt");
-        Tool.Result https = Tool.Run("curl", $"-sv --cacert {certificate} https://127.0.0.1:{tlsPort}/index.html", timeoutSeconds: 20);
-        Assert.True(https.ExitCode == 0, https.All);
-        Assert.Equal("<p>from the image</p>\n", https.Output);
-        Assert.Contains("SSL connection using TLSv1.3", https.Error);
-    }
-
-    /// <summary>
     /// Rotating a certificate is replacing its files and -k graceful: under wrk over HTTPS, new
     /// handshakes meet the new certificate, a download in flight on the old generation finishes
     /// whole, and no request fails.
@@ -226,13 +200,16 @@ public sealed partial class ProcessTests
     /// <summary>
     /// Other TLS stacks than OpenSSL's and other clients: GnuTLS (gnutls-cli), nghttp2's h2load
     /// speaking HTTP/1.1 over TLS, ALPN offered h2 and http/1.1, and sslscan's survey of what the
-    /// port accepts (TLS 1.2 and 1.3 only, no renegotiation, no compression).
+    /// port accepts (TLS 1.2 and 1.3 only, no renegotiation, no compression), and testssl.sh's
+    /// checks of the same on the default configuration: protocols, cipher categories, forward
+    /// secrecy, client-initiated renegotiation, CRIME.
     /// </summary>
     [Fact]
-    public void GnuTLS_h2load_and_sslscan_meet_the_TLS_port_as_configured()
+    public void GnuTLS_h2load_sslscan_and_testssl_meet_the_TLS_port_as_configured()
     {
         Tool.RequireCommand("gnutls-cli", "gnutls-bin");
         Tool.RequireCommand("sslscan", "sslscan");
+        Tool.RequireCommand("testssl", "testssl.sh");
         Tool.RequireCommand("h2load", "nghttp2-client");
         using var keys = new TlsFolder();
         int tlsPort = MpmServer.FreePort();
@@ -259,6 +236,20 @@ public sealed partial class ProcessTests
         var suites = System.Text.RegularExpressions.Regex.Matches(scan.Output, @"(?:Accepted|Preferred)\s+TLSv1\.2\s+\d+ bits\s+(\S+)");
         Assert.NotEmpty(suites);
         Assert.All(suites, m => Assert.Matches("^ECDHE-.*(GCM|CHACHA20)", m.Groups[1].Value)); // forward secrecy and AEAD only
+
+        Tool.Result testssl = Tool.Run("testssl", $"--quiet --color 0 --warnings off --protocols --std --fs --renegotiation --crime 127.0.0.1:{tlsPort}", timeoutSeconds: 240);
+        foreach (string finding in new[]
+        {
+            @"SSLv2\s+not offered \(OK\)", @"SSLv3\s+not offered \(OK\)", @"TLS 1\s+not offered", @"TLS 1\.1\s+not offered",
+            @"TLS 1\.2\s+offered \(OK\)", @"TLS 1\.3\s+offered \(OK\)",
+            @"NULL ciphers \(no encryption\)\s+not offered \(OK\)", @"Export ciphers \(w/o ADH\+NULL\)\s+not offered \(OK\)",
+            @"LOW: 64 Bit \+ DES, RC\[2,4\] \(w/o export\)\s+not offered \(OK\)", @"Triple DES Ciphers / IDEA\s+not offered",
+            @"Obsolete CBC ciphers \(AES, ARIA etc\.\)\s+not offered", @"PFS is offered \(OK\)",
+            @"Secure Client-Initiated Renegotiation\s+not vulnerable \(OK\)", @"CRIME, TLS \(CVE-2012-4929\)\s+not vulnerable \(OK\)",
+        })
+        {
+            Assert.Matches(finding, testssl.Output);
+        }
     }
 }
 

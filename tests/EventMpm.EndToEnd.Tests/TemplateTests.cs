@@ -93,9 +93,9 @@ public sealed class TemplateTests(NewProject project) : IClassFixture<NewProject
     public void The_server_serves_the_handler_its_files_and_the_status_and_metrics_pages()
     {
         AssertBuilt();
-        int port = MpmServer.FreePort();
+        int port = MpmServer.FreePort(), tlsPort = MpmServer.FreePort();
         string output = Path.Combine(project.Directory, "out");
-        Tool.Result start = Tool.Run(project.Binary, $"-k start -C \"Listen 127.0.0.1:{port}\"", output, timeoutSeconds: 60);
+        Tool.Result start = Tool.Run(project.Binary, $"-k start -C \"Listen 127.0.0.1:{port}\" -C \"Listen 127.0.0.1:{tlsPort} https\"", output, timeoutSeconds: 60);
         Assert.True(start.ExitCode == 0, start.All);
         try
         {
@@ -108,6 +108,11 @@ public sealed class TemplateTests(NewProject project) : IClassFixture<NewProject
             Assert.EndsWith("{\"hello\":\"Grace\"}", Curl($"--data Grace http://127.0.0.1:{port}/hello"));
             Assert.StartsWith("HTTP/1.1 405", Curl($"-X DELETE http://127.0.0.1:{port}/hello"));
             Assert.Contains("<h1>my-shop</h1>", Curl($"http://127.0.0.1:{port}/"));
+            // HTTPS with the development certificate the build exported and the publish copied,
+            // verified by curl as the certificate of localhost.
+            string certificate = Path.Combine(output, "tls", "localhost.pem");
+            Assert.True(File.Exists(Path.Combine(output, "tls", "localhost.key")), "the development key is published beside the binary");
+            Assert.Contains("<h1>my-shop</h1>", Curl($"--cacert {certificate} --resolve localhost:{tlsPort}:127.0.0.1 https://localhost:{tlsPort}/"));
             string status = "";
             // StartServers 2 gives 50 idle workers, fewer than MinSpareThreads' default 75, so idle
             // maintenance starts a third child a second later, as httpd's would (and a fourth if a
@@ -160,7 +165,7 @@ public sealed class TemplateTests(NewProject project) : IClassFixture<NewProject
         // dotnet new) and with the binary's name left to the script's default.
         using var image = new ChrootServer(Path.Combine(project.Directory, "container", "rootfs.sh"), Path.Combine(project.Directory, "out"), NewProject.Name, passName: false);
         Assert.Contains("/app/my-shop", image.Files);
-        image.AssertOnlyTheLibrariesLddLists();
+        image.AssertOnlyTheLibrariesLddLists(openSsl: true); // the template listens on https
         Assert.EndsWith("{\"hello\":\"world\"}", image.Curl("/hello"));
         Assert.Contains("ServerMPM: event", image.Curl("/server-status?auto"));
         Assert.Contains("eventmpm_workers", image.Curl("/metrics"));

@@ -21,21 +21,13 @@ public sealed partial class ConformanceTests(ConformanceServer server) : IClassF
             + "no HTTP/2 arrives as a text request line, and a major version the server does not speak is 505 (RFC 9110 §15.6.6)"),
     };
 
-    /// <summary>
-    /// Over TLS, one run in about five leaves one or two requests unanswered and their
-    /// connections open (seen on Go's half-closing cases and llhttp's QUERY, with read-ahead on
-    /// and off): a defect of the TLS transport, not yet found. Skipped so that the test command
-    /// stays green; finding it comes first on issue 16.
-    /// </summary>
-    private const string TlsReplayDefect = "issue 16: a request over TLS is sometimes left unanswered (one run in about five)";
-
     [Theory]
     [InlineData("llhttp-requests.jsonl", 163, false)]
     [InlineData("httpd-http-strict.jsonl", 79, false)]
     [InlineData("go-net-http-validation.jsonl", 42, false)]
-    [InlineData("llhttp-requests.jsonl", 163, true, Skip = TlsReplayDefect)]
-    [InlineData("httpd-http-strict.jsonl", 79, true, Skip = TlsReplayDefect)]
-    [InlineData("go-net-http-validation.jsonl", 42, true, Skip = TlsReplayDefect)]
+    [InlineData("llhttp-requests.jsonl", 163, true)]
+    [InlineData("httpd-http-strict.jsonl", 79, true)]
+    [InlineData("go-net-http-validation.jsonl", 42, true)]
     public void Every_case_of_a_request_corpus_gets_the_answer_it_expects(string corpus, int cases, bool overTls)
     {
         var all = CorpusCase.Load(Tool.Repo("tests/conformance/" + corpus))

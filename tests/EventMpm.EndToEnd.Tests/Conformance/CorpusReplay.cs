@@ -31,10 +31,10 @@ public static class CorpusReplay
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1), Total = TimeSpan.FromSeconds(8), Pause = TimeSpan.FromMilliseconds(300);
 
     /// <param name="tls">Over TLS: the case's bytes are the plaintext of records, as a browser's would be.</param>
-    public static CaseOutcome Run(int port, CorpusCase c, bool tls = false)
+    public static async Task<CaseOutcome> RunAsync(int port, CorpusCase c, bool tls = false)
     {
         bool followUp = c.WantsFollowUp;
-        (byte[] data, bool closed) = tls ? ExchangeOverTls(port, c, followUp) : Exchange(port, c, followUp);
+        (byte[] data, bool closed) = tls ? await ExchangeOverTlsAsync(port, c, followUp) : Exchange(port, c, followUp);
         return Judge(c, data, closed, followUp);
     }
 
@@ -65,34 +65,40 @@ public static class CorpusReplay
 
     /// <summary>
     /// The same exchange inside TLS: a half close is close_notify and then the TCP FIN, and the
-    /// server's close is its close_notify or its FIN. One read is kept pending across waits (a
-    /// timed-out read would leave the TLS stream unusable).
+    /// server's close is its close_notify or its FIN. Asynchronous all through: SslStream's reads
+    /// complete on the thread pool, and cases that blocked pool threads waiting for them starved
+    /// the very continuations they waited for (answers the server had sent, judged missing). One
+    /// read is kept pending across waits (a read abandoned at a timeout leaves the stream unusable).
     /// </summary>
-    private static (byte[] Data, bool Closed) ExchangeOverTls(int port, CorpusCase c, bool followUp)
+    private static async Task<(byte[] Data, bool Closed)> ExchangeOverTlsAsync(int port, CorpusCase c, bool followUp)
     {
         using var s = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        s.Connect("127.0.0.1", port);
+        await s.ConnectAsync("127.0.0.1", port);
         using var tls = new System.Net.Security.SslStream(new NetworkStream(s, ownsSocket: false), false, (_, _, _, _) => true);
-        tls.AuthenticateAsClient("localhost");
+        await tls.AuthenticateAsClientAsync("localhost");
         var data = new MemoryStream();
         var buffer = new byte[65536];
         Task<int>? pending = null;
-        bool Collect(TimeSpan idle, TimeSpan total)
+        async Task<bool> Collect(TimeSpan idle, TimeSpan total)
         {
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < total)
             {
                 pending ??= tls.ReadAsync(buffer, 0, buffer.Length);
+                if (await Task.WhenAny(pending, Task.Delay(idle)) != pending) return false;
+                int n;
                 try
                 {
-                    if (!pending.Wait(idle)) return false;
+                    n = await pending;
                 }
-                catch (AggregateException)
+                catch (Exception e) when (e is IOException or SocketException)
                 {
                     return true; // reset, or a broken record: closed
                 }
-                int n = pending.Result;
-                pending = null;
+                finally
+                {
+                    pending = null;
+                }
                 if (n == 0) return true;
                 data.Write(buffer, 0, n);
             }
@@ -101,25 +107,25 @@ public static class CorpusReplay
         bool closed = false;
         try
         {
-            tls.Write(c.Bytes);
+            await tls.WriteAsync(c.Bytes);
             if (followUp)
             {
-                closed = Collect(Pause, Pause);
-                if (!closed) tls.Write(FollowUp);
+                closed = await Collect(Pause, Pause);
+                if (!closed) await tls.WriteAsync(FollowUp);
             }
             if (c.HalfClose)
             {
-                tls.ShutdownAsync().Wait();
+                await tls.ShutdownAsync();
                 s.Shutdown(SocketShutdown.Send);
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or AggregateException)
+        catch (Exception e) when (e is IOException or SocketException)
         {
             closed = true; // the server closed or reset the connection while we sent
         }
-        if (!closed) closed = Collect(Idle, Total);
+        if (!closed) closed = await Collect(Idle, Total);
         s.Close(); // ends a read still pending
-        try { pending?.Wait(); } catch (AggregateException) { }
+        try { if (pending is not null) await pending; } catch (Exception) { } // however the closed socket ends it: the answer is in
         return (data.ToArray(), closed);
     }
 
@@ -226,7 +232,8 @@ public static class CorpusReplay
     public static IReadOnlyList<CaseOutcome> RunAll(int port, IReadOnlyList<CorpusCase> cases, bool tls = false)
     {
         var outcomes = new CaseOutcome[cases.Count];
-        Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => outcomes[i] = Run(port, cases[i], tls));
+        Parallel.ForEachAsync(Enumerable.Range(0, cases.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, _) => outcomes[i] = await RunAsync(port, cases[i], tls)).GetAwaiter().GetResult();
         return outcomes;
     }
 }
