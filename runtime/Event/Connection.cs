@@ -26,6 +26,9 @@ internal sealed class Connection
     /// </summary>
     public bool TransportWantsWrite;
 
+    /// <summary>The transport's last receive met the socket's end (TLS: WANT_READ): what it buffers is not a whole record.</summary>
+    public bool TransportReadStalled;
+
     /// <summary>The subject of the certificate the client presented in the TLS handshake (RFC 2253); null without one.</summary>
     public string? PeerCertificate;
 

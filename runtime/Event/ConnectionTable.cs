@@ -26,6 +26,7 @@ internal sealed class ConnectionTable
             c.TransportReadyAt = 0;
             c.PeerCertificate = null;
             c.TransportWantsWrite = false;
+            c.TransportReadStalled = false;
             c.Served = 0;
             c.BodyStartedAt = 0;
             c.ContinueSent = false;

@@ -21,6 +21,7 @@ internal static unsafe partial class OpenSsl
 
     // SSL_CTX_ctrl() commands
     private const int CtrlSetTicketKeyCallback = 72; // SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB, for SSL_CTX_callback_ctrl
+    private const int CtrlSetReadAhead = 41;
     private const int CtrlMode = 33, CtrlChainCertificate = 89, CtrlSetMinProtoVersion = 123, CtrlSetMaxProtoVersion = 124;
 
     // SSL_CONF_FLAG_*: commands as a configuration file writes them, for a server, errors queued.
@@ -95,6 +96,7 @@ internal static unsafe partial class OpenSsl
     [LibraryImport(Ssl, SetLastError = true)] public static partial int SSL_read(nint ssl, byte* buffer, int length);
     [LibraryImport(Ssl, SetLastError = true)] public static partial int SSL_write(nint ssl, byte* buffer, int length);
     [LibraryImport(Ssl)] public static partial int SSL_pending(nint ssl);
+    [LibraryImport(Ssl)] public static partial int SSL_has_pending(nint ssl);
     [LibraryImport(Ssl)] public static partial int SSL_get_error(nint ssl, int result);
     [LibraryImport(Ssl)] public static partial int SSL_shutdown(nint ssl);
     [LibraryImport(Crypto)] public static partial void ERR_clear_error();
@@ -102,6 +104,9 @@ internal static unsafe partial class OpenSsl
     [LibraryImport(Crypto)] private static partial void ERR_error_string_n(ulong error, byte* buffer, nuint length);
 
     public static long SetMode(nint ctx, long mode) => SSL_CTX_ctrl(ctx, CtrlMode, mode, 0);
+
+    /// <summary>SSL_CTX_set_read_ahead: one read takes what the socket holds, not a record's header and then its body.</summary>
+    public static void SetReadAhead(nint ctx) => SSL_CTX_ctrl(ctx, CtrlSetReadAhead, 1, 0);
 
     /// <summary>SSL_CTX_add0_chain_cert: appends to the current certificate's chain, which then owns <paramref name="x509"/>.</summary>
     public static bool AddChainCertificate(nint ctx, nint x509) => SSL_CTX_ctrl(ctx, CtrlChainCertificate, 0, x509) == 1;

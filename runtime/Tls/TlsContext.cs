@@ -58,6 +58,7 @@ internal sealed unsafe class TlsContext : IDisposable
             if (!settings.SessionTickets) options |= OpenSsl.OptionNoTicket;
             OpenSsl.SSL_CTX_set_options(ctx, options);
             OpenSsl.SetMode(ctx, OpenSsl.ModePartialWrite | OpenSsl.ModeMovingWriteBuffer | OpenSsl.ModeReleaseBuffers);
+            OpenSsl.SetReadAhead(ctx); // half the reads; TlsTransport.HasBufferedInput sees what waits in the buffer
             OpenSsl.SSL_CTX_set_timeout(ctx, settings.SessionTimeoutSeconds);
             OpenSsl.SSL_CTX_set_alpn_select_cb(ctx, &SelectProtocol, 0);
             // A session resumes only in the context that made it (OpenSSL insists once clients are verified).

@@ -9,12 +9,12 @@ namespace EventMpm.Tls;
 /// runs inside the first receives: a handshake that wants more bytes answers
 /// <see cref="ITransport.WouldBlock"/> like a plain socket with nothing to read, so a slow or
 /// stalled handshake waits in the pollset as a slow head does and holds no worker. OpenSSL reads
-/// no further ahead than the record it decodes (read-ahead stays off: with it, the request
-/// corpora over TLS found requests left in OpenSSL's buffer after SSL_read had answered
-/// WANT_READ, where epoll never reports them), so what the kernel holds is what epoll reports;
-/// decrypted bytes a receive did not take are <see cref="HasBufferedInput"/>. A write OpenSSL
-/// could not finish is retried with the same bytes, from wherever write completion keeps them
-/// (partial writes, moving buffer).
+/// ahead (one read takes what the socket holds, not a record's header and then its body), so
+/// records may wait in its buffer where epoll cannot see them: until a receive has met the
+/// socket's end (WANT_READ), buffered bytes, decrypted or not, are
+/// <see cref="HasBufferedInput"/> and the connection is served again instead of parked. A write
+/// OpenSSL could not finish is retried with the same bytes, from wherever write completion keeps
+/// them (partial writes, moving buffer).
 /// </summary>
 internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
 {
@@ -75,6 +75,7 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
         int n = OpenSsl.SSL_read(ssl, buffer, length);
         int error = n > 0 ? OpenSsl.ErrorNone : OpenSsl.SSL_get_error(ssl, n);
         c.TransportWantsWrite = error == OpenSsl.ErrorWantWrite;
+        c.TransportReadStalled = error is OpenSsl.ErrorWantRead or OpenSsl.ErrorWantWrite; // either way, the socket must move first
         if (c.TransportReadyAt == 0 && OpenSsl.SSL_is_init_finished(ssl) == 1)
         {
             c.TransportReadyAt = Environment.TickCount64;
@@ -193,7 +194,16 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
 
     public bool WaitWritable(Connection c, int milliseconds) => Poll.Writable(c.Fd, milliseconds);
 
-    public bool HasBufferedInput(Connection c) => c.TransportState != 0 && OpenSsl.SSL_pending(c.TransportState) > 0;
+    /// <summary>
+    /// Decrypted bytes a receive did not take, or (until a receive met the socket's end) raw
+    /// records read ahead: either way the pollset would never report them. After WANT_READ what
+    /// is buffered is at most part of a record, whose rest must come through the socket.
+    /// </summary>
+    public bool HasBufferedInput(Connection c)
+    {
+        nint ssl = c.TransportState;
+        return ssl != 0 && (OpenSsl.SSL_pending(ssl) > 0 || (!c.TransportReadStalled && OpenSsl.SSL_has_pending(ssl) == 1));
+    }
 
     public void Release(Connection c)
     {

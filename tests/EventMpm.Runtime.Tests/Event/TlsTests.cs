@@ -185,6 +185,60 @@ public sealed class TlsTests : IDisposable
         }
     }
 
+    /// <summary>Holds what is written while <see cref="Holding"/>, then sends it in one write: records that arrive together.</summary>
+    private sealed class JoiningStream(Socket socket) : Stream
+    {
+        private readonly MemoryStream _held = new();
+
+        public bool Holding { get; set; }
+
+        public void Release()
+        {
+            Holding = false;
+            socket.Send(_held.ToArray());
+            _held.SetLength(0);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Holding) _held.Write(buffer, offset, count);
+            else socket.Send(buffer, offset, count, SocketFlags.None);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => socket.Receive(buffer, offset, count, SocketFlags.None);
+        public override void Flush() { }
+        public override bool CanRead => true;
+        public override bool CanWrite => true;
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void Requests_in_records_read_ahead_together_are_all_served_not_stranded()
+    {
+        using Socket socket = _server.Connect();
+        var joined = new JoiningStream(socket);
+        using var tls = new SslStream(joined, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        tls.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = "localhost" });
+        Assert.Equal("Hello, world!\n", Encoding.ASCII.GetString(Get(tls)));
+        // Three requests, a record each, in one TCP segment: OpenSSL's read-ahead takes all three
+        // at the first read and hands back the first record only. The others wait undecrypted in
+        // its buffer, where the pollset cannot see them; parked there, they would wait for Timeout.
+        joined.Holding = true;
+        for (int i = 0; i < 3; i++) tls.Write(Encoding.ASCII.GetBytes(Wire.Get("/hello.txt")));
+        joined.Release();
+        for (int i = 0; i < 3; i++) Assert.Equal("Hello, world!\n", Encoding.ASCII.GetString(Read(tls).Body));
+
+        static byte[] Get(SslStream tls)
+        {
+            tls.Write(Encoding.ASCII.GetBytes(Wire.Get("/hello.txt")));
+            return Read(tls).Body;
+        }
+    }
+
     [Fact]
     public void Plain_HTTP_to_the_TLS_port_is_answered_400_in_plain_HTTP_and_closed()
     {
