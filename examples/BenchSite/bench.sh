@@ -9,6 +9,10 @@
 #   IDLE_ROUNDS=4 examples/BenchSite/bench.sh        rounds of the idle part (the median is quoted)
 #   TLS=1 SERVERS="nginx-tls httpd-tls h2o-tls project" PART=peers examples/BenchSite/bench.sh
 #                                                    over HTTPS, with the bench's certificate
+#   TLS=1 SERVERS="nginx-tls project" PART=handshakes examples/BenchSite/bench.sh
+#                                                    new TLS connections per second: every request
+#                                                    on a fresh connection (wrk, Connection: close),
+#                                                    a full TLS 1.3 handshake each; CONNS=50
 #
 # fresh.py beside it splits a fresh request's time under 15,000 idle connections into the
 # client's connect() and the request itself (the README's idle section).
@@ -28,6 +32,37 @@ if [ "${TLS:-0}" = 1 ]; then
   export PROJECT_CMD="$BIN/BenchSite -C 'Listen 127.0.0.1:\${BENCH_PORT} https' -C 'DocumentRoot \${BENCH_DOCROOT}' -C 'SSLCertificateFile \${BENCH_CERT}' -C 'SSLCertificateKeyFile \${BENCH_KEY}'"
 fi
 case ${PART:-all} in all|peers) bash "$SHARED/bench/run-peers.sh" ;; esac
+
+# Full handshakes, ROUNDS times (5 unless set), the servers in turn each round, so both see the
+# machine's drift; the median of each server's rounds and their ratio to the first server's.
+handshake_rounds() {
+  ( # shared/bench/lib.sh starts and stops one server at a time, and makes the certificate
+    set +e # stop() returns what the stopped server exited with
+    source "$SHARED/bench/lib.sh"
+    declare -A rates
+    for round in $(seq "${ROUNDS:-5}"); do
+      for server in $SERVERS; do
+        start "$server" || exit 1
+        rate=$(wrk -t2 -c"${CONNS:-50}" -d"${DURATION:-5}"s -H "Connection: close" "$SCHEME://127.0.0.1:$BENCH_PORT/small.html" |
+               awk '/^Requests\/sec/ { print $2 }')
+        stop
+        rates[$server]="${rates[$server]:-} $rate"
+        echo "round $round $server: $rate connections/s"
+      done
+    done
+    first=${SERVERS%% *}
+    for server in $SERVERS; do echo "$server ${rates[$server]}"; done | python3 -c '
+import statistics, sys
+medians = {}
+for line in sys.stdin:
+    name, *rates = line.split()
+    medians[name] = statistics.median(float(r) for r in rates)
+first = sys.argv[1]
+for name, m in medians.items():
+    print(f"{name}: median {m:.0f} new connections/s, {m / medians[first]:.2f}x {first}")' "$first"
+  )
+}
+case ${PART:-all} in handshakes) handshake_rounds ;; esac
 
 # The idle part, IDLE_ROUNDS times (4 unless set). One round's fresh-request p99 is the third
 # slowest of 200 requests, and the client's connect() dominates it, so one round decides

@@ -66,7 +66,7 @@ internal sealed unsafe partial class ChildEngine<TConfig> : IDisposable where TC
         _listenerSet.Add(_doorbell.Fd, Epoll.In, DoorbellToken);
         _pollset.Add(_stopBell.Fd, Epoll.In, StopToken); // level-triggered: once rung, every worker sees it
         _listenersEnabled = true;
-        for (int i = 0; i < listeners.Length; i++) _listenerSet.Add(listeners[i].Fd, Epoll.In, ListenTokenBase + (ulong)i);
+        for (int i = 0; i < listeners.Length; i++) _listenerSet.Add(listeners[i].Fd, ListenEvents, ListenTokenBase + (ulong)i);
 
         _turns = new RunningTurns(TurnsNow());
         _workers = new Thread[TConfig.ThreadsPerChild];

@@ -56,6 +56,12 @@ internal enum NextStep : byte
     Linger,
     /// <summary>Done after an error or timeout: the short lingering close.</summary>
     ShortLinger,
+    /// <summary>
+    /// Done, and the client said it closes too, with nothing of its left unread: send FIN and
+    /// close now. A lingering close would only wait for the client's FIN, and nothing is there
+    /// to reset the answer (nginx closes so when nothing is pending: ngx_http_finalize_connection()).
+    /// </summary>
+    CloseAfterFin,
     /// <summary>The client went away or the connection failed: close now.</summary>
     Close,
 }

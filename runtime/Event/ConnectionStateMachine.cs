@@ -61,6 +61,11 @@ internal sealed unsafe partial class ChildEngine<TConfig>
             case NextStep.ShortLinger:
                 StartLinger(c, shortLinger: true);
                 break;
+            case NextStep.CloseAfterFin:
+                c.ClearPending();
+                c.Transport.ShutdownWrite(c);
+                Close(c);
+                break;
             default:
                 Close(c);
                 break;

@@ -30,7 +30,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
             {
                 ulong token = events[i].data.u64;
                 if (token == DoorbellToken) _doorbell.Drain();
-                else if (token >= ListenTokenBase && token < StopToken) AcceptOne((int)(token - ListenTokenBase));
+                else if (token >= ListenTokenBase && token < StopToken) AcceptWaiting((int)(token - ListenTokenBase));
                 else if (_table.Find(token) is Connection c) _linger.Drain(c);
             }
             ExpireQueues();
@@ -77,37 +77,51 @@ internal sealed unsafe partial class ChildEngine<TConfig>
         Volatile.Read(ref _idle), TConfig.ThreadsPerChild, TConfig.AsyncRequestWorkerFactor, hysteresis);
 
     /// <summary>
-    /// A listening socket polled readable: apply the admission rule, then take one connection
-    /// (the socket is level-triggered, so the next wait reports any other). As in httpd, the rule
-    /// is applied only when a connection is actually waiting.
+    /// How the listening sockets are polled: every child's listener polls the same sockets, and
+    /// EPOLLEXCLUSIVE wakes one of them per connection, not each (the thundering herd httpd's
+    /// accept mutex and nginx's accept_mutex exist for; both use EPOLLEXCLUSIVE where Linux has it).
     /// </summary>
-    private void AcceptOne(int index)
+    private static readonly uint ListenEvents = Epoll.In | Epoll.Exclusive;
+
+    /// <summary>At most this many accepts per wake: under load, connections that queued while the listener slept cost one wake, not one each.</summary>
+    private const int AcceptBatch = 16;
+
+    /// <summary>
+    /// A listening socket polled readable: apply the admission rule, then take the connections
+    /// waiting, up to <see cref="AcceptBatch"/> (the socket is level-triggered, so the next wait
+    /// reports any other). As in httpd, the rule is applied only when a connection is actually
+    /// waiting, and again before each one.
+    /// </summary>
+    private void AcceptWaiting(int index)
     {
         ListenSocket listener = _listeners[index];
-        if (!_listenersEnabled) return;
-        if (AboveLimit(hysteresis: 0))
+        for (int taken = 0; taken < AcceptBatch && _listenersEnabled; taken++)
         {
-            EnableListeners(false);
-            return;
-        }
-        int fd = listener.Accept(out int errno);
-        if (fd < 0)
-        {
-            if (!Sys.WouldBlock(errno) && errno != LibC.EINTR && errno != LibC.ECONNABORTED)
+            if (AboveLimit(hysteresis: 0))
             {
-                ErrorLog.Error("mpm_event", "AH02179", "apr_socket_accept: (client socket): " + Sys.Describe(errno)); // unixd.c: ap_unixd_accept()
+                EnableListeners(false);
+                return;
             }
-            return;
-        }
-        Interlocked.Increment(ref _open);
-        Sys.SetInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1);
-        Connection c = _table.Allocate(fd, _transports[index]);
-        c.AcceptedAt = Now;
-        Park(c, ConnectionState.NewConnection, Epoll.In);
-        if (++_accepted == TConfig.MaxConnectionsPerChild)
-        {
-            ErrorLog.Info("mpm_event", "", "Stopping process due to MaxConnectionsPerChild");
-            Stop();
+            int fd = listener.Accept(out int errno);
+            if (fd < 0)
+            {
+                if (!Sys.WouldBlock(errno) && errno != LibC.EINTR && errno != LibC.ECONNABORTED)
+                {
+                    ErrorLog.Error("mpm_event", "AH02179", "apr_socket_accept: (client socket): " + Sys.Describe(errno)); // unixd.c: ap_unixd_accept()
+                }
+                return;
+            }
+            Interlocked.Increment(ref _open);
+            Sys.SetInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1);
+            Connection c = _table.Allocate(fd, _transports[index]);
+            c.AcceptedAt = Now;
+            Park(c, ConnectionState.NewConnection, Epoll.In);
+            if (++_accepted == TConfig.MaxConnectionsPerChild)
+            {
+                ErrorLog.Info("mpm_event", "", "Stopping process due to MaxConnectionsPerChild");
+                Stop();
+                return;
+            }
         }
     }
 
@@ -115,7 +129,12 @@ internal sealed unsafe partial class ChildEngine<TConfig>
     {
         _listenersEnabled = enable;
         _board.Process(_slot).NotAccepting = enable ? (byte)0 : (byte)1;
-        for (int i = 0; i < _listeners.Length; i++) _listenerSet.Modify(_listeners[i].Fd, enable ? Epoll.In : 0, ListenTokenBase + (ulong)i);
+        // An exclusive registration cannot be modified: it is removed and added again.
+        for (int i = 0; i < _listeners.Length; i++)
+        {
+            if (enable) _listenerSet.Add(_listeners[i].Fd, ListenEvents, ListenTokenBase + (ulong)i);
+            else _listenerSet.Remove(_listeners[i].Fd);
+        }
     }
 
     /// <summary>

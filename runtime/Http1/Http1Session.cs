@@ -195,7 +195,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         if (!plan.KeepAlive)
         {
             _score->Status = WorkerStatus.Closing;
-            _next = NextStep.Linger;
+            _next = ClientClosesToo(c, _request, have) ? NextStep.CloseAfterFin : NextStep.Linger;
             return false;
         }
         if (have == 0)
@@ -206,6 +206,23 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         }
         _score->Status = WorkerStatus.Read;
         return true;
+    }
+
+    /// <summary>
+    /// Whether the client itself ends the connection after this answer (Connection: close, or
+    /// HTTP/1.0 without keep-alive), sent no body (one may still be on its way), and nothing it
+    /// sent is left unread: not after the request in the buffer, not inside the transport, not
+    /// in the kernel. Then no lingering close is needed:
+    /// what it protects against, a reset that destroys an answer the client has not read yet,
+    /// comes only from closing on unread input, and this client sends no more.
+    /// </summary>
+    private static bool ClientClosesToo(Connection c, HttpRequest r, int have)
+    {
+        bool closes = r.ConnectionClose || (!r.IsHttp11 && !r.ConnectionKeepAlive);
+        bool bodiless = r.Framing == BodyFraming.None || (r.Framing == BodyFraming.ContentLength && r.ContentLength == 0);
+        if (!closes || !bodiless || have > 0 || c.Transport.HasBufferedInput(c)) return false;
+        byte next;
+        return Native.Sys.Peek(c.Fd, &next, 1) < 0 && Native.Sys.WouldBlock(Native.Sys.Errno);
     }
 
     /// <summary>Set while a response is planned that must close the connection (its request's body is left unread).</summary>

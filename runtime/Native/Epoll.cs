@@ -12,6 +12,11 @@ internal sealed unsafe class Epoll : IDisposable
     public static readonly uint RdHup = (uint)LibC.EPOLLRDHUP;
     /// <summary>One event, then disarmed until re-armed.</summary>
     public static readonly uint OneShot = (uint)LibC.EPOLLONESHOT;
+    /// <summary>
+    /// EPOLLEXCLUSIVE (Linux 4.5, include/uapi/linux/eventpoll.h): of the epoll sets that hold the
+    /// descriptor, an event wakes one waiter, not all. Only with EPOLL_CTL_ADD: never modified.
+    /// </summary>
+    public const uint Exclusive = 1u << 28;
 
     private readonly int _fd;
 

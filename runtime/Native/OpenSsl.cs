@@ -22,6 +22,10 @@ internal static unsafe partial class OpenSsl
     // SSL_CTX_ctrl() commands
     private const int CtrlSetTicketKeyCallback = 72; // SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB, for SSL_CTX_callback_ctrl
     private const int CtrlSetReadAhead = 41;
+
+    /// <summary>TLS1_3_VERSION, as SSL_version() reports it.</summary>
+    public const int Tls13 = 0x0304;
+
     private const int CtrlMode = 33, CtrlChainCertificate = 89, CtrlSetMinProtoVersion = 123, CtrlSetMaxProtoVersion = 124;
 
     // SSL_CONF_FLAG_*: commands as a configuration file writes them, for a server, errors queued.
@@ -96,6 +100,7 @@ internal static unsafe partial class OpenSsl
     [LibraryImport(Ssl, SetLastError = true)] public static partial int SSL_read(nint ssl, byte* buffer, int length);
     [LibraryImport(Ssl, SetLastError = true)] public static partial int SSL_write(nint ssl, byte* buffer, int length);
     [LibraryImport(Ssl)] public static partial int SSL_pending(nint ssl);
+    [LibraryImport(Ssl)] public static partial int SSL_version(nint ssl);
     [LibraryImport(Ssl)] public static partial int SSL_has_pending(nint ssl);
     [LibraryImport(Ssl)] public static partial int SSL_get_error(nint ssl, int result);
     [LibraryImport(Ssl)] public static partial int SSL_shutdown(nint ssl);

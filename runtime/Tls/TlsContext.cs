@@ -225,8 +225,12 @@ internal sealed unsafe class TlsContext : IDisposable
 
     /// <summary>
     /// OpenSSL's ticket-key callback: to seal, the current key and a fresh IV (returns 1); to
-    /// open, the key the ticket names (1, or 2 for the previous key: OpenSSL then issues a new
-    /// ticket under the current one), or 0 when no key opens it (a full handshake follows).
+    /// open, the key the ticket names, or 0 when no key opens it (a full handshake follows). An
+    /// opened ticket answers 2, so OpenSSL issues a new one, when it was sealed with the previous
+    /// key, and always over TLS 1.3: a TLS 1.3 client uses a ticket once (RFC 8446 §C.4), and
+    /// OpenSSL sends none after a resumption unless asked, so a client that resumes connection
+    /// after connection would make every other one a full handshake (OpenSSL's own keys renew
+    /// TLS 1.3 tickets so too).
     /// </summary>
     [UnmanagedCallersOnly]
     private static int SealOrOpenTicket(nint ssl, byte* name, byte* iv, nint cipher, nint hmac, int seal)
@@ -251,7 +255,7 @@ internal sealed unsafe class TlsContext : IDisposable
                 int ok = seal != 0 ? OpenSsl.EVP_EncryptInit_ex(cipher, OpenSsl.EVP_aes_256_cbc(), 0, aes, iv) : OpenSsl.EVP_DecryptInit_ex(cipher, OpenSsl.EVP_aes_256_cbc(), 0, aes, iv);
                 if (ok != 1) return -1;
             }
-            return current ? 1 : 2;
+            return current && (seal != 0 || OpenSsl.SSL_version(ssl) != OpenSsl.Tls13) ? 1 : 2;
         }
         catch
         {

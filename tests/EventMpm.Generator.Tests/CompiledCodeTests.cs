@@ -27,8 +27,11 @@ public sealed class CompiledCodeTests
         ConfigResult expected = ConfigCompiler.Compile(new OneFile(TestProject.MainPath, conf), new[] { TestProject.MainPath }, new List<ProjectDirective>(), TestProject.Directory);
         Assert.Equal(expected.Settings, readBack);
         Assert.Equal((25, 150, 2, 5_000), (readBack.ThreadsPerChild, readBack.MaxRequestWorkers, readBack.StartServers, readBack.KeepAliveTimeoutMilliseconds));
-        Assert.Equal(new ListenAddress("", 8080), Assert.Single(readBack.Deployment.Listen));
-        Assert.Contains(new DirectiveValue("ThreadsPerChild", "25", "httpd.conf:15"), readBack.Directives);
+        Assert.Equal(new[] { new ListenAddress("", 8080), new ListenAddress("", 8443, "https") }, readBack.Deployment.Listen.ToArray());
+        Assert.True(readBack.SSLEngine);
+        Assert.Equal(new[] { ("tls/localhost.pem", "tls/localhost.key") }, readBack.Deployment.CertificatePairs().ToArray());
+        int line = System.Array.FindIndex(conf.Split('\n'), l => l.TrimStart().StartsWith("ThreadsPerChild ", System.StringComparison.Ordinal)) + 1;
+        Assert.Contains(new DirectiveValue("ThreadsPerChild", "25", "httpd.conf:" + line), readBack.Directives);
     }
 
     /// <summary>

@@ -137,6 +137,30 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void A_client_that_asked_to_close_is_closed_at_once_and_one_whose_body_may_still_come_lingers()
+    {
+        using var server = new TestServer<QuickConfig>();
+        // Connection: close and nothing more: the answer, FIN, and the server keeps nothing
+        // though the client has not closed its end (a lingering close would wait 30 s for it).
+        using Socket asked = server.Connect();
+        Wire.Send(asked, "GET /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        Assert.Equal(200, Wire.ReadOne(asked).Status);
+        Assert.Equal(0, asked.Receive(new byte[1]));
+        Wire.WaitFor(() => server.Server.OpenConnections == 0, "the closed connection to be gone");
+
+        // The same, but a body was promised and only part has come: the rest may still be in
+        // flight, so the server sends FIN and drains what comes until the client closes.
+        using Socket body = server.Connect();
+        Wire.Send(body, "POST /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: 100\r\n\r\n0123");
+        Assert.Equal(405, Wire.ReadOne(body).Status);
+        Assert.Equal(0, body.Receive(new byte[1]));
+        Assert.Equal(1, server.Server.OpenConnections); // lingering: it waits for the client's end
+        body.Send(new byte[96]); // the rest of the body is drained, not answered with a reset
+        body.Shutdown(SocketShutdown.Send);
+        Wire.WaitFor(() => server.Server.OpenConnections == 0, "the lingering connection to end at the client's FIN");
+    }
+
+    [Fact]
     public void Relative_symbolic_links_are_followed_only_inside_DocumentRoot()
     {
         using var server = new TestServer<QuickConfig>();

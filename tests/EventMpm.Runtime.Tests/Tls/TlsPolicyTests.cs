@@ -27,6 +27,29 @@ public struct NarrowTlsConfig : IServerConfig
     public static bool SSLSessionTickets => false;
 }
 
+/// <summary>TLS 1.2, two suites with AES-128-GCM first, SSLHonorCipherOrder on (the default) and SSLSessionTickets on.</summary>
+public struct ServerOrderTlsConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 2;
+    public static int MaxRequestWorkers => 2;
+    public static bool SSLEngine => true;
+    public static int SSLProtocolMin => TlsVersions.Tls12;
+    public static int SSLProtocolMax => TlsVersions.Tls12;
+    public static string SSLCipherSuite => "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305";
+}
+
+/// <summary>The same with SSLHonorCipherOrder off: the client's order decides.</summary>
+public struct ClientOrderTlsConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 2;
+    public static int MaxRequestWorkers => 2;
+    public static bool SSLEngine => true;
+    public static int SSLProtocolMin => TlsVersions.Tls12;
+    public static int SSLProtocolMax => TlsVersions.Tls12;
+    public static string SSLCipherSuite => "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305";
+    public static bool SSLHonorCipherOrder => false;
+}
+
 /// <summary>SSLOpenSSLConfCmd MinProtocol TLSv1.3: a command applied after the directives, overriding SSLProtocol's TLS 1.2.</summary>
 public struct ConfCommandTlsConfig : IServerConfig
 {
@@ -127,7 +150,7 @@ public sealed class TlsPolicyTests : IDisposable
     }
 
     private static SslStream Handshake<TConfig>(TestServer<TConfig> server, SslProtocols protocols, List<SslApplicationProtocol>? alpn = null,
-        Action<X509Chain?>? sawChain = null, X509Certificate2? client = null) where TConfig : struct, IServerConfig
+        Action<X509Chain?>? sawChain = null, X509Certificate2? client = null, CipherSuitesPolicy? policy = null) where TConfig : struct, IServerConfig
     {
         Socket socket = server.Connect();
         var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), false, (_, _, chain, _) =>
@@ -140,6 +163,7 @@ public sealed class TlsPolicyTests : IDisposable
             TargetHost = "localhost", EnabledSslProtocols = protocols, ApplicationProtocols = alpn,
             ClientCertificates = client is null ? null : new X509CertificateCollection { client },
             LocalCertificateSelectionCallback = client is null ? null : (_, _, _, _, _) => client,
+            CipherSuitesPolicy = policy,
         });
         return tls;
     }
@@ -159,6 +183,68 @@ public sealed class TlsPolicyTests : IDisposable
         Assert.Equal(SslProtocols.Tls12, tls.SslProtocol);
         Assert.Equal(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.NegotiatedCipherSuite);
         Assert.Equal(200, Get(tls));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // CipherSuitesPolicy: the server is Linux-only anyway
+    public void SSLHonorCipherOrder_on_takes_the_servers_order_and_off_the_clients()
+    {
+        // The client prefers ChaCha20 to AES-128-GCM; the server's list says the reverse.
+        var clientOrder = new CipherSuitesPolicy([TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]);
+        using (var server = Serve<ServerOrderTlsConfig>())
+        using (SslStream tls = Handshake(server, SslProtocols.Tls12, policy: clientOrder))
+        {
+            Assert.Equal(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.NegotiatedCipherSuite);
+            Assert.Equal(200, Get(tls));
+        }
+        using (var server = Serve<ClientOrderTlsConfig>())
+        using (SslStream tls = Handshake(server, SslProtocols.Tls12, policy: clientOrder))
+        {
+            Assert.Equal(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.NegotiatedCipherSuite);
+            Assert.Equal(200, Get(tls));
+        }
+    }
+
+    /// <summary>Runs a command through sh and returns its exit code.</summary>
+    private static int Shell(string command)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", command]))!;
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    /// <summary>What `openssl s_client -msg` shows of a TLS 1.2 handshake with the server (the openssl package is installed if missing).</summary>
+    private static string OpenSslMessages(int port)
+    {
+        if (Shell("command -v openssl > /dev/null") != 0) Assert.Equal(0, Shell("(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl) > /dev/null"));
+        var start = new System.Diagnostics.ProcessStartInfo("openssl", $"s_client -connect 127.0.0.1:{port} -tls1_2 -msg")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close(); // end of input: s_client ends the connection after the handshake
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(10_000), "openssl s_client did not end");
+        return output + error.Result;
+    }
+
+    [Fact]
+    public void SSLSessionTickets_off_sends_no_ticket_where_on_sends_one()
+    {
+        using (var server = Serve<ServerOrderTlsConfig>())
+        {
+            string on = OpenSslMessages(server.Port);
+            Assert.Contains("TLS 1.2, Handshake", on);
+            Assert.Contains("NewSessionTicket", on);
+        }
+        using (var server = Serve<NarrowTlsConfig>())
+        {
+            string off = OpenSslMessages(server.Port);
+            Assert.Contains("TLS 1.2, Handshake", off);
+            Assert.Contains("Finished", off);
+            Assert.DoesNotContain("NewSessionTicket", off);
+        }
     }
 
     [Fact]
