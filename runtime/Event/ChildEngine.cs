@@ -9,8 +9,10 @@ namespace EventMpm.Event;
 /// <summary>
 /// One child process's engine: the event MPM's listener thread and its worker pool, which know
 /// nothing of HTTP. Its parts, each in a file of its own:
-/// - <see cref="ListenerLoop"/>: accepting under the <see cref="Admission"/> rule, the timeouts
-///   of <see cref="TimeoutQueues"/>, <see cref="LingeringClose"/>, the scoreboard's counts;
+/// - Accepting.cs: the worker that sees a connection waiting accepts it under the
+///   <see cref="Admission"/> rule and serves it at once;
+/// - <see cref="ListenerLoop"/>: the timeouts of <see cref="TimeoutQueues"/>,
+///   <see cref="LingeringClose"/>, reopening the door admission closed, the scoreboard's counts;
 /// - <see cref="WorkerLoop"/>: workers that wait on the pollset themselves (leader/follower) and
 ///   take turns to run (<see cref="RunningTurns"/>), so a kept-alive request costs no hand-off;
 /// - the connection state machine (ConnectionStateMachine.cs, <see cref="ConnectionState"/>):
@@ -43,6 +45,8 @@ internal sealed unsafe partial class ChildEngine<TConfig> : IDisposable where TC
     private readonly int _slot;
     private int _open, _idle;
     private long _accepted;
+    /// <summary>Held to accept, and to register, unregister or close the listening sockets: no accept meets a socket being closed.</summary>
+    private readonly object _listenLock = new();
     private volatile bool _listenersEnabled;
     private volatile bool _stopping;
     private long _stopDeadline;
@@ -66,7 +70,7 @@ internal sealed unsafe partial class ChildEngine<TConfig> : IDisposable where TC
         _listenerSet.Add(_doorbell.Fd, Epoll.In, DoorbellToken);
         _pollset.Add(_stopBell.Fd, Epoll.In, StopToken); // level-triggered: once rung, every worker sees it
         _listenersEnabled = true;
-        for (int i = 0; i < listeners.Length; i++) _listenerSet.Add(listeners[i].Fd, ListenEvents, ListenTokenBase + (ulong)i);
+        for (int i = 0; i < listeners.Length; i++) _pollset.Add(listeners[i].Fd, ListenEvents, ListenTokenBase + (ulong)i);
 
         _turns = new RunningTurns(TurnsNow());
         _workers = new Thread[TConfig.ThreadsPerChild];

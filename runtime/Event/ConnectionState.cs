@@ -5,7 +5,7 @@ namespace EventMpm.Event;
 /// <see cref="NextStep"/>, what the connection waits for once a worker is done with it.
 ///
 /// <code>
-///   accept ──► NewConnection ─┐                       (listener: accept, admission)
+///   accept ──► Serving, then NewConnection ─┐         (a worker: accept, admission)
 ///              KeepAlive ─────┤ readable: a worker claims it
 ///              AwaitingRest ──┤                       ──► Serving ──► protocol.Serve() returns:
 ///              WriteCompletion┘ writable: the worker first sends what is pending

@@ -1,7 +1,6 @@
 using System;
 using System.Threading;
 using EventMpm.Contract;
-using EventMpm.Logging;
 using EventMpm.Native;
 using EventMpm.Scoreboard;
 using Tmds.Linux;
@@ -9,9 +8,10 @@ using Tmds.Linux;
 namespace EventMpm.Event;
 
 /// <summary>
-/// The listener thread (event.c: listener_thread()): it accepts under the admission rule, expires
-/// the timeout queues, drains lingering connections, writes this child's row of the scoreboard
-/// and, when asked to stop, closes the listening sockets and waits for the last connection.
+/// The listener thread (event.c: listener_thread(), less the accepting, which the workers do:
+/// Accepting.cs): it expires the timeout queues, drains lingering connections, opens the door to
+/// new connections again once the admission rule allows, writes this child's row of the
+/// scoreboard and, when asked to stop, closes the listening sockets and waits for the last connection.
 /// </summary>
 internal sealed unsafe partial class ChildEngine<TConfig>
 {
@@ -30,7 +30,6 @@ internal sealed unsafe partial class ChildEngine<TConfig>
             {
                 ulong token = events[i].data.u64;
                 if (token == DoorbellToken) _doorbell.Drain();
-                else if (token >= ListenTokenBase && token < StopToken) AcceptWaiting((int)(token - ListenTokenBase));
                 else if (_table.Find(token) is Connection c) _linger.Drain(c);
             }
             ExpireQueues();
@@ -73,70 +72,6 @@ internal sealed unsafe partial class ChildEngine<TConfig>
         return (int)Math.Max(wait, 0);
     }
 
-    private bool AboveLimit(int hysteresis) => Admission.AboveLimit(Volatile.Read(ref _open), _linger.Count, _queues.AwaitingRestCount,
-        Volatile.Read(ref _idle), TConfig.ThreadsPerChild, TConfig.AsyncRequestWorkerFactor, hysteresis);
-
-    /// <summary>
-    /// How the listening sockets are polled: every child's listener polls the same sockets, and
-    /// EPOLLEXCLUSIVE wakes one of them per connection, not each (the thundering herd httpd's
-    /// accept mutex and nginx's accept_mutex exist for; both use EPOLLEXCLUSIVE where Linux has it).
-    /// </summary>
-    private static readonly uint ListenEvents = Epoll.In | Epoll.Exclusive;
-
-    /// <summary>At most this many accepts per wake: under load, connections that queued while the listener slept cost one wake, not one each.</summary>
-    private const int AcceptBatch = 16;
-
-    /// <summary>
-    /// A listening socket polled readable: apply the admission rule, then take the connections
-    /// waiting, up to <see cref="AcceptBatch"/> (the socket is level-triggered, so the next wait
-    /// reports any other). As in httpd, the rule is applied only when a connection is actually
-    /// waiting, and again before each one.
-    /// </summary>
-    private void AcceptWaiting(int index)
-    {
-        ListenSocket listener = _listeners[index];
-        for (int taken = 0; taken < AcceptBatch && _listenersEnabled; taken++)
-        {
-            if (AboveLimit(hysteresis: 0))
-            {
-                EnableListeners(false);
-                return;
-            }
-            int fd = listener.Accept(out int errno);
-            if (fd < 0)
-            {
-                if (!Sys.WouldBlock(errno) && errno != LibC.EINTR && errno != LibC.ECONNABORTED)
-                {
-                    ErrorLog.Error("mpm_event", "AH02179", "apr_socket_accept: (client socket): " + Sys.Describe(errno)); // unixd.c: ap_unixd_accept()
-                }
-                return;
-            }
-            Interlocked.Increment(ref _open);
-            Sys.SetInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1);
-            Connection c = _table.Allocate(fd, _transports[index]);
-            c.AcceptedAt = Now;
-            Park(c, ConnectionState.NewConnection, Epoll.In);
-            if (++_accepted == TConfig.MaxConnectionsPerChild)
-            {
-                ErrorLog.Info("mpm_event", "", "Stopping process due to MaxConnectionsPerChild");
-                Stop();
-                return;
-            }
-        }
-    }
-
-    private void EnableListeners(bool enable)
-    {
-        _listenersEnabled = enable;
-        _board.Process(_slot).NotAccepting = enable ? (byte)0 : (byte)1;
-        // An exclusive registration cannot be modified: it is removed and added again.
-        for (int i = 0; i < _listeners.Length; i++)
-        {
-            if (enable) _listenerSet.Add(_listeners[i].Fd, ListenEvents, ListenTokenBase + (ulong)i);
-            else _listenerSet.Remove(_listeners[i].Fd);
-        }
-    }
-
     /// <summary>
     /// Timeouts (event.c: process_timeout_queue()): an idle connection gets a short linger; one
     /// still writing or lingering is closed; one whose input did not complete gets the protocol's
@@ -160,7 +95,15 @@ internal sealed unsafe partial class ChildEngine<TConfig>
 
     private void BeginStopping()
     {
-        _listenersClosed = true;
+        lock (_listenLock)
+        {
+            _listenersClosed = true;
+            foreach (ListenSocket l in _listeners)
+            {
+                _pollset.Remove(l.Fd);
+                l.Dispose();
+            }
+        }
         _board.Process(_slot).Quiescing = 1;
         for (int i = 0; i < Math.Min(TConfig.ThreadsPerChild, _board.ThreadLimit); i++)
         {
@@ -168,11 +111,6 @@ internal sealed unsafe partial class ChildEngine<TConfig>
             if (w->Status == WorkerStatus.Ready) w->Status = WorkerStatus.Graceful; // as httpd's close_listeners marks them
         }
         _stopDeadline = Now + Math.Max(TConfig.TimeoutMilliseconds, LingeringClose.ShortLingerMilliseconds);
-        foreach (ListenSocket l in _listeners)
-        {
-            _listenerSet.Remove(l.Fd);
-            l.Dispose();
-        }
     }
 
     /// <summary>

@@ -47,7 +47,8 @@ internal sealed unsafe partial class ChildEngine<TConfig>
                 {
                     ulong token = worker.Events[worker.Next].data.u64;
                     if (token == StopToken) return;
-                    if (_table.Find(token) is Connection c && _queues.Claim(c, token)) Serve(worker, protocol, c);
+                    if (token >= ListenTokenBase) AcceptAndServe(worker, protocol, (int)(token - ListenTokenBase));
+                    else if (_table.Find(token) is Connection c && _queues.Claim(c, token)) Serve(worker, protocol, c);
                 }
                 if (_turns.Owed) GiveUpTurn(worker); // there are to be fewer turns (another child started)
             }
@@ -79,7 +80,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
         for (int i = worker.Next + 1; i < worker.Count; i++)
         {
             ulong token = worker.Events[i].data.u64;
-            if (token == StopToken) continue;
+            if (token >= ListenTokenBase) continue; // level-triggered: the next wait reports it again
             lock (_queues.Gate)
             {
                 if (_table.Find(token) is not Connection c || c.Token != token) continue;
