@@ -12,7 +12,8 @@
 #   TLS=1 SERVERS="nginx-tls project" PART=handshakes examples/BenchSite/bench.sh
 #                                                    new TLS connections per second: every request
 #                                                    on a fresh connection (wrk, Connection: close),
-#                                                    a full TLS 1.3 handshake each; CONNS=50
+#                                                    a TLS 1.3 handshake each (wrk resumes the
+#                                                    session it was last given); CONNS=50
 #
 # fresh.py beside it splits a fresh request's time under 15,000 idle connections into the
 # client's connect() and the request itself (the README's idle section).

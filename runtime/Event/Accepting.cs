@@ -84,5 +84,4 @@ internal sealed unsafe partial class ChildEngine<TConfig>
             else _pollset.Remove(_listeners[i].Fd);
         }
     }
-
 }

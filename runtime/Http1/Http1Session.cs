@@ -212,9 +212,9 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     /// Whether the client itself ends the connection after this answer (Connection: close, or
     /// HTTP/1.0 without keep-alive), sent no body (one may still be on its way), and nothing it
     /// sent is left unread: not after the request in the buffer, not inside the transport, not
-    /// in the kernel. Then no lingering close is needed:
-    /// what it protects against, a reset that destroys an answer the client has not read yet,
-    /// comes only from closing on unread input, and this client sends no more.
+    /// in the kernel. Then no lingering close is needed: what it protects against, a reset that
+    /// destroys an answer the client has not read yet, comes only from closing on unread input,
+    /// and this client sends no more.
     /// </summary>
     private static bool ClientClosesToo(Connection c, HttpRequest r, int have)
     {
