@@ -6,13 +6,15 @@
 Opens SLOW connections and keeps them slow; each attack holds an httpd worker per connection:
   head    a request line, then one more header line every 5 s: the head never ends;
   body    a whole head promising a 4 KiB body, then one byte of it every 5 s;
-  expect  a whole head promising a 4 KiB body with Expect: 100-continue, and never the body.
+  expect  a whole head promising a 4 KiB body with Expect: 100-continue, and never the body;
+  tls     half of a TLS ClientHello, and nothing more: a handshake stopped halfway (PORT speaks
+          HTTPS, and the fresh requests are made over TLS, the certificate not checked).
 Once they are all open, makes FRESH requests one after another, each on a new connection, and
 prints one JSON line: latency percentiles of the fresh requests, how many failed, and what became
 of the slow connections by the end: still held open, answered, or closed. Stops by itself; talks
 to 127.0.0.1 only.
 """
-import json, resource, socket, sys, time
+import json, resource, socket, ssl, sys, time
 
 port = int(sys.argv[1])
 slow_n = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
@@ -21,7 +23,24 @@ path = sys.argv[4] if len(sys.argv) > 4 else "/"
 mode = sys.argv[5] if len(sys.argv) > 5 else "head"
 fresh_path = sys.argv[6] if len(sys.argv) > 6 else path
 head = b"GET " + path.encode() + b" HTTP/1.1\r\nHost: localhost\r\n"
+def half_client_hello():
+    # what a TLS client sends first, cut in half: the server has read part of a handshake record
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    hello = ssl.create_default_context().wrap_bio(incoming, outgoing, server_hostname="localhost")
+    try:
+        hello.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    data = outgoing.read()
+    return data[:len(data) // 2]
+
+tls = None
+if mode == "tls":
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
+
 opening, trickling = {
+    "tls": (half_client_hello() if mode == "tls" else b"", b""),
     "head": (head, b"X-Slow: 1\r\n"),
     "body": (head + b"Content-Length: 4096\r\n\r\n0123456789", b"x"),
     "expect": (head + b"Content-Length: 4096\r\nExpect: 100-continue\r\n\r\n", b""),
@@ -63,10 +82,15 @@ for i in range(fresh_n):
     t0 = time.perf_counter()
     try:
         c = socket.create_connection(("127.0.0.1", port), timeout=10)
+        if tls:
+            c = tls.wrap_socket(c, server_hostname="localhost")
         c.sendall(request)
         data = b""
         while True:
-            chunk = c.recv(65536)
+            try:
+                chunk = c.recv(65536)
+            except ssl.SSLEOFError:
+                break  # the server's FIN without close_notify ends the answer as well
             if not chunk:
                 break
             data += chunk
