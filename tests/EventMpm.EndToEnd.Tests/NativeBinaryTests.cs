@@ -188,6 +188,29 @@ public sealed class SlowlorisTests(PublishedStaticSite site) : IClassFixture<Pub
         }
     }
 
+    /// <summary>
+    /// 2,000 connections that send half a ClientHello and stop: each waits in the epoll set
+    /// within its header time, holding no worker, while fresh HTTPS requests (a full handshake
+    /// each) are all answered. The development certificate the build exported serves them.
+    /// </summary>
+    [Fact]
+    public void Two_thousand_handshakes_stopped_halfway_hold_no_worker_and_fresh_HTTPS_requests_are_all_answered()
+    {
+        int tlsPort = MpmServer.FreePort();
+        using var server = site.Start($"-X -C \"Listen 127.0.0.1:{tlsPort} https\"", out _);
+        try
+        {
+            MpmServer.WaitFor(() => MpmServer.Listening(tlsPort), 5, "the https listener");
+            var result = SlowClients.Run(tlsPort, "/ tls");
+            Assert.True(result.GetProperty("slow_held_at_end").GetInt32() == 2000, result.ToString());
+        }
+        finally
+        {
+            server.Kill();
+            server.WaitForExit();
+        }
+    }
+
     [Fact]
     public void The_metrics_page_is_served_to_the_machine_itself()
     {
