@@ -20,14 +20,8 @@ internal sealed class Connection
     /// <summary>The transport's own handle for this connection (TLS: its session), released with <see cref="ITransport.Release"/>.</summary>
     public nint TransportState;
 
-    /// <summary>
-    /// The transport's last receive could not go on until it had written (a TLS handshake whose
-    /// flight met a full send buffer): the connection waits for room to send as well as for input.
-    /// </summary>
-    public bool TransportWantsWrite;
-
-    /// <summary>The transport's last receive met the socket's end (TLS: WANT_READ): what it buffers is not a whole record.</summary>
-    public bool TransportReadStalled;
+    /// <summary>What the transport's last receive stopped for, so what the connection waits for in the pollset.</summary>
+    public TransportWait TransportWait;
 
     /// <summary>The subject of the certificate the client presented in the TLS handshake (RFC 2253); null without one.</summary>
     public string? PeerCertificate;
@@ -98,4 +92,18 @@ internal sealed class Connection
         ProtocolState?.Dispose();
         ProtocolState = null;
     }
+}
+
+/// <summary>What a transport's last receive stopped for.</summary>
+internal enum TransportWait : byte
+{
+    /// <summary>Nothing: it returned bytes, or the end (what the transport buffers may be whole records).</summary>
+    None,
+    /// <summary>Input: it met the socket's end (TLS: WANT_READ), so what it buffers is not a whole record.</summary>
+    Input,
+    /// <summary>
+    /// Room to send: it could not go on until it had written (a TLS handshake whose flight met a
+    /// full send buffer); the connection waits for that as well as for input.
+    /// </summary>
+    Output,
 }

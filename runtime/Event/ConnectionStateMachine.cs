@@ -62,7 +62,6 @@ internal sealed unsafe partial class ChildEngine<TConfig>
                 StartLinger(c, shortLinger: true);
                 break;
             case NextStep.CloseAfterFin:
-                c.ClearPending();
                 c.Transport.ShutdownWrite(c);
                 Close(c);
                 break;
@@ -111,7 +110,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
     }
 
     /// <summary>What a connection waiting for input waits for: input, and room to send when its transport must write first.</summary>
-    internal static uint InputEvents(Connection c) => c.TransportWantsWrite ? Epoll.In | Epoll.Out : Epoll.In;
+    internal static uint InputEvents(Connection c) => c.TransportWait == TransportWait.Output ? Epoll.In | Epoll.Out : Epoll.In;
 
     /// <summary>Registers or re-arms a connection's one-shot event in the workers' pollset; 0 or an errno.</summary>
     private int Arm(Connection c, uint events)

@@ -25,8 +25,7 @@ internal sealed class ConnectionTable
             c.Transport = transport;
             c.TransportReadyAt = 0;
             c.PeerCertificate = null;
-            c.TransportWantsWrite = false;
-            c.TransportReadStalled = false;
+            c.TransportWait = TransportWait.None;
             c.Served = 0;
             c.BodyStartedAt = 0;
             c.ContinueSent = false;

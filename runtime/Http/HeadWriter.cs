@@ -114,8 +114,7 @@ public static class KeepAlivePolicy
         return keepAliveOn
             && keepAliveTimeoutMs > 0
             && !stopping
-            && !r.ConnectionClose
-            && (r.IsHttp11 || r.ConnectionKeepAlive)
+            && !r.ClientCloses
             && !StatusText.DropsConnection(status)
             && (maxRequests == 0 || left > 0);
     }

@@ -42,6 +42,12 @@ public sealed class HttpRequest
 
     public bool IsHttp11 => Minor >= 1;
 
+    /// <summary>The client ends the connection after this request: Connection: close, or HTTP/1.0 without keep-alive.</summary>
+    public bool ClientCloses => ConnectionClose || (!IsHttp11 && !ConnectionKeepAlive);
+
+    /// <summary>A body follows the head: a Content-Length above 0, or chunks.</summary>
+    public bool HasBody => (Framing == BodyFraming.ContentLength && ContentLength > 0) || Framing == BodyFraming.Chunked;
+
     public void Reset()
     {
         Method = HttpMethod.Unknown;

@@ -132,7 +132,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         _score->Status = WorkerStatus.Write; // httpd's 'W' covers the handler's run, not only the sending
         if (TConfig.ExtendedStatus) RecordRequest(c, r);
         int consumed = r.HeadLength;
-        bool hasBody = (r.Framing == BodyFraming.ContentLength && r.ContentLength > 0) || r.Framing == BodyFraming.Chunked;
+        bool hasBody = r.HasBody;
         long limit = TConfig.LimitRequestBody;
         if (hasBody && r.Framing == BodyFraming.ContentLength && limit > 0 && r.ContentLength > limit)
         {
@@ -218,9 +218,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     /// </summary>
     private static bool ClientClosesToo(Connection c, HttpRequest r, int have)
     {
-        bool closes = r.ConnectionClose || (!r.IsHttp11 && !r.ConnectionKeepAlive);
-        bool bodiless = r.Framing == BodyFraming.None || (r.Framing == BodyFraming.ContentLength && r.ContentLength == 0);
-        if (!closes || !bodiless || have > 0 || c.Transport.HasBufferedInput(c)) return false;
+        if (!r.ClientCloses || r.HasBody || have > 0 || c.Transport.HasBufferedInput(c)) return false;
         byte next;
         return Native.Sys.Peek(c.Fd, &next, 1) < 0 && Native.Sys.WouldBlock(Native.Sys.Errno);
     }

@@ -13,10 +13,10 @@ internal sealed unsafe class Epoll : IDisposable
     /// <summary>One event, then disarmed until re-armed.</summary>
     public static readonly uint OneShot = (uint)LibC.EPOLLONESHOT;
     /// <summary>
-    /// EPOLLEXCLUSIVE (Linux 4.5, include/uapi/linux/eventpoll.h): of the epoll sets that hold the
-    /// descriptor, an event wakes one waiter, not all. Only with EPOLL_CTL_ADD: never modified.
+    /// EPOLLEXCLUSIVE (Linux 4.5): of the epoll sets that hold the descriptor, an event wakes one
+    /// waiter, not all. Only with EPOLL_CTL_ADD: never modified.
     /// </summary>
-    public const uint Exclusive = 1u << 28;
+    public static readonly uint Exclusive = (uint)LibC.EPOLLEXCLUSIVE;
 
     private readonly int _fd;
 

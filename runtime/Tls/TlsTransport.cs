@@ -11,7 +11,7 @@ namespace EventMpm.Tls;
 /// stalled handshake waits in the pollset as a slow head does and holds no worker. OpenSSL reads
 /// ahead (one read takes what the socket holds, not a record's header and then its body), so
 /// records may wait in its buffer where epoll cannot see them: until a receive has met the
-/// socket's end (WANT_READ), buffered bytes, decrypted or not, are
+/// socket's end (WANT_READ, or WANT_WRITE: <see cref="Connection.TransportWait"/>), buffered bytes, decrypted or not, are
 /// <see cref="HasBufferedInput"/> and the connection is served again instead of parked. A write
 /// OpenSSL could not finish is retried with the same bytes, from wherever write completion keeps
 /// them (partial writes, moving buffer).
@@ -74,8 +74,12 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
         OpenSsl.ERR_clear_error(); // OpenSSL's error queue is per thread: a stale entry would be read as this call's
         int n = OpenSsl.SSL_read(ssl, buffer, length);
         int error = n > 0 ? OpenSsl.ErrorNone : OpenSsl.SSL_get_error(ssl, n);
-        c.TransportWantsWrite = error == OpenSsl.ErrorWantWrite;
-        c.TransportReadStalled = error is OpenSsl.ErrorWantRead or OpenSsl.ErrorWantWrite; // either way, the socket must move first
+        c.TransportWait = error switch
+        {
+            OpenSsl.ErrorWantRead => TransportWait.Input,
+            OpenSsl.ErrorWantWrite => TransportWait.Output,
+            _ => TransportWait.None,
+        };
         if (c.TransportReadyAt == 0 && OpenSsl.SSL_is_init_finished(ssl) == 1)
         {
             c.TransportReadyAt = Environment.TickCount64;
@@ -202,7 +206,7 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
     public bool HasBufferedInput(Connection c)
     {
         nint ssl = c.TransportState;
-        return ssl != 0 && (OpenSsl.SSL_pending(ssl) > 0 || (!c.TransportReadStalled && OpenSsl.SSL_has_pending(ssl) == 1));
+        return ssl != 0 && (OpenSsl.SSL_pending(ssl) > 0 || (c.TransportWait == TransportWait.None && OpenSsl.SSL_has_pending(ssl) == 1));
     }
 
     public void Release(Connection c)
