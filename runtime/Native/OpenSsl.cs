@@ -96,6 +96,17 @@ internal static unsafe partial class OpenSsl
     [LibraryImport(Ssl)] public static partial void SSL_free(nint ssl);
     [LibraryImport(Ssl)] public static partial int SSL_set_fd(nint ssl, int fd);
     [LibraryImport(Ssl)] public static partial void SSL_set_accept_state(nint ssl);
+    [LibraryImport(Ssl)] public static partial void SSL_set0_wbio(nint ssl, nint bio);
+    [LibraryImport(Crypto)] public static partial int BIO_get_new_index();
+    [LibraryImport(Crypto)] public static partial nint BIO_meth_new(int type, byte* name);
+    [LibraryImport(Crypto)] public static partial void BIO_meth_free(nint method);
+    [LibraryImport(Crypto)] public static partial int BIO_meth_set_write(nint method, delegate* unmanaged<nint, byte*, int, int> write);
+    [LibraryImport(Crypto)] public static partial int BIO_meth_set_ctrl(nint method, delegate* unmanaged<nint, int, long, nint, long> control);
+    [LibraryImport(Crypto)] public static partial void BIO_set_data(nint bio, nint data);
+    [LibraryImport(Crypto)] public static partial nint BIO_get_data(nint bio);
+    [LibraryImport(Crypto)] public static partial void BIO_set_init(nint bio, int init);
+    [LibraryImport(Crypto)] public static partial void BIO_set_flags(nint bio, int flags);
+    [LibraryImport(Crypto)] public static partial void BIO_clear_flags(nint bio, int flags);
     [LibraryImport(Ssl)] public static partial int SSL_is_init_finished(nint ssl);
     [LibraryImport(Ssl, SetLastError = true)] public static partial int SSL_read(nint ssl, byte* buffer, int length);
     [LibraryImport(Ssl, SetLastError = true)] public static partial int SSL_write(nint ssl, byte* buffer, int length);

@@ -34,7 +34,11 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
         if (c.TransportState != 0) return c.TransportState;
         nint ssl = OpenSsl.SSL_new(context.Handle);
         if (ssl == 0) return 0;
-        OpenSsl.SSL_set_fd(ssl, c.Fd);
+        if (OpenSsl.SSL_set_fd(ssl, c.Fd) != 1 || !SocketWriteBio.Attach(ssl, c.Fd))
+        {
+            OpenSsl.SSL_free(ssl);
+            return 0;
+        }
         OpenSsl.SSL_set_accept_state(ssl);
         c.TransportState = ssl;
         return ssl;
@@ -148,7 +152,7 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
         int got = Files.ReadAt(file, buffer.AsSpan(0, want), offset);
         if (got <= 0) return ITransport.Failed; // the file shrank under us, or cannot be read
         long n;
-        fixed (byte* p = buffer) n = SendRecords(c, p, got);
+        fixed (byte* p = buffer) n = SendRecords(c, p, got, fileGoesOn: count > got);
         if (n > 0) offset += n;
         return n;
     }
@@ -159,16 +163,24 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
     /// was taken counts; a record OpenSSL could not finish is retried from the same offset, whose
     /// bytes the caller reads again.
     /// </summary>
-    private long SendRecords(Connection c, byte* data, int length)
+    private long SendRecords(Connection c, byte* data, int length, bool fileGoesOn)
     {
         long taken = 0;
-        while (taken < length)
+        try
         {
-            long n = Send(c, data + taken, (int)(length - taken));
-            if (n <= 0) return taken > 0 ? taken : n;
-            taken += n;
+            while (taken < length)
+            {
+                SocketWriteBio.MoreFollows = fileGoesOn || length - taken > RecordSize;
+                long n = Send(c, data + taken, (int)(length - taken));
+                if (n <= 0) return taken > 0 ? taken : n;
+                taken += n;
+            }
+            return taken;
         }
-        return taken;
+        finally
+        {
+            SocketWriteBio.MoreFollows = false;
+        }
     }
 
     /// <summary>The head and the file's first bytes in one buffer: the head rides in the first record. A retry rebuilds the same bytes.</summary>
@@ -180,7 +192,7 @@ internal sealed unsafe class TlsTransport(TlsContext context) : ITransport
         int want = (int)Math.Min(count, FileReadSize - headLength);
         int got = Files.ReadAt(file, buffer.AsSpan(headLength, want), offset);
         if (got <= 0) return ITransport.Failed;
-        fixed (byte* p = buffer) return SendRecords(c, p, headLength + got);
+        fixed (byte* p = buffer) return SendRecords(c, p, headLength + got, fileGoesOn: count > got);
     }
 
     /// <summary>close_notify, then the TCP FIN that lingering close waits behind.</summary>
