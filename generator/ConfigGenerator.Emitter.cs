@@ -49,6 +49,9 @@ public sealed partial class ConfigGenerator
             w.Array(Config + "LogFormatSpec", "LogFormats", s.LogFormats, f => "new(" + Str(f.Nickname) + ", " + Str(f.Format) + ")", "LogFormat");
             w.Array(Config + "MimeMapping", "AddType", s.AddType, m => "new(" + Str(m.Extension) + ", " + Str(m.MediaType) + ")", "AddType");
             w.Array(Config + "LocationSpec", "Locations", s.Locations, l => "new(" + Str(l.Path) + ", " + Str(l.Handler) + ", " + Str(l.Require) + ")", "SetHandler");
+            w.Array(Config + "ProxyRoute", "ProxyPass", s.ProxyPass, p => "new(" + Str(p.Path) + ", " + Str(p.Url) + ", " + Bool(p.InLocation) + ", " + Int(p.ConnectionTimeout) + ", "
+                + Int(p.Timeout) + ", " + Int(p.Ttl) + ", " + Int(p.Retry) + ", " + Bool(p.DisableReuse) + ", " + Bool(p.KeepAlive) + ")", "ProxyPass");
+            w.Array(Config + "ProxyReverse", "ProxyPassReverse", s.ProxyPassReverse, r => "new(" + Str(r.Path) + ", " + Str(r.Url) + ")", "ProxyPassReverse");
             EmitDeployment(w, s.Deployment);
             w.Array(Config + "DirectiveValue", "Directives", s.Directives, d => "new(" + Str(d.Name) + ", " + Str(d.Value) + ", " + Str(d.Origin) + ")", null);
             w.Array("string", "Warnings", s.Warnings, Str, null);
@@ -127,6 +130,10 @@ public sealed partial class ConfigGenerator
         }
 
         private static string Str(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+        private static string Bool(bool value) => value ? "true" : "false";
+
+        private static string Int(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>An indenting writer that knows where each directive came from.</summary>
         private sealed class Writer

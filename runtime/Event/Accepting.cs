@@ -20,7 +20,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
     private static readonly uint ListenEvents = Epoll.In | Epoll.Exclusive;
 
     /// <param name="accepting">1 when a worker asks before it accepts: it is about to serve, as an idle worker would.</param>
-    private bool AboveLimit(int hysteresis, int accepting = 0) => Admission.AboveLimit(Volatile.Read(ref _open), _linger.Count, _queues.AwaitingRestCount,
+    private bool AboveLimit(int hysteresis, int accepting = 0) => Admission.AboveLimit(Volatile.Read(ref _open), _linger.Count, _queues.AwaitingRestCount + _queues.AwaitingUpstreamCount,
         Volatile.Read(ref _idle) + accepting, TConfig.ThreadsPerChild, TConfig.AsyncRequestWorkerFactor, hysteresis);
 
     /// <summary>

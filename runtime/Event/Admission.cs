@@ -11,9 +11,10 @@ internal static class Admission
     /// <param name="open">Connections this child holds.</param>
     /// <param name="lingering">Of those, in lingering close: they need no worker (httpd's lingering_count).</param>
     /// <param name="awaitingRest">
-    /// Of those, still receiving a request head in the pollset. Beyond httpd: such a connection
-    /// holds no worker here, so like a lingering one it does not count, and a slowloris crowd
-    /// cannot close the door on other clients.
+    /// Of those, still receiving a request head in the pollset, or waiting there for a proxy's
+    /// backend. Beyond httpd: such a connection holds no worker here, so like a lingering one it
+    /// does not count, and neither a slowloris crowd nor a slow backend can close the door on
+    /// other clients (httpd's AH00484 "MaxRequestWorkers reached" behind a slow backend).
     /// </param>
     /// <param name="hysteresis">
     /// 0 when deciding to stop accepting; 1 when deciding to start again: one idle worker fewer is

@@ -79,6 +79,17 @@ internal sealed class Connection
     /// </summary>
     public System.IDisposable? ProtocolState;
 
+    /// <summary>
+    /// A second descriptor the protocol waits on for this connection (a proxy's backend socket),
+    /// or -1. It belongs to the protocol, which opens and closes it; the engine only arms it in
+    /// the pollset for <see cref="UpstreamEvents"/> when the protocol answers
+    /// <see cref="NextStep.AwaitUpstream"/>, and its events bring this connection back.
+    /// </summary>
+    public int Upstream = -1;
+
+    /// <summary>What <see cref="Upstream"/> is awaited for (Epoll.In, Epoll.Out).</summary>
+    public uint UpstreamEvents;
+
     /// <summary>What write completion still has to send, and whether the connection closes after it (kept inline: no object per connection).</summary>
     public PendingOutput Output = PendingOutput.None;
 
@@ -89,8 +100,9 @@ internal sealed class Connection
     {
         Output.Clear();
         PendingInput = null;
-        ProtocolState?.Dispose();
+        ProtocolState?.Dispose(); // closes an upstream the protocol still had
         ProtocolState = null;
+        Upstream = -1;
     }
 }
 

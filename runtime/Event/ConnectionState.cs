@@ -8,16 +8,19 @@ namespace EventMpm.Event;
 ///   accept ──► Serving, then NewConnection ─┐         (a worker: accept, admission)
 ///              KeepAlive ─────┤ readable: a worker claims it
 ///              AwaitingRest ──┤                       ──► Serving ──► protocol.Serve() returns:
+///              AwaitingUpstream┤ its upstream ready
 ///              WriteCompletion┘ writable: the worker first sends what is pending
 ///
 ///   Serving ── AwaitInput ──► NewConnection (none served yet) or KeepAlive
 ///           ── AwaitRest ───► AwaitingRest, until Connection.InputDeadline
+///           ── AwaitUpstream ► AwaitingUpstream, until Connection.InputDeadline
 ///           ── AwaitWrite ──► WriteCompletion (then Linger when Output.CloseAfter, else Serving again)
 ///           ── Linger / ShortLinger ──► the listener's set until the client closes or time runs out
 ///           ── Close ───────► closed
 ///
 ///   timeouts (the listener): NewConnection, KeepAlive ──► ShortLinger;
 ///   AwaitingRest ──► the protocol's timeout answer, then ShortLinger;
+///   AwaitingUpstream ──► the protocol's upstream timeout answer (HTTP's 504), then as it says;
 ///   WriteCompletion, Linger, ShortLinger ──► closed.
 /// </code>
 ///
@@ -37,6 +40,8 @@ internal enum ConnectionState : byte
     AwaitingRest,
     /// <summary>A response is still going out; waiting for the socket to drain (Timeout).</summary>
     WriteCompletion,
+    /// <summary>The protocol waits on the connection's <see cref="Connection.Upstream"/> (a backend), until its own deadline.</summary>
+    AwaitingUpstream,
     /// <summary>Lingering close after a normal end (httpd's MAX_SECS_TO_LINGER).</summary>
     Linger,
     /// <summary>Lingering close after a timeout, or while stopping (httpd's SECONDS_TO_LINGER).</summary>
@@ -52,6 +57,11 @@ internal enum NextStep : byte
     AwaitRest,
     /// <summary>The socket is full: <see cref="Connection.Output"/> holds the rest, sent as the socket drains.</summary>
     AwaitWrite,
+    /// <summary>
+    /// Wait for <see cref="Connection.Upstream"/> to become ready for <see cref="Connection.UpstreamEvents"/>,
+    /// until <see cref="Connection.InputDeadline"/>; the client's descriptor is not watched meanwhile.
+    /// </summary>
+    AwaitUpstream,
     /// <summary>Done: send FIN and drain what the client still sends (a normal end).</summary>
     Linger,
     /// <summary>Done after an error or timeout: the short lingering close.</summary>

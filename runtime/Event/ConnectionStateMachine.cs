@@ -50,7 +50,10 @@ internal sealed unsafe partial class ChildEngine<TConfig>
                 Park(c, c.Served == 0 ? ConnectionState.NewConnection : ConnectionState.KeepAlive, InputEvents(c));
                 break;
             case NextStep.AwaitRest:
-                ParkAwaitingRest(c);
+                ParkByDeadline(c, ConnectionState.AwaitingRest);
+                break;
+            case NextStep.AwaitUpstream:
+                ParkByDeadline(c, ConnectionState.AwaitingUpstream);
                 break;
             case NextStep.AwaitWrite:
                 Park(c, ConnectionState.WriteCompletion, Epoll.Out);
@@ -90,23 +93,39 @@ internal sealed unsafe partial class ChildEngine<TConfig>
     }
 
     /// <summary>
-    /// Part of the input has come: the connection waits for the rest in the pollset, holding no
-    /// worker (httpd holds one here; slow clients are the reason this server does not), until
-    /// the deadline the protocol set.
+    /// Part of the input has come, or the protocol waits on its upstream: the connection waits in
+    /// the pollset, holding no worker (httpd holds one for both; slow clients and slow backends
+    /// are the reason this server does not), until the deadline the protocol set.
     /// </summary>
-    private void ParkAwaitingRest(Connection c)
+    private void ParkByDeadline(Connection c, ConnectionState state)
     {
         c.Arming = true;
-        _queues.AppendAwaitingRest(c);
-        if (Arm(c, InputEvents(c)) == 0)
+        _queues.AppendByDeadline(c, state);
+        int rc = state == ConnectionState.AwaitingUpstream ? ArmUpstream(c) : Arm(c, InputEvents(c));
+        if (rc == 0)
         {
             Volatile.Write(ref c.Arming, false);
             if (c.InputDeadline <= Now + 1) _doorbell.Ring(); // already due: the listener may be asleep for a second
             return;
         }
-        _queues.RemoveAwaitingRest(c);
+        _queues.RemoveByDeadline(c);
         Volatile.Write(ref c.Arming, false);
         Close(c);
+    }
+
+    /// <summary>Marks a pollset event as the upstream's: bit 31 of the slot half of a token, which a slot never reaches.</summary>
+    internal const ulong UpstreamTag = 1UL << 31;
+
+    /// <summary>
+    /// Arms the connection's upstream descriptor, one-shot, under the connection's token marked
+    /// as the upstream's. A pooled upstream may still be registered from its last use (one-shot
+    /// leaves it disarmed), so it is modified first and added when it is not there.
+    /// </summary>
+    private int ArmUpstream(Connection c)
+    {
+        uint events = c.UpstreamEvents | Epoll.OneShot | Epoll.RdHup;
+        int rc = _pollset.Modify(c.Upstream, events, c.Token | UpstreamTag);
+        return rc == Tmds.Linux.LibC.ENOENT ? _pollset.Add(c.Upstream, events, c.Token | UpstreamTag) : rc;
     }
 
     /// <summary>What a connection waiting for input waits for: input, and room to send when its transport must write first.</summary>

@@ -12,6 +12,14 @@ internal interface IProtocol
 
     /// <summary>What a connection whose input did not complete in time is sent before its short lingering close (HTTP's 408).</summary>
     byte[] InputTimedOut();
+
+    /// <summary>
+    /// A connection's upstream did not become ready by its deadline: the protocol closes the
+    /// upstream and answers the client (HTTP's 504 when nothing was sent yet). True when the
+    /// connection is to linger briefly after, false when it is to close at once (a cut response).
+    /// Called on the listener thread, which owns the connection now.
+    /// </summary>
+    bool UpstreamTimedOut(Connection c);
 }
 
 /// <summary>One worker's protocol state.</summary>

@@ -46,7 +46,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
         p.KeepAlive = (uint)_queues.KeepAliveCount;
         p.WriteCompletion = (uint)_queues.WriteCompletionCount;
         p.LingeringClose = (uint)_linger.Count;
-        p.WaitIo = (uint)_queues.AwaitingRestCount;
+        p.WaitIo = (uint)(_queues.AwaitingRestCount + _queues.AwaitingUpstreamCount);
         p.Connections = (uint)Volatile.Read(ref _open);
     }
 
@@ -75,7 +75,8 @@ internal sealed unsafe partial class ChildEngine<TConfig>
     /// <summary>
     /// Timeouts (event.c: process_timeout_queue()): an idle connection gets a short linger; one
     /// still writing or lingering is closed; one whose input did not complete gets the protocol's
-    /// answer (HTTP's 408, as mod_reqtimeout's), then a short linger.
+    /// answer (HTTP's 408, as mod_reqtimeout's), then a short linger; one whose upstream did not
+    /// answer in time gets what the protocol says (HTTP's 504).
     /// </summary>
     private void ExpireQueues()
     {
@@ -85,8 +86,15 @@ internal sealed unsafe partial class ChildEngine<TConfig>
             if (was is ConnectionState.WriteCompletion or ConnectionState.Linger or ConnectionState.ShortLinger) Close(expired);
             else StartLinger(expired, shortLinger: true);
         }
-        while (_queues.TakeExpiredAwaitingRest(now) is Connection late)
+        while (_queues.TakeExpiredByDeadline(now, out ConnectionState was) is Connection late)
         {
+            if (was == ConnectionState.AwaitingUpstream)
+            {
+                // The protocol answers for its upstream (HTTP: 504, or a cut response) and lets it go.
+                if (_protocol.UpstreamTimedOut(late)) StartLinger(late, shortLinger: true);
+                else Close(late);
+                continue;
+            }
             byte[] answer = _protocol.InputTimedOut();
             fixed (byte* p = answer) late.Transport.Send(late, p, answer.Length); // a few hundred bytes into an idle socket
             StartLinger(late, shortLinger: true);

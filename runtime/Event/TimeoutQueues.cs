@@ -9,8 +9,9 @@ namespace EventMpm.Event;
 /// a connection out (a worker that saw it ready, the listener that saw it expire) owns it. Five
 /// FIFOs with one timeout each, as httpd's (event.c: keepalive_q, write_completion_q,
 /// linger_q, short_linger_q, and the new connections' queue), and a heap by deadline for
-/// connections awaiting the rest of their input, whose deadlines are their own (mod_reqtimeout's
-/// MinRate extends each by the bytes received). A heap entry is stale once its connection was
+/// connections whose deadlines are their own: those awaiting the rest of their input
+/// (mod_reqtimeout's MinRate extends each by the bytes received) and those awaiting their
+/// upstream (a proxy's backend, ProxyTimeout). A heap entry is stale once its connection was
 /// claimed or parked again; stale entries are dropped when they reach the top.
 /// </summary>
 internal sealed class TimeoutQueues
@@ -20,8 +21,8 @@ internal sealed class TimeoutQueues
 
     private readonly TimeoutQueue _newConnections, _keepAlive, _writeCompletion, _linger, _shortLinger;
     private readonly TimeoutQueue[] _all;
-    private readonly PriorityQueue<(Connection Connection, ulong Token, long Deadline), long> _awaitingRest = new();
-    private int _awaitingRestCount;
+    private readonly PriorityQueue<(Connection Connection, ulong Token, long Deadline), long> _byDeadline = new();
+    private int _awaitingRestCount, _awaitingUpstreamCount;
 
     /// <param name="newConnection">How long a new connection may wait for its first request.</param>
     public TimeoutQueues(long newConnection, long keepAlive, long writeCompletion, long linger, long shortLinger)
@@ -46,6 +47,9 @@ internal sealed class TimeoutQueues
 
     /// <summary>Connections awaiting the rest of their input: they hold no worker, so admission does not count them.</summary>
     public int AwaitingRestCount => Volatile.Read(ref _awaitingRestCount);
+
+    /// <summary>Connections awaiting their upstream: they hold no worker either.</summary>
+    public int AwaitingUpstreamCount => Volatile.Read(ref _awaitingUpstreamCount);
 
     private TimeoutQueue Queue(ConnectionState state) => state switch
     {
@@ -73,25 +77,32 @@ internal sealed class TimeoutQueues
         lock (Gate) RemoveLocked(c);
     }
 
-    /// <summary>Queues a connection awaiting the rest of its input until <see cref="Connection.InputDeadline"/>.</summary>
-    public void AppendAwaitingRest(Connection c)
+    /// <summary>Queues a connection awaiting the rest of its input or its upstream (<paramref name="state"/>) until <see cref="Connection.InputDeadline"/>.</summary>
+    public void AppendByDeadline(Connection c, ConnectionState state)
     {
         lock (Gate)
         {
-            c.State = ConnectionState.AwaitingRest;
-            _awaitingRest.Enqueue((c, c.Token, c.InputDeadline), c.InputDeadline);
-            _awaitingRestCount++;
+            c.State = state;
+            _byDeadline.Enqueue((c, c.Token, c.InputDeadline), c.InputDeadline);
+            Count(state)++;
         }
     }
 
-    /// <summary>Takes back a connection just queued by <see cref="AppendAwaitingRest"/> (it could not be armed); its heap entry goes stale.</summary>
-    public void RemoveAwaitingRest(Connection c)
+    /// <summary>Takes back a connection just queued by <see cref="AppendByDeadline"/> (it could not be armed); its heap entry goes stale.</summary>
+    public void RemoveByDeadline(Connection c)
     {
         lock (Gate)
         {
+            Count(c.State)--;
             c.State = ConnectionState.Serving;
-            _awaitingRestCount--;
         }
+    }
+
+    private ref int Count(ConnectionState state)
+    {
+        if (state == ConnectionState.AwaitingRest) return ref _awaitingRestCount;
+        if (state == ConnectionState.AwaitingUpstream) return ref _awaitingUpstreamCount;
+        throw new ArgumentOutOfRangeException(nameof(state), state, "not a deadline state");
     }
 
     /// <summary>A worker saw the connection ready: takes it out of its queue; false when the listener (or nobody) has it now.</summary>
@@ -105,9 +116,9 @@ internal sealed class TimeoutQueues
                 case ConnectionState.NewConnection or ConnectionState.KeepAlive or ConnectionState.WriteCompletion:
                     RemoveLocked(c);
                     return true;
-                case ConnectionState.AwaitingRest:
+                case ConnectionState.AwaitingRest or ConnectionState.AwaitingUpstream:
+                    Count(c.State)--;
                     c.State = ConnectionState.Serving; // its heap entry is stale from now on
-                    _awaitingRestCount--;
                     return true;
                 default:
                     return false;
@@ -122,7 +133,7 @@ internal sealed class TimeoutQueues
         {
             long next = long.MaxValue;
             foreach (TimeoutQueue q in _all) next = Math.Min(next, q.NextExpiry);
-            if (_awaitingRest.TryPeek(out _, out long deadline)) next = Math.Min(next, deadline);
+            if (_byDeadline.TryPeek(out _, out long deadline)) next = Math.Min(next, deadline);
             return next;
         }
     }
@@ -148,22 +159,24 @@ internal sealed class TimeoutQueues
         return null;
     }
 
-    /// <summary>Takes out one connection whose input deadline has passed; null when none has (or it is being armed).</summary>
-    public Connection? TakeExpiredAwaitingRest(long now)
+    /// <summary>Takes out one connection whose own deadline has passed, with the state it was in; null when none has (or it is being armed).</summary>
+    public Connection? TakeExpiredByDeadline(long now, out ConnectionState was)
     {
         lock (Gate)
         {
-            while (_awaitingRest.TryPeek(out var entry, out long deadline) && deadline <= now)
+            while (_byDeadline.TryPeek(out var entry, out long deadline) && deadline <= now)
             {
                 Connection c = entry.Connection;
-                bool current = c.Token == entry.Token && c.State == ConnectionState.AwaitingRest && c.InputDeadline == deadline;
-                if (current && Volatile.Read(ref c.Arming)) return null; // being parked right now: next pass
-                _awaitingRest.Dequeue();
+                bool current = c.Token == entry.Token && c.State is (ConnectionState.AwaitingRest or ConnectionState.AwaitingUpstream) && c.InputDeadline == deadline;
+                if (current && Volatile.Read(ref c.Arming)) break; // being parked right now: next pass
+                _byDeadline.Dequeue();
                 if (!current) continue;
+                was = c.State;
+                Count(was)--;
                 c.State = ConnectionState.Serving;
-                _awaitingRestCount--;
                 return c;
             }
+            was = ConnectionState.Serving;
             return null;
         }
     }

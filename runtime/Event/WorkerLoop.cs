@@ -48,7 +48,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
                     ulong token = worker.Events[worker.Next].data.u64;
                     if (token == StopToken) return;
                     if (token >= ListenTokenBase) AcceptAndServe(worker, protocol, (int)(token - ListenTokenBase));
-                    else if (_table.Find(token) is Connection c && _queues.Claim(c, token)) Serve(worker, protocol, c);
+                    else if (_table.Find(token & ~UpstreamTag) is Connection c && _queues.Claim(c, token & ~UpstreamTag)) Serve(worker, protocol, c);
                 }
                 if (_turns.Owed) GiveUpTurn(worker); // there are to be fewer turns (another child started)
             }
@@ -83,7 +83,12 @@ internal sealed unsafe partial class ChildEngine<TConfig>
             if (token >= ListenTokenBase) continue; // level-triggered: the next wait reports it again
             lock (_queues.Gate)
             {
-                if (_table.Find(token) is not Connection c || c.Token != token) continue;
+                if (_table.Find(token & ~UpstreamTag) is not Connection c || c.Token != (token & ~UpstreamTag)) continue;
+                if (c.State == ConnectionState.AwaitingUpstream)
+                {
+                    _pollset.Modify(c.Upstream, c.UpstreamEvents | Native.Epoll.OneShot | Native.Epoll.RdHup, token);
+                    continue;
+                }
                 uint events = c.State switch
                 {
                     ConnectionState.NewConnection or ConnectionState.KeepAlive or ConnectionState.AwaitingRest => InputEvents(c),

@@ -21,4 +21,31 @@ internal sealed class Http1Protocol<TConfig>(HttpSite site, Native.TemporaryDire
         var buffer = new byte[512 + body.Length];
         return buffer.AsSpan(0, ResponseHead<TConfig>.ErrorClosing(buffer, 408, site.ServerHeader, body)).ToArray();
     }
+
+    /// <summary>
+    /// A backend did not connect, take the request or answer within its timeout: mod_proxy's 504
+    /// (AH01102, the read timed out) when the client has no response head yet, closing; else the
+    /// response is cut. The backend's connection closes with the exchange.
+    /// </summary>
+    public bool UpstreamTimedOut(Connection c)
+    {
+        if (c.ProtocolState is not ProxyExchange x)
+        {
+            c.ClearPending();
+            return false;
+        }
+        Logging.ErrorLog.Error("proxy", "AH01102", "error reading status line from remote server " + x.Backend.Address + ": timed out after "
+            + x.Backend.Timeout + " ms" + (x.Step == ProxyStep.Connecting ? " (connecting)" : ""));
+        bool headSent = x.HeadSent;
+        c.ClearPending(); // closes the backend's connection
+        if (headSent) return false;
+        byte[] body = site.ErrorBody(504);
+        var buffer = new byte[512 + body.Length];
+        int length = ResponseHead<TConfig>.ErrorClosing(buffer, 504, site.ServerHeader, body);
+        unsafe
+        {
+            fixed (byte* p = buffer) c.Transport.Send(c, p, length); // a few hundred bytes into a socket that waited
+        }
+        return true;
+    }
 }

@@ -54,7 +54,13 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         }
         _score->Status = WorkerStatus.Read;
         int have = 0;
-        if (c.PendingInput is byte[] pending)
+        if (c.ProtocolState is ProxyExchange exchange)
+        {
+            // A proxied request goes on where it waited (for the backend, the client's body, or write completion).
+            if (!ContinueProxy(c, exchange, ref have)) return _next;
+            c.HeadStartedAt = Environment.TickCount64; // a pipelined head starts now
+        }
+        else if (c.PendingInput is byte[] pending)
         {
             pending.CopyTo(_in, 0);
             have = pending.Length;
@@ -138,6 +144,11 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         {
             _next = SendError(c, 413); // known too large: refused before reading; lingering close drains it
             return false;
+        }
+
+        if (_site.Proxy is not null && ProxyTarget(r, out string proxiedPath, out int matched) is Proxy.Backend backend)
+        {
+            return Proxy(c, backend, proxiedPath, matched, ref have, consumed);
         }
 
         // A file, a page or an error takes no body, and no worker waits for one (nginx discards

@@ -62,9 +62,12 @@ internal sealed unsafe partial class Http1Session<TConfig>
 
     /// <summary>Counts a finished request in this worker's slot: single writer, no lock (as scoreboard.c: ap_increment_counts()).</summary>
     /// <returns>How long the request took, in microseconds, for the access log too.</returns>
-    private long RecordServed(long bodyBytes)
+    private long RecordServed(long bodyBytes) => RecordServed(bodyBytes, _requestStarted);
+
+    /// <param name="started">When the request began (Stopwatch ticks): a proxied one ends on a later turn.</param>
+    private long RecordServed(long bodyBytes, long started)
     {
-        long micros = (long)System.Diagnostics.Stopwatch.GetElapsedTime(_requestStarted).TotalMicroseconds;
+        long micros = (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds;
         WorkerScore* w = _score;
         w->AccessCount++;
         w->MyAccessCount++;

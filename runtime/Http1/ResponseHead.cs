@@ -7,7 +7,7 @@ namespace EventMpm.Http1;
 /// <summary>
 /// The one way a response head begins and ends, so every response (a file's, an error, a page, a
 /// redirect, a handler's, the listener's 408) carries the same Date, Server and connection
-/// fields: <see cref="Begin"/>, the response's own fields, then <see cref="End"/> or <see cref="EndClosing"/>.
+/// fields: <see cref="Begin"/>, the response's own fields, then End or <see cref="EndClosing"/>.
 /// </summary>
 internal static class ResponseHead<TConfig> where TConfig : struct, IServerConfig
 {
@@ -28,14 +28,17 @@ internal static class ResponseHead<TConfig> where TConfig : struct, IServerConfi
     /// The connection fields and the blank line. httpd names keep-alive only to a client that
     /// asked for it by name (http_protocol.c: ap_set_keepalive()); otherwise it only says close.
     /// </summary>
-    public static void End(ref HeadWriter w, HttpRequest r, bool keepAlive, int left)
+    public static void End(ref HeadWriter w, HttpRequest r, bool keepAlive, int left) => End(ref w, r.ConnectionKeepAlive, keepAlive, left);
+
+    /// <param name="askedKeepAlive">The client's request said Connection: keep-alive.</param>
+    public static void End(ref HeadWriter w, bool askedKeepAlive, bool keepAlive, int left)
     {
         if (!keepAlive)
         {
             EndClosing(ref w);
             return;
         }
-        if (r.ConnectionKeepAlive)
+        if (askedKeepAlive)
         {
             w.Append("Keep-Alive: timeout="u8);
             w.Number(Math.Max(1, TConfig.KeepAliveTimeoutMilliseconds / 1000));

@@ -175,9 +175,15 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         var status = new StatusIdentity(ServerIdentity.ServerSoftware, ServerIdentity.Built, TConfig.MaxRequestWorkers, TConfig.ThreadsPerChild, TConfig.ExtendedStatus,
             CompiledSettings.Read<TConfig>().Capacity);
         var logs = new List<Logging.AccessLog>();
+        Proxy.ProxyRouter? proxy = null;
         try
         {
             foreach (CustomLogSpec log in deployment.CustomLog) logs.Add(new Logging.AccessLog(paths.Resolve(log.Path), log.Format));
+            if (TConfig.ProxyPass.Count > 0)
+            {
+                proxy = new Proxy.ProxyRouter(TConfig.ProxyPass, TConfig.ProxyPassReverse,
+                    TConfig.ProxyTimeoutMilliseconds > 0 ? TConfig.ProxyTimeoutMilliseconds : TConfig.TimeoutMilliseconds);
+            }
         }
         catch (InvalidOperationException e)
         {
@@ -185,7 +191,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             root.Dispose();
             throw new ServerStartException(e.Message);
         }
-        return new HttpSite(root, types, TConfig.DirectoryIndex, ServerIdentity.ServerSoftware, TConfig.Locations, deployment.ServerName, status, logs.ToArray());
+        return new HttpSite(root, types, TConfig.DirectoryIndex, ServerIdentity.ServerSoftware, TConfig.Locations, deployment.ServerName, status, logs.ToArray(), proxy);
     }
 
     /// <summary>

@@ -13,8 +13,9 @@ internal sealed class HttpSite : IDisposable
     private readonly Dictionary<int, byte[]> _errorBodies = new();
 
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
-        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null)
+        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null, Proxy.ProxyRouter? proxy = null)
     {
+        Proxy = proxy;
         Logs = logs ?? Array.Empty<Logging.AccessLog>();
         Routes = new RouteTable(locations);
         ServerName = serverName;
@@ -24,7 +25,7 @@ internal sealed class HttpSite : IDisposable
         Types = types;
         DirectoryIndex = new List<string>(directoryIndex).ToArray();
         ServerHeader = Encoding.ASCII.GetBytes(serverHeader);
-        foreach (int code in new[] { 400, 403, 404, 405, 408, 411, 412, 413, 414, 416, 417, 500, 501, 503, 505 })
+        foreach (int code in new[] { 400, 403, 404, 405, 408, 411, 412, 413, 414, 416, 417, 500, 501, 502, 503, 504, 505 })
         {
             _errorBodies[code] = StatusText.ErrorBody(code);
         }
@@ -46,6 +47,9 @@ internal sealed class HttpSite : IDisposable
     /// <summary>The &lt;Location&gt; sections: the handler and access rules of a path.</summary>
     public RouteTable Routes { get; }
 
+    /// <summary>The ProxyPass lines and their backends; null without any.</summary>
+    public Proxy.ProxyRouter? Proxy { get; }
+
     public FileCache Cache { get; } = new();
 
     public MimeTypes Types { get; }
@@ -60,6 +64,7 @@ internal sealed class HttpSite : IDisposable
     public void Dispose()
     {
         Root.Dispose();
+        if (Proxy is not null) foreach (Proxy.Backend b in Proxy.Backends) b.CloseIdle();
         foreach (Logging.AccessLog log in Logs) log.Dispose();
     }
 }

@@ -41,7 +41,16 @@ public sealed class DiagnosticTests
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nSSLCipherSuite TLSv1.3 TLS_AES_256_GCM_SHA384:TLS_AES_512\n", 2, 24, "TLS 1.3 has no suite 'TLS_AES_512'"),
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nSSLOpenSSLConfCmd curves X25519\n", 2, 19, "SSLOpenSSLConfCmd: OpenSSL's SSL_CONF has no command 'curves' (it is spelt Curves)"),
         Case("EMPM049", DiagnosticSeverity.Warning, "Listen 80\nSSLProtocol all -SSLv3\n", 2, 1, "SSLProtocol allows TLSv1 TLSv1.1, which RFC 8996 deprecates"),
-        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:9000/\n", 2, 1, "ProxyPass is httpd's (mod_proxy), not supported by EventMpm: EventMpm does not have it yet: the reverse proxy is planned"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPassMatch ^/(.*)$ http://127.0.0.1:9000/$1\n", 2, 1, "ProxyPassMatch is httpd's (mod_proxy), not supported by EventMpm: EventMpm does not have it yet: the reverse proxy is planned"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app balancer://cluster/\n", 2, 16, "ProxyPass: the scheme balancer:// is not built yet"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:9000/ max=20\n", 2, 39, "ProxyPass max= is mod_proxy's, but EventMpm does not build it"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyRequests On\n", 2, 15, "ProxyRequests On: forward proxying"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:99999/\n", 2, 16, "ProxyPass: port '99999' is not a number from 1 to 65535"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:9000/ timout=5\n", 2, 39, "ProxyPass: unknown parameter 'timout'"),
+        Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:9000/ retry=-1\n", 2, 39, "ProxyPass retry takes whole seconds from 0 to 86400"),
+        Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nProxyPass http://127.0.0.1:9000/\n", 2, 1, "ProxyPass needs a path and a URL outside <Location>"),
+        Case("EMPM090", DiagnosticSeverity.Error, "Listen 80\nProxyPass /api http://127.0.0.1:9000/\nProxyPass /api/v2 http://127.0.0.1:9001/\n", 3, 1, "ProxyPass /api/v2 can never match: the ProxyPass /api at /src/Site/httpd.conf(2,1) comes first and covers it"),
+        Case("EMPM091", DiagnosticSeverity.Warning, "Listen 80\nProxyPass /api http://127.0.0.1:9000/\nProxyPassReverse /api http://127.0.0.1:9999/\n", 3, 1, "no ProxyPass sends requests to this URL"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nRedirect /old /new\n", 2, 1, "Redirect is httpd's (mod_alias), not supported by EventMpm"),
         Case("EMPM020", DiagnosticSeverity.Error, "Listen 80\nInclude conf/missing.conf\n", 2, 9, "Could not open configuration file /src/Site/conf/missing.conf"),
         Case("EMPM021", DiagnosticSeverity.Error, "Listen 80\nInclude conf.d/*.conf\n", 2, 9, "No matches for the wildcard '*.conf'"),
@@ -83,7 +92,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "Header", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverse", "AddOutputFilterByType", "ProtocolsHonorOrder" })
+        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "Header", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

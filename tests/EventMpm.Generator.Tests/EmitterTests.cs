@@ -28,7 +28,9 @@ public sealed class EmitterTests
         => Check("AllValues", TestProject.WithConf(
             "Listen 8080\nServerRoot /srv/app\nKeepAliveTimeout 250ms\nLimitRequestBody 0\nLogLevel debug\nDirectoryIndex index.html index.htm\n"
             + "AddType application/x-demo .demo\nLogFormat \"%h \\\"%r\\\" %>s\" short\nCustomLog logs/access short\nUser www-data\nGroup www-data\n"
-            + "RequestReadTimeout header=5-10,MinRate=1000 body=10,MinRate=1000\n<Location /server-status>\n SetHandler server-status\n</Location>\n") with { EntryPoint = false });
+            + "RequestReadTimeout header=5-10,MinRate=1000 body=10,MinRate=1000\n<Location /server-status>\n SetHandler server-status\n</Location>\n"
+            + "ProxyPass /api/private !\nProxyPass /api http://backend:8081/v1 timeout=30 ttl=50 keepalive=On\nProxyPassReverse /api http://backend:8081/v1\n"
+            + "<Location /app>\n ProxyPass http://127.0.0.1:9000/ disablereuse=On retry=0\n</Location>\nProxyTimeout 15\nProxyPreserveHost On\n") with { EntryPoint = false });
 
     private static void Check(string name, TestProject project)
     {

@@ -165,6 +165,7 @@ public static partial class DirectiveCatalog
             new("LoadModule", Arity.Two, R, "Names a module; EventMpm's modules are built in, so this only checks the name", "", null, repeatable: true),
         };
         list.AddRange(TlsRows());
+        list.AddRange(ProxyRows());
         return list;
     }
 

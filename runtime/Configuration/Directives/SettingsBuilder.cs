@@ -32,6 +32,11 @@ public sealed class SettingsBuilder
 
     public List<HandlerReference> CodeHandlers { get; } = new();
 
+    /// <summary>ProxyPass lines in file order, with where each was written (for the shadowing check).</summary>
+    public List<(ProxyRoute Route, SourceLocation Location)> ProxyPass { get; } = new();
+
+    public List<(ProxyReverse Reverse, SourceLocation Location)> ProxyPassReverse { get; } = new();
+
     /// <summary>AsyncRequestWorkerFactor as written, before the admission check's truncation.</summary>
     public double? WorkerFactorWritten { get; set; }
 

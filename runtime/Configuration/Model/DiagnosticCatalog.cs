@@ -72,6 +72,10 @@ public static class DiagnosticCatalog
     // What the values add up to.
     public static readonly DiagnosticKind Capacity = new("EMPM070", DiagnosticLevel.Info, "Capacity the configuration implies");
 
+    // The reverse proxy.
+    public static readonly DiagnosticKind ProxyPassShadowed = new("EMPM090", DiagnosticLevel.Error, "ProxyPass that an earlier one keeps from ever matching");
+    public static readonly DiagnosticKind ProxyPassReverseUnmatched = new("EMPM091", DiagnosticLevel.Warning, "ProxyPassReverse for a backend no ProxyPass sends to");
+
     // Start-time (-C) only.
     public static readonly DiagnosticKind CompiledOnly = new("EMPM080", DiagnosticLevel.Error, "Directive is compiled into the binary");
 
@@ -90,6 +94,6 @@ public static class DiagnosticCatalog
         ThreadsPerChildAboveThreadLimit, ThreadsPerChildTooLow, MaxRequestWorkersBelowThreads,
         MaxRequestWorkersNotMultiple, MaxRequestWorkersAboveServerLimit, StartServersTooLow,
         MinSpareThreadsTooLow, StartServersCapped, MaxSpareThreadsRaised, WorkerFactorTruncated,
-        Capacity, CompiledOnly, InternalError,
+        Capacity, ProxyPassShadowed, ProxyPassReverseUnmatched, CompiledOnly, InternalError,
     };
 }

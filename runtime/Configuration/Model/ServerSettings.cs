@@ -82,6 +82,15 @@ public sealed record ServerSettings
     public bool ExtendedStatus { get; init; } = true;
     public EquatableArray<LocationSpec> Locations { get; init; } = EquatableArray<LocationSpec>.Empty;
 
+    // mod_proxy, mod_proxy_http.
+    public EquatableArray<ProxyRoute> ProxyPass { get; init; } = EquatableArray<ProxyRoute>.Empty;
+    public EquatableArray<ProxyReverse> ProxyPassReverse { get; init; } = EquatableArray<ProxyReverse>.Empty;
+    /// <summary>ProxyTimeout in milliseconds; 0 means Timeout's (httpd's default).</summary>
+    public int ProxyTimeoutMilliseconds { get; init; } = 0;
+    public bool ProxyPreserveHost { get; init; } = false;
+    /// <summary>ProxyAddHeaders: X-Forwarded-For, -Host and -Server to the backend (httpd's On).</summary>
+    public bool ProxyAddHeaders { get; init; } = true;
+
     /// <summary>Every SetHandler that names a C# type, for the generator to look up in the compilation.</summary>
     public EquatableArray<HandlerReference> CodeHandlers { get; init; } = EquatableArray<HandlerReference>.Empty;
 

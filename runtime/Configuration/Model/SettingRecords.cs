@@ -46,3 +46,23 @@ public enum LogLevel
     Emerg, Alert, Crit, Error, Warn, Notice, Info, Debug,
     Trace1, Trace2, Trace3, Trace4, Trace5, Trace6, Trace7, Trace8,
 }
+
+/// <summary>
+/// A <c>ProxyPass</c>: requests whose path starts with <paramref name="Path"/> (at a segment
+/// boundary, as mod_proxy's alias_match) are sent to <paramref name="Url"/> with the rest of
+/// their path appended; <c>!</c> as the URL keeps the path out of the proxy. The parameters are
+/// mod_proxy's worker parameters, times in milliseconds; 0 for a timeout means ProxyTimeout.
+/// <paramref name="InLocation"/>: written inside a <c>&lt;Location&gt;</c> (checked before the
+/// top-level ones, as mod_proxy's proxy_trans checks the directory's alias first).
+/// </summary>
+public sealed record ProxyRoute(string Path, string Url, bool InLocation = false, int ConnectionTimeout = 0, int Timeout = 0,
+    int Ttl = 0, int Retry = ProxyRoute.DefaultRetry, bool DisableReuse = false, bool KeepAlive = false)
+{
+    /// <summary>mod_proxy's default retry: a backend that refused a connection is left alone this long (seconds).</summary>
+    public const int DefaultRetry = 60;
+
+    public bool Excluded => Url == "!";
+}
+
+/// <summary>A <c>ProxyPassReverse</c>: a backend's redirect to <paramref name="Url"/>... is rewritten to this server's <paramref name="Path"/>...</summary>
+public sealed record ProxyReverse(string Path, string Url);

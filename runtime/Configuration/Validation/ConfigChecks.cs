@@ -16,6 +16,7 @@ internal static class ConfigChecks
         }
 
         CheckTls(b, d);
+        CheckProxy(b, d);
         List<CustomLogSpec> customLogs = LogFormatParser.ResolveCustomLogs(b, d);
 
         MpmLimitRules.ApplyWorkerFactor(b, d);
@@ -37,6 +38,8 @@ internal static class ConfigChecks
             AddType = new EquatableArray<MimeMapping>(b.AddTypes),
             Locations = new EquatableArray<LocationSpec>(b.Locations),
             CodeHandlers = new EquatableArray<HandlerReference>(b.CodeHandlers),
+            ProxyPass = new EquatableArray<ProxyRoute>(b.ProxyPass.ConvertAll(p => p.Route)),
+            ProxyPassReverse = new EquatableArray<ProxyReverse>(b.ProxyPassReverse.ConvertAll(p => p.Reverse)),
             Deployment = b.Deployment with
             {
                 Listen = new EquatableArray<ListenAddress>(listen),
@@ -45,6 +48,36 @@ internal static class ConfigChecks
             Directives = new EquatableArray<DirectiveValue>(EffectiveDirectives(b)),
             Warnings = new EquatableArray<string>(warnings),
         };
+    }
+
+    /// <summary>
+    /// mod_proxy takes the first top-level ProxyPass whose path matches, in file order, so one
+    /// written after another that covers its path never applies (httpd's documentation warns
+    /// about the order; here it is an error at the line that cannot match). A ProxyPassReverse
+    /// for a URL no ProxyPass sends to rewrites nothing the backend of this server could say.
+    /// </summary>
+    private static void CheckProxy(SettingsBuilder b, DiagnosticBag d)
+    {
+        for (int j = 0; j < b.ProxyPass.Count; j++)
+        {
+            var (later, at) = b.ProxyPass[j];
+            if (later.InLocation) continue;
+            for (int i = 0; i < j; i++)
+            {
+                var (earlier, where) = b.ProxyPass[i];
+                if (earlier.InLocation || !ProxyPathMatch.Covers(earlier.Path, later.Path)) continue;
+                d.Report(DiagnosticCatalog.ProxyPassShadowed, at, "ProxyPass " + later.Path + " can never match: the ProxyPass " + earlier.Path
+                    + " at " + where + " comes first and covers it (mod_proxy takes the first match); write the longer path first");
+                break;
+            }
+        }
+        foreach (var (reverse, at) in b.ProxyPassReverse)
+        {
+            string url = ProxyUrl.Parse(reverse.Url, out _, out _)?.ToString() ?? reverse.Url;
+            bool sent = b.ProxyPass.Exists(p => !p.Route.Excluded && ProxyUrl.Parse(p.Route.Url, out _, out _)?.ToString() is string target
+                && (target.StartsWith(url, System.StringComparison.Ordinal) || url.StartsWith(target, System.StringComparison.Ordinal)));
+            if (!sent) d.Report(DiagnosticCatalog.ProxyPassReverseUnmatched, at, "ProxyPassReverse " + reverse.Path + " " + reverse.Url + ": no ProxyPass sends requests to this URL, so the rewrite would never apply");
+        }
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ public class LayerTests
         ["Http"],                      // HTTP without I/O: parsing, rules, heads, pages
         ["Event"],                     // the engine: knows no HTTP
         ["Tls"],                       // TLS as a transport beneath any protocol
+        ["Proxy"],                     // the reverse proxy's backends: their addresses, pools and routes
         ["Site"],                      // what a child serves: DocumentRoot, the file cache, the routes
         ["Http1"],                     // HTTP/1.1, the engine's protocol
         ["Serving"],                   // one serving process: engine + site + protocol

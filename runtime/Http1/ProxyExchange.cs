@@ -1,0 +1,88 @@
+using System;
+using System.Buffers;
+using EventMpm.Http;
+using EventMpm.Proxy;
+
+namespace EventMpm.Http1;
+
+/// <summary>Where a proxied request is.</summary>
+internal enum ProxyStep : byte
+{
+    /// <summary>Taking a pooled connection, or connecting (a connect in progress waits for the backend socket to be writable).</summary>
+    Connecting,
+    /// <summary>Sending the request head and the body bytes that came with it.</summary>
+    SendingRequest,
+    /// <summary>Relaying the rest of the request body from the client.</summary>
+    StreamingBody,
+    /// <summary>Waiting for the response head.</summary>
+    ReadingHead,
+    /// <summary>Relaying the response body to the client.</summary>
+    Relaying,
+    /// <summary>The backend is done; the last bytes may still be in write completion.</summary>
+    Done,
+}
+
+/// <summary>
+/// One proxied request between the turns it takes on workers (mod_proxy_http's state, kept with
+/// the connection so that no worker waits for the backend or the client): the backend and its
+/// connection, a relay buffer (64 KiB, rented for the exchange and given back after it), what
+/// is left of each body, and what the request said that its answer still needs.
+/// </summary>
+internal sealed class ProxyExchange(Backend backend) : IDisposable
+{
+    public const int BufferSize = 64 * 1024;
+
+    public readonly Backend Backend = backend;
+    public BackendLink? Link;
+    public ProxyStep Step;
+    public byte[] Buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+
+    /// <summary>The backend request (head and the body bytes that arrived with it), and how much of it went.</summary>
+    public byte[] Request = Array.Empty<byte>();
+    public int RequestSent;
+
+    /// <summary>Of a Content-Length request body, the bytes still to come from the client; of a chunked one, its framing.</summary>
+    public long BodyLeft;
+    public bool BodyChunked;
+    public ChunkedScanner BodyChunks;
+    public bool ExpectContinue;
+
+    /// <summary>Buffer[Sent..Have): bytes read and not yet passed on (request body to the backend, or response body to the client); before the head, Buffer[0..Have) is the head so far.</summary>
+    public int Have, Sent;
+
+    public readonly BackendResponse Response = new();
+    public long ResponseLeft;
+    public ChunkedScanner ResponseChunks;
+    /// <summary>The backend sent more than its framing said, or framed it so the link cannot carry another response.</summary>
+    public bool LinkSpoiled;
+
+    /// <summary>The client has the response head: a failure now can only cut the response short.</summary>
+    public bool HeadSent;
+    /// <summary>Whether a failure before any response byte may be retried on a fresh connection (an idempotent method, once).</summary>
+    public bool Retriable;
+    public bool Reused, Retried;
+
+    // What the request said that its answer needs after the worker's request object has moved on.
+    public bool ClientHttp11, ClientAskedKeepAlive, MethodHead;
+    /// <summary>The client came over TLS (ProxyPassReverse answers with https://).</summary>
+    public bool Secure;
+    public bool ClientMayKeepAlive;
+    public int KeepAliveLeft;
+    public bool ClientKeepAlive;
+    /// <summary>Bytes the client sent after this request (pipelined), served once this one is answered.</summary>
+    public byte[]? Pipelined;
+
+    // For the access log and the scoreboard.
+    public byte[] LogHead = Array.Empty<byte>();
+    public long Started;
+    public long ReceivedBytes;
+    public long SentBytes, BodyBytes;
+
+    public void Dispose()
+    {
+        Link?.Close(); // a connection still held here is mid-exchange: never pooled
+        Link = null;
+        if (Buffer.Length != 0) ArrayPool<byte>.Shared.Return(Buffer);
+        Buffer = Array.Empty<byte>();
+    }
+}

@@ -1,0 +1,616 @@
+using System;
+using System.Text;
+using EventMpm.Event;
+using EventMpm.Http;
+using EventMpm.Native;
+using EventMpm.Proxy;
+using EventMpm.Scoreboard;
+
+namespace EventMpm.Http1;
+
+/// <summary>
+/// The reverse proxy on the HTTP/1.1 session (mod_proxy_http's exchange, with nginx's engine):
+/// the request goes to the backend and the response comes back through the pollset. Every wait
+/// (the connect, a full backend socket, the response head, the next body bytes from either side,
+/// a slow client) returns the connection to the engine with the <see cref="ProxyExchange"/> in
+/// its <see cref="Connection.ProtocolState"/>, so no worker is held while anybody thinks; the
+/// relay buffer is bounded (64 KiB), and a slow client stops the reads from the backend until
+/// it has taken what was read (write completion, then the next read).
+/// </summary>
+internal sealed unsafe partial class Http1Session<TConfig>
+{
+    /// <summary>The request's path as ProxyPass matches it (decoded, dot-segments resolved), and the backend it goes to; null when it is not proxied.</summary>
+    private Backend? ProxyTarget(HttpRequest r, out string path, out int matched)
+    {
+        path = "";
+        matched = 0;
+        if (RequestPath.Resolve(_in.AsSpan(r.TargetStart, r.TargetLength), out string relative, out bool trailingSlash) != 0) return null;
+        path = "/" + relative + (trailingSlash && relative.Length > 0 ? "/" : "");
+        return _site.Proxy!.Find(path, out matched);
+    }
+
+    /// <summary>Starts a proxied request; true when a pipelined request follows on this worker.</summary>
+    private bool Proxy(Connection c, Backend backend, string path, int matched, ref int have, int consumed)
+    {
+        HttpRequest r = _request;
+        if (!_site.Routes.IsEmpty)
+        {
+            Site.Route route = _site.Routes.Find(Encoding.UTF8.GetBytes(path));
+            if (route.Rules is not null && !route.Rules.Allows(c.Peer ??= Sys.PeerAddress16(c.Fd))) return Refuse(c, 403, ref have, consumed);
+        }
+        if (backend.InError(Environment.TickCount64))
+        {
+            Logging.ErrorLog.Error("proxy", "AH00940", "HTTP: disabled connection for (" + backend.Url.Host + ":" + backend.Url.Port + ") until its retry time has passed");
+            return Refuse(c, 503, ref have, consumed);
+        }
+        var x = new ProxyExchange(backend)
+        {
+            Started = _requestStarted,
+            ClientHttp11 = r.IsHttp11,
+            ClientAskedKeepAlive = r.ConnectionKeepAlive,
+            MethodHead = r.Method == HttpMethod.Head,
+            // RFC 9110 §9.2.2: a request that may be sent twice to the same effect.
+            Retriable = r.Method is HttpMethod.Get or HttpMethod.Head or HttpMethod.Options or HttpMethod.Trace or HttpMethod.Put or HttpMethod.Delete,
+            ExpectContinue = r.ExpectContinue,
+            Secure = c.TransportReadyAt != 0,
+            LogHead = _in.AsSpan(0, r.HeadLength).ToArray(),
+        };
+        x.ClientMayKeepAlive = KeepsAlive(c, r, 200, out x.KeepAliveLeft);
+
+        ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
+        int query = target.IndexOf((byte)'?');
+        string clientHost = r.HostStart >= 0 ? Encoding.Latin1.GetString(_in.AsSpan(r.HostStart, r.HostLength)) : "";
+        c.Client ??= Sys.PeerAddress(c.Fd);
+        var facts = new ProxyRequestFacts(
+            Target: MapTarget(backend.Url.Path, path.Substring(matched), query < 0 ? default : target.Slice(query)),
+            Host: TConfig.ProxyPreserveHost && clientHost.Length > 0 ? clientHost : backend.Url.Authority,
+            ClientAddress: Encoding.ASCII.GetString(c.Client),
+            ForwardedHost: clientHost,
+            ForwardedServer: _site.ServerName.Length > 0 ? _site.ServerName : r.HostStart >= 0 ? HostName(_in.AsSpan(r.HostStart, r.HostLength)) : "",
+            AddForwarded: TConfig.ProxyAddHeaders,
+            Framing: r.Framing,
+            ContentLength: r.ContentLength);
+
+        // The body bytes that came with the head go with it; the rest is relayed as it comes.
+        int available = have - consumed, bodyHere = 0;
+        if (r.Framing == BodyFraming.ContentLength)
+        {
+            bodyHere = (int)Math.Min(available, r.ContentLength);
+            x.BodyLeft = r.ContentLength - bodyHere;
+        }
+        else if (r.Framing == BodyFraming.Chunked)
+        {
+            bodyHere = x.BodyChunks.Scan(_in.AsSpan(consumed, available));
+            if (bodyHere < 0)
+            {
+                x.Dispose();
+                return Refuse(c, 400, ref have, consumed);
+            }
+            x.BodyChunked = !x.BodyChunks.Done;
+        }
+        x.Request = ProxyRequestHead.Write(_in.AsSpan(0, r.HeadLength), facts, bodyHere, out int headLength);
+        _in.AsSpan(consumed, bodyHere).CopyTo(x.Request.AsSpan(headLength));
+        x.ReceivedBytes = r.HeadLength + bodyHere;
+        consumed += bodyHere;
+        if (have > consumed) x.Pipelined = _in.AsSpan(consumed, have - consumed).ToArray(); // only once the body is whole
+        have = 0;
+        c.ProtocolState = x;
+        return ContinueProxy(c, x, ref have);
+    }
+
+    /// <summary>Answers a proxied path without the backend (403, 400, 503); true when a pipelined request follows.</summary>
+    private bool Refuse(Connection c, int status, ref int have, int consumed)
+    {
+        HttpRequest r = _request;
+        _closing = r.HasBody; // its body is not read: the connection closes after the answer
+        ResponsePlan plan = ErrorPlan(c, r, status);
+        _closing = false;
+        return Finish(c, ref plan, ref have, r.HasBody ? have : consumed);
+    }
+
+    /// <summary>
+    /// Drives the exchange as far as it goes now; true when it ended with the connection kept and
+    /// a pipelined request in <paramref name="have"/> bytes of the receive buffer, else
+    /// <see cref="_next"/> says where the connection waits.
+    /// </summary>
+    private bool ContinueProxy(Connection c, ProxyExchange x, ref int have)
+    {
+        _score->Status = WorkerStatus.Write;
+        if (Drive(c, x) is NextStep next)
+        {
+            _next = next;
+            return false;
+        }
+        c.ProtocolState = null;
+        x.Dispose();
+        if (x.Pipelined is byte[] pipelined)
+        {
+            pipelined.CopyTo(_in, 0);
+            have = pipelined.Length;
+            return true;
+        }
+        _score->Status = WorkerStatus.KeepAlive;
+        _next = NextStep.AwaitInput;
+        return false;
+    }
+
+    /// <summary>One step after another until something must be waited for (a <see cref="NextStep"/>), or the exchange ends with the connection kept (null).</summary>
+    private NextStep? Drive(Connection c, ProxyExchange x)
+    {
+        byte[] buffer = x.Buffer;
+        while (true)
+        {
+            switch (x.Step)
+            {
+                case ProxyStep.Connecting:
+                {
+                    if (x.Link is null)
+                    {
+                        long now = Environment.TickCount64;
+                        // A backend's own Keep-Alive timeout is not known before its first answer; ttl bounds the rest.
+                        if (!x.Retried && x.Backend.TakeIdle(now, 0) is BackendLink idle)
+                        {
+                            x.Link = idle;
+                            x.Reused = true;
+                            x.Step = ProxyStep.SendingRequest;
+                            continue;
+                        }
+                        int fd = BackendSocket.Connect(x.Backend.Address, x.Backend.Route.KeepAlive, out bool pending);
+                        if (fd < 0) return ConnectFailed(c, x, -fd);
+                        System.Threading.Interlocked.Increment(ref x.Backend.Opened);
+                        x.Link = new BackendLink(fd, now);
+                        x.Reused = false;
+                        if (pending) return AwaitBackend(c, x, Epoll.Out, x.Backend.ConnectTimeout);
+                    }
+                    else if (BackendSocket.ConnectResult(x.Link.Fd) is int failed and not 0)
+                    {
+                        return ConnectFailed(c, x, failed);
+                    }
+                    x.Step = ProxyStep.SendingRequest;
+                    continue;
+                }
+                case ProxyStep.SendingRequest:
+                {
+                    fixed (byte* p = x.Request)
+                    {
+                        while (x.RequestSent < x.Request.Length)
+                        {
+                            long n = Sys.Send(x.Link!.Fd, p + x.RequestSent, x.Request.Length - x.RequestSent);
+                            if (n > 0)
+                            {
+                                x.RequestSent += (int)n;
+                                continue;
+                            }
+                            if (n < 0 && Sys.WouldBlock(Sys.Errno)) return AwaitBackend(c, x, Epoll.Out, x.Backend.Timeout);
+                            return BackendFailed(c, x, "AH01084", "pass request body failed to " + x.Backend.Address + ": " + Sys.Describe(Sys.Errno));
+                        }
+                    }
+                    x.Link!.Requests++;
+                    if (x.BodyLeft > 0 || x.BodyChunked)
+                    {
+                        x.Step = ProxyStep.StreamingBody;
+                        x.Have = x.Sent = 0;
+                        x.Retriable = false; // the body is the client's and is not kept: it cannot be sent again
+                        if (x.ExpectContinue)
+                        {
+                            SendInterimContinue(c); // the client waits for our word before sending the body (RFC 9110 §10.1.1)
+                            x.ExpectContinue = false;
+                        }
+                    }
+                    else
+                    {
+                        x.Step = ProxyStep.ReadingHead;
+                        x.Have = 0;
+                    }
+                    continue;
+                }
+                case ProxyStep.StreamingBody:
+                {
+                    if (x.Sent == x.Have)
+                    {
+                        if (x.BodyLeft == 0 && !x.BodyChunked)
+                        {
+                            x.Step = ProxyStep.ReadingHead;
+                            x.Have = x.Sent = 0;
+                            continue;
+                        }
+                        x.Have = x.Sent = 0;
+                        long n;
+                        fixed (byte* p = buffer)
+                        {
+                            int want = x.BodyChunked ? buffer.Length : (int)Math.Min(buffer.Length, x.BodyLeft);
+                            n = c.Transport.Receive(c, p, want);
+                        }
+                        if (n == ITransport.WouldBlock)
+                        {
+                            // The client is slow to send its body: it is awaited in the pollset (mod_reqtimeout's body stage).
+                            c.InputDeadline = Environment.TickCount64 + (TConfig.RequestReadBodyTimeout > 0 ? TConfig.RequestReadBodyTimeout * 1000L : TConfig.TimeoutMilliseconds);
+                            _score->Status = WorkerStatus.Ready;
+                            return NextStep.AwaitRest;
+                        }
+                        if (n <= 0) return NextStep.Close; // the client left mid-body: the backend's connection goes with the exchange
+                        x.ReceivedBytes += n;
+                        int body = (int)n;
+                        if (x.BodyChunked)
+                        {
+                            body = x.BodyChunks.Scan(buffer.AsSpan(0, (int)n));
+                            if (body < 0) return ProxyError(c, x, 400, null, null);
+                            x.BodyChunked = !x.BodyChunks.Done;
+                            if (body < n) x.Pipelined = buffer.AsSpan(body, (int)n - body).ToArray();
+                        }
+                        else
+                        {
+                            x.BodyLeft -= n;
+                        }
+                        x.Have = body;
+                    }
+                    fixed (byte* p = buffer)
+                    {
+                        while (x.Sent < x.Have)
+                        {
+                            long n = Sys.Send(x.Link!.Fd, p + x.Sent, x.Have - x.Sent);
+                            if (n > 0)
+                            {
+                                x.Sent += (int)n;
+                                continue;
+                            }
+                            if (n < 0 && Sys.WouldBlock(Sys.Errno)) return AwaitBackend(c, x, Epoll.Out, x.Backend.Timeout);
+                            return BackendFailed(c, x, "AH01084", "pass request body failed to " + x.Backend.Address + ": " + Sys.Describe(Sys.Errno));
+                        }
+                    }
+                    continue;
+                }
+                case ProxyStep.ReadingHead:
+                {
+                    long n;
+                    fixed (byte* p = buffer) n = Sys.Recv(x.Link!.Fd, p + x.Have, buffer.Length - x.Have);
+                    if (n < 0 && Sys.WouldBlock(Sys.Errno)) return AwaitBackend(c, x, Epoll.In, x.Backend.Timeout);
+                    if (n <= 0)
+                    {
+                        // Closed (or reset) before a whole head: on a reused connection with nothing
+                        // received, the backend closed it as the request went out (its keep-alive
+                        // timeout): a request that may be sent again is, once, on a new connection.
+                        if (x.Have == 0 && x.Reused && x.Retriable && !x.Retried) return Retry(c, x);
+                        return BackendFailed(c, x, "AH01102", "error reading status line from remote server " + x.Backend.Address);
+                    }
+                    x.Have += (int)n;
+                    while (true)
+                    {
+                        int parsed = x.Response.Parse(buffer.AsSpan(0, x.Have), x.MethodHead);
+                        if (parsed == 0)
+                        {
+                            if (x.Have == buffer.Length) return BackendFailed(c, x, "AH01102", "the response head from " + x.Backend.Address + " is larger than " + buffer.Length + " bytes");
+                            break;
+                        }
+                        if (parsed < 0) return BackendFailed(c, x, "AH01102", "error reading status line from remote server " + x.Backend.Address + ": malformed response head");
+                        if (x.Response.Status >= 200)
+                        {
+                            if (SendResponseHead(c, x) is NextStep stop) return stop;
+                            break; // on to Relaying
+                        }
+                        // An interim answer (100, 103): the client is not told; the final one follows.
+                        if (x.Response.Status == 101) return BackendFailed(c, x, "AH01102", "the backend switched protocols, and WebSocket tunnels are not built yet");
+                        int rest = x.Have - x.Response.HeadLength;
+                        Buffer.BlockCopy(buffer, x.Response.HeadLength, buffer, 0, rest);
+                        x.Have = rest;
+                    }
+                    continue;
+                }
+                case ProxyStep.Relaying:
+                {
+                    if (x.Sent < x.Have)
+                    {
+                        if (SendBody(c, x) is NextStep wait) return wait;
+                    }
+                    if (BodyComplete(x)) return FinishProxy(c, x);
+                    long n;
+                    fixed (byte* p = buffer)
+                    {
+                        int want = x.Response.Framing == ResponseFraming.ContentLength ? (int)Math.Min(buffer.Length, x.ResponseLeft) : buffer.Length;
+                        n = Sys.Recv(x.Link!.Fd, p, want);
+                    }
+                    if (n < 0 && Sys.WouldBlock(Sys.Errno)) return AwaitBackend(c, x, Epoll.In, x.Backend.Timeout);
+                    if (n <= 0)
+                    {
+                        if (x.Response.Framing == ResponseFraming.UntilClose)
+                        {
+                            x.LinkSpoiled = true;
+                            x.ResponseLeft = 0;
+                            return FinishProxy(c, x);
+                        }
+                        // The backend stopped mid-body: the client must see the response cut, not complete.
+                        Logging.ErrorLog.Error("proxy", "AH01110", "error reading response: the backend " + x.Backend.Address + " closed the connection before the body's end");
+                        return NextStep.Close;
+                    }
+                    TakeBody(x, 0, (int)n);
+                    if (x.Have < 0) return NextStep.Close; // malformed chunked framing from the backend: cut
+                    continue;
+                }
+                default:
+                    return FinishProxy(c, x);
+            }
+        }
+    }
+
+    /// <summary>Counts <paramref name="length"/> bytes of the response body at <paramref name="start"/> of the buffer as read: what belongs to the body is what is relayed.</summary>
+    private static void TakeBody(ProxyExchange x, int start, int length)
+    {
+        int body = length;
+        switch (x.Response.Framing)
+        {
+            case ResponseFraming.ContentLength:
+                body = (int)Math.Min(length, x.ResponseLeft);
+                x.ResponseLeft -= body;
+                break;
+            case ResponseFraming.Chunked:
+                body = x.ResponseChunks.Scan(x.Buffer.AsSpan(start, length));
+                if (body < 0)
+                {
+                    Logging.ErrorLog.Error("proxy", "AH01110", "error reading response: malformed chunked body from " + x.Backend.Address);
+                    x.Have = -1;
+                    return;
+                }
+                break;
+            case ResponseFraming.None:
+                body = 0;
+                break;
+        }
+        if (body < length) x.LinkSpoiled = true; // bytes after the response: the connection is not in step any more
+        if (start != 0 && body > 0) Buffer.BlockCopy(x.Buffer, start, x.Buffer, 0, body);
+        x.Sent = 0;
+        x.Have = body;
+        x.BodyBytes += body;
+    }
+
+    private static bool BodyComplete(ProxyExchange x) => x.Response.Framing switch
+    {
+        ResponseFraming.None => true,
+        ResponseFraming.ContentLength => x.ResponseLeft == 0,
+        ResponseFraming.Chunked => x.ResponseChunks.Done,
+        _ => false,
+    };
+
+    /// <summary>The client's response head from the backend's (and the body bytes that came with it); a <see cref="NextStep"/> when the client must be waited for.</summary>
+    private NextStep? SendResponseHead(Connection c, ProxyExchange x)
+    {
+        BackendResponse b = x.Response;
+        byte[] buffer = x.Buffer;
+        // An answer whose end is the backend's close is relayed as such: the client's connection closes after it too.
+        x.ClientKeepAlive = x.ClientMayKeepAlive && b.Framing != ResponseFraming.UntilClose && !StatusText.DropsConnection(b.Status)
+            && (b.Framing != ResponseFraming.Chunked || x.ClientHttp11);
+        var w = new HeadWriter(_out);
+        w.Append("HTTP/1.1 "u8);
+        w.Number(b.Status);
+        w.Append(" "u8);
+        w.Append(buffer.AsSpan(b.ReasonStart, b.ReasonLength));
+        w.Append("\r\n"u8);
+        if (!CopyFields(ref w, x, buffer.AsSpan(b.FieldsStart, b.FieldsEnd - b.FieldsStart)))
+        {
+            return BackendFailed(c, x, "AH01102", "the response head from " + x.Backend.Address + " does not fit the " + _out.Length + " bytes a head may take");
+        }
+        if (b.Framing == ResponseFraming.Chunked)
+        {
+            if (!x.ClientHttp11) return BackendFailed(c, x, "AH01102", "a chunked response cannot be relayed to an HTTP/1.0 client yet");
+            w.Field("Transfer-Encoding"u8, "chunked"u8);
+        }
+        ResponseHead<TConfig>.End(ref w, x.ClientAskedKeepAlive, x.ClientKeepAlive, x.KeepAliveLeft);
+        x.ResponseLeft = b.Framing == ResponseFraming.ContentLength ? b.ContentLength : 0;
+        x.Step = ProxyStep.Relaying;
+        x.HeadSent = true;
+        int rest = x.Have - b.HeadLength;
+        TakeBody(x, b.HeadLength, rest);
+        if (x.Have < 0) return NextStep.Close;
+        if (x.MethodHead) x.Have = 0;
+
+        // The head and the first body bytes in one write when they fit.
+        int headLength = w.Length;
+        long sent;
+        fixed (byte* head = _out)
+        fixed (byte* body = buffer)
+        {
+            sent = c.Transport.Send(c, head, headLength, body, x.Have);
+        }
+        if (sent < 0 && sent != ITransport.WouldBlock) return NextStep.Close;
+        long done = Math.Max(0, sent);
+        x.SentBytes += done;
+        if (done >= headLength + x.Have)
+        {
+            x.Sent = x.Have;
+            return null;
+        }
+        int headSent = (int)Math.Min(done, headLength);
+        int bodySent = (int)(done - headSent);
+        c.Output.Keep(_out.AsSpan(headSent, headLength - headSent), buffer, bodySent, x.Have - bodySent, -1, null, 0, 0);
+        x.SentBytes += headLength - headSent + x.Have - bodySent; // write completion sends the rest
+        x.Sent = x.Have;
+        _score->Status = WorkerStatus.Ready;
+        return NextStep.AwaitWrite;
+    }
+
+    /// <summary>
+    /// The backend's fields for the client: all but the hop-by-hop ones (RFC 9110 §7.6.1) and
+    /// Transfer-Encoding (written again for a chunked body), with ProxyPassReverse applied to
+    /// Location, Content-Location and URI; false when they do not fit the head buffer.
+    /// </summary>
+    private bool CopyFields(ref HeadWriter w, ProxyExchange x, ReadOnlySpan<byte> fields)
+    {
+        string? connectionNamed = null;
+        for (ReadOnlySpan<byte> rest = fields; rest.Length > 0;)
+        {
+            int end = rest.IndexOf("\r\n"u8);
+            ReadOnlySpan<byte> line = rest.Slice(0, end);
+            rest = rest.Slice(end + 2);
+            int colon = line.IndexOf((byte)':');
+            if (Ascii.EqualsIgnoreCase(line.Slice(0, colon), "Connection"u8)) connectionNamed += "," + Encoding.Latin1.GetString(line.Slice(colon + 1)).ToLowerInvariant();
+        }
+        for (ReadOnlySpan<byte> rest = fields; rest.Length > 0;)
+        {
+            int end = rest.IndexOf("\r\n"u8);
+            ReadOnlySpan<byte> line = rest.Slice(0, end);
+            rest = rest.Slice(end + 2);
+            int colon = line.IndexOf((byte)':');
+            ReadOnlySpan<byte> name = line.Slice(0, colon);
+            ReadOnlySpan<byte> value = line.Slice(colon + 1).Trim(" \t"u8);
+            if (IsHopByHop(name) || (connectionNamed is not null && Named(connectionNamed, name))) continue;
+            if (w.Length + line.Length + 512 > _out.Length) return false;
+            if (_site.Proxy!.HasReverse && (Ascii.EqualsIgnoreCase(name, "Location"u8) || Ascii.EqualsIgnoreCase(name, "Content-Location"u8) || Ascii.EqualsIgnoreCase(name, "URI"u8))
+                && _site.Proxy.ReverseMap(Encoding.Latin1.GetString(value), ClientOrigin(x)) is string mapped)
+            {
+                w.Field(name, mapped);
+                continue;
+            }
+            w.Append(line);
+            w.Append("\r\n"u8);
+        }
+        return true;
+    }
+
+    private static bool IsHopByHop(ReadOnlySpan<byte> name)
+        => Ascii.EqualsIgnoreCase(name, "Connection"u8) || Ascii.EqualsIgnoreCase(name, "Keep-Alive"u8) || Ascii.EqualsIgnoreCase(name, "Proxy-Connection"u8)
+        || Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8) || Ascii.EqualsIgnoreCase(name, "Upgrade"u8) || Ascii.EqualsIgnoreCase(name, "TE"u8);
+
+    private static bool Named(string connection, ReadOnlySpan<byte> name)
+    {
+        foreach (string token in connection.Split(','))
+        {
+            if (token.Trim().Length == name.Length && Ascii.EqualsIgnoreCase(name, Encoding.ASCII.GetBytes(token.Trim()))) return true;
+        }
+        return false;
+    }
+
+    /// <summary>scheme://host[:port] as the client reached this server (its Host, else ServerName), for ProxyPassReverse.</summary>
+    private string ClientOrigin(ProxyExchange x)
+    {
+        string host = ForwardedHostOf(x.Request);
+        if (host.Length == 0) host = _site.ServerName.Length > 0 ? _site.ServerName : "localhost";
+        return (x.Secure ? "https://" : "http://") + host;
+    }
+
+    /// <summary>The client's Host as it was sent on (X-Forwarded-Host carries it when ProxyAddHeaders is on; else the Host the backend got).</summary>
+    private static string ForwardedHostOf(byte[] request)
+    {
+        ReadOnlySpan<byte> head = request;
+        int end = head.IndexOf("\r\n\r\n"u8);
+        if (end > 0) head = head.Slice(0, end);
+        foreach (ReadOnlySpan<byte> name in new[] { "\r\nX-Forwarded-Host: "u8.ToArray(), "\r\nHost: "u8.ToArray() })
+        {
+            int at = head.IndexOf(name);
+            if (at < 0) continue;
+            ReadOnlySpan<byte> value = head.Slice(at + name.Length);
+            int stop = value.IndexOfAny((byte)'\r', (byte)',');
+            return Encoding.Latin1.GetString(stop < 0 ? value : value.Slice(0, stop)).Trim();
+        }
+        return "";
+    }
+
+    /// <summary>Sends the body bytes read; a full client socket leaves them to write completion (the backend is not read meanwhile).</summary>
+    private NextStep? SendBody(Connection c, ProxyExchange x)
+    {
+        long n;
+        fixed (byte* p = x.Buffer) n = c.Transport.Send(c, p + x.Sent, x.Have - x.Sent);
+        if (n < 0 && n != ITransport.WouldBlock) return NextStep.Close;
+        if (n > 0)
+        {
+            x.Sent += (int)n;
+            x.SentBytes += n;
+        }
+        if (x.Sent == x.Have) return null;
+        c.Output.Keep(default, x.Buffer, x.Sent, x.Have - x.Sent, -1, null, 0, 0);
+        x.SentBytes += x.Have - x.Sent;
+        x.Sent = x.Have;
+        _score->Status = WorkerStatus.Ready;
+        return NextStep.AwaitWrite;
+    }
+
+    /// <summary>The backend has answered: its connection goes back to the pool when it can carry another, the request is counted and logged.</summary>
+    private NextStep? FinishProxy(Connection c, ProxyExchange x)
+    {
+        long now = Environment.TickCount64;
+        if (x.Link is BackendLink link)
+        {
+            if (!x.LinkSpoiled && !x.Response.Closes) x.Backend.GiveBack(link, now);
+            else link.Close();
+            x.Link = null;
+        }
+        x.Step = ProxyStep.Done;
+        c.Served++;
+        long micros = RecordServed(x.BodyBytes, x.Started);
+        LogRequest(c, x.LogHead, x.Response.Status, x.BodyBytes, x.SentBytes, x.ReceivedBytes, x.ClientKeepAlive, micros);
+        if (x.ClientKeepAlive) return null;
+        _score->Status = WorkerStatus.Closing;
+        return NextStep.Linger;
+    }
+
+    /// <summary>Waits for the backend socket (to connect, to take more, to answer) in the pollset, until the backend's timeout.</summary>
+    private NextStep AwaitBackend(Connection c, ProxyExchange x, uint events, int timeout)
+    {
+        c.Upstream = x.Link!.Fd;
+        c.UpstreamEvents = events;
+        c.InputDeadline = Environment.TickCount64 + timeout;
+        _score->Status = WorkerStatus.Ready;
+        return NextStep.AwaitUpstream;
+    }
+
+    private NextStep? ConnectFailed(Connection c, ProxyExchange x, int errno)
+    {
+        x.Backend.MarkFailed(Environment.TickCount64);
+        // mod_proxy's words, and its status: a backend that cannot be reached is unavailable.
+        return ProxyError(c, x, 503, "AH00957", "http: attempt to connect to " + x.Backend.Address + " (" + x.Backend.Url.Host + ") failed: " + Sys.Describe(errno));
+    }
+
+    private NextStep? BackendFailed(Connection c, ProxyExchange x, string code, string message)
+    {
+        if (!x.HeadSent && x.Reused && x.Retriable && !x.Retried && x.Step is ProxyStep.SendingRequest) return Retry(c, x);
+        return ProxyError(c, x, 502, code, message);
+    }
+
+    /// <summary>The fix for the keep-alive race: the same request once more, on a new connection.</summary>
+    private NextStep? Retry(Connection c, ProxyExchange x)
+    {
+        System.Threading.Interlocked.Increment(ref x.Backend.Retried);
+        x.Link?.Close();
+        x.Link = null;
+        x.Retried = true;
+        x.RequestSent = 0;
+        x.Have = x.Sent = 0;
+        x.Step = ProxyStep.Connecting;
+        return Drive(c, x);
+    }
+
+    /// <summary>
+    /// The exchange failed: before the response head, the client is answered <paramref name="status"/>
+    /// and the connection closes (its request may be half-sent); after it, the response is cut.
+    /// </summary>
+    private NextStep ProxyError(Connection c, ProxyExchange x, int status, string? code, string? message)
+    {
+        if (code is not null) Logging.ErrorLog.Error("proxy", code, message!);
+        c.ProtocolState = null;
+        x.Dispose();
+        if (x.HeadSent) return NextStep.Close;
+        _headCopy = x.LogHead;
+        return SendError(c, status);
+    }
+
+    /// <summary>The backend's target: its URL's path, then the rest of the client's path (encoded again, as mod_proxy's ap_proxy_canonenc()), then the client's query as sent.</summary>
+    private static string MapTarget(string backendPath, string rest, ReadOnlySpan<byte> query)
+    {
+        var target = new StringBuilder(backendPath.Length + rest.Length + query.Length + 8);
+        target.Append(backendPath);
+        if (backendPath.EndsWith('/') && rest.StartsWith('/')) rest = rest.Substring(1);
+        foreach (byte b in Encoding.UTF8.GetBytes(rest))
+        {
+            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9'
+                || "-._~!$&'()*+,;=:@/".IndexOf((char)b) >= 0)
+            {
+                target.Append((char)b);
+            }
+            else
+            {
+                target.Append('%').Append("0123456789ABCDEF"[b >> 4]).Append("0123456789ABCDEF"[b & 15]);
+            }
+        }
+        if (target.Length == 0 || target[0] != '/') target.Insert(0, '/');
+        target.Append(Encoding.Latin1.GetString(query));
+        return target.ToString();
+    }
+}

@@ -1,0 +1,25 @@
+using EventMpm.Native;
+
+namespace EventMpm.Proxy;
+
+/// <summary>One connection to a backend, kept open between requests (HTTP/1.1 keep-alive to the backend).</summary>
+internal sealed class BackendLink(int fd, long openedAt)
+{
+    public int Fd { get; private set; } = fd;
+
+    /// <summary>When it was opened (Environment.TickCount64), for ProxyPass ttl.</summary>
+    public long OpenedAt { get; } = openedAt;
+
+    /// <summary>When it went back to the pool.</summary>
+    public long IdleSince { get; set; }
+
+    /// <summary>Requests sent on it so far: a link that served one before is a reused one.</summary>
+    public int Requests { get; set; }
+
+    public void Close()
+    {
+        if (Fd < 0) return;
+        Sys.Close(Fd);
+        Fd = -1;
+    }
+}
