@@ -63,7 +63,7 @@ public sealed class BackendResponse
         FieldsStart = lineEnd + 2;
         FieldsEnd = end + 2;
 
-        bool chunked = false, otherCoding = false, hasLength = false, keepAlive = false, close = false;
+        bool chunked = false, hasLength = false, keepAlive = false, close = false;
         ContentLength = 0;
         KeepAliveTimeout = 0;
         for (int at = FieldsStart; at < FieldsEnd;)
@@ -93,7 +93,8 @@ public sealed class BackendResponse
                     if (coding.Length == 0) continue;
                     if (chunked) return -1; // something after chunked
                     if (Ascii.EqualsIgnoreCase(coding, "chunked"u8)) chunked = true;
-                    else otherCoding = true;
+                    else return -1; // a transfer coding the client was never offered (TE is hop-by-hop), which the proxy does not decode
+
                 }
             }
             else if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
@@ -113,10 +114,9 @@ public sealed class BackendResponse
         Closes = close || (Minor == 0 && !keepAlive);
         if (requestMethodHead || Status < 200 || Status == 204 || Status == 304) Framing = ResponseFraming.None;
         else if (chunked) Framing = ResponseFraming.Chunked; // with Content-Length too: chunked wins, and the link is not reused (RFC 9112 §6.3 item 3)
-        else if (otherCoding) Framing = ResponseFraming.UntilClose;
         else if (hasLength) Framing = ResponseFraming.ContentLength;
         else Framing = ResponseFraming.UntilClose;
-        if ((chunked && hasLength) || otherCoding || Framing == ResponseFraming.UntilClose) Closes = true;
+        if ((chunked && hasLength) || Framing == ResponseFraming.UntilClose) Closes = true;
         return 1;
     }
 

@@ -50,6 +50,9 @@ internal sealed class ProxyExchange(Backend backend) : IDisposable
     /// <summary>Buffer[Sent..Have): bytes read and not yet passed on (request body to the backend, or response body to the client); before the head, Buffer[0..Have) is the head so far.</summary>
     public int Have, Sent;
 
+    /// <summary>Buffer[0..Have) holds response bytes read but not parsed yet (a backend's early answer).</summary>
+    public bool Unparsed;
+
     public readonly BackendResponse Response = new();
     public long ResponseLeft;
     public ChunkedScanner ResponseChunks;

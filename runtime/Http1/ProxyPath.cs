@@ -262,18 +262,22 @@ internal sealed unsafe partial class Http1Session<TConfig>
                 }
                 case ProxyStep.ReadingHead:
                 {
-                    long n;
-                    fixed (byte* p = buffer) n = Sys.Recv(x.Link!.Fd, p + x.Have, buffer.Length - x.Have);
-                    if (n < 0 && Sys.WouldBlock(Sys.Errno)) return AwaitBackend(c, x, Epoll.In, x.Backend.Timeout);
-                    if (n <= 0)
+                    if (!x.Unparsed)
                     {
-                        // Closed (or reset) before a whole head: on a reused connection with nothing
-                        // received, the backend closed it as the request went out (its keep-alive
-                        // timeout): a request that may be sent again is, once, on a new connection.
-                        if (x.Have == 0 && x.Reused && x.Retriable && !x.Retried) return Retry(c, x);
-                        return BackendFailed(c, x, "AH01102", "error reading status line from remote server " + x.Backend.Address);
+                        long n;
+                        fixed (byte* p = buffer) n = Sys.Recv(x.Link!.Fd, p + x.Have, buffer.Length - x.Have);
+                        if (n < 0 && Sys.WouldBlock(Sys.Errno)) return AwaitBackend(c, x, Epoll.In, x.Backend.Timeout);
+                        if (n <= 0)
+                        {
+                            // Closed (or reset) before a whole head: on a reused connection with nothing
+                            // received, the backend closed it as the request went out (its keep-alive
+                            // timeout): a request that may be sent again is, once, on a new connection.
+                            if (x.Have == 0 && x.Reused && x.Retriable && !x.Retried) return Retry(c, x);
+                            return BackendFailed(c, x, "AH01102", "error reading status line from remote server " + x.Backend.Address);
+                        }
+                        x.Have += (int)n;
                     }
-                    x.Have += (int)n;
+                    x.Unparsed = false;
                     while (true)
                     {
                         int parsed = x.Response.Parse(buffer.AsSpan(0, x.Have), x.MethodHead);
@@ -560,8 +564,29 @@ internal sealed unsafe partial class Http1Session<TConfig>
 
     private NextStep? BackendFailed(Connection c, ProxyExchange x, string code, string message)
     {
+        if (x.Step is ProxyStep.SendingRequest or ProxyStep.StreamingBody && EarlyAnswer(x)) return Drive(c, x);
         if (!x.HeadSent && x.Reused && x.Retriable && !x.Retried && x.Step is ProxyStep.SendingRequest) return Retry(c, x);
         return ProxyError(c, x, 502, code, message);
+    }
+
+    /// <summary>
+    /// A backend that stopped taking the request may have answered it already (a 413 or a 401
+    /// before reading the upload, then closing): what it sent is read and relayed, and the
+    /// client's connection closes after it, the rest of its body unread (lingering close drains it).
+    /// </summary>
+    private static bool EarlyAnswer(ProxyExchange x)
+    {
+        long n;
+        fixed (byte* p = x.Buffer) n = Sys.Recv(x.Link!.Fd, p, x.Buffer.Length);
+        if (n <= 0) return false;
+        x.Step = ProxyStep.ReadingHead;
+        x.Have = (int)n;
+        x.Sent = 0;
+        x.Unparsed = true;
+        x.Retriable = false;
+        x.ClientMayKeepAlive = false;
+        x.LinkSpoiled = true;
+        return true;
     }
 
     /// <summary>The fix for the keep-alive race: the same request once more, on a new connection.</summary>

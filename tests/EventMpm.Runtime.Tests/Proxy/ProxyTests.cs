@@ -202,6 +202,33 @@ public sealed class ProxyTests : IDisposable
     }
 
     [Fact]
+    public void A_backend_that_answers_before_reading_the_upload_has_its_answer_relayed_and_the_client_connection_closes()
+    {
+        _backend.BeforeBody = r => TestBackend.Response(413, "too big for me", "Connection: close\r\n");
+        using Socket s = _proxy.Connect();
+        byte[] upload = new byte[8 * 1024 * 1024];
+        s.Send(Encoding.ASCII.GetBytes("POST /app/upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + upload.Length + "\r\n\r\n"));
+        var sender = new Thread(() =>
+        {
+            try
+            {
+                s.Send(upload);
+            }
+            catch (SocketException)
+            {
+                // the proxy closed after answering: the rest of the upload has nowhere to go
+            }
+        });
+        sender.Start();
+        var r = Wire.ReadOne(s);
+        Assert.Equal(413, r.Status);
+        Assert.Equal("too big for me", Encoding.ASCII.GetString(r.Body));
+        Assert.Contains("Connection: close", r.Head);
+        sender.Join(10_000);
+        Assert.Equal("Hello, world!\n", Encoding.ASCII.GetString(Get("/hello.txt").Body));
+    }
+
+    [Fact]
     public void ProxyPassReverse_puts_this_server_in_the_backends_redirects_and_an_excluded_path_stays_here()
     {
         _backend.Answer = _ => Encoding.ASCII.GetBytes("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + _backend.Port + "/base/next?x=1\r\nContent-Length: 0\r\n\r\n");

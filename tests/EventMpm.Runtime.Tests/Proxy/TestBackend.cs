@@ -47,6 +47,9 @@ public sealed class TestBackend : IDisposable
 
     public Func<BackendRequest, byte[]?> Answer { get; set; }
 
+    /// <summary>Answers from the head alone, before the body is read (then closes), when it gives bytes.</summary>
+    public Func<BackendRequest, byte[]?>? BeforeBody { get; set; }
+
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
     public int Connections => Volatile.Read(ref _connections);
@@ -107,6 +110,13 @@ public sealed class TestBackend : IDisposable
                 string head = Encoding.Latin1.GetString(data, 0, end + 4);
                 data = data[(end + 4)..];
                 var request = new BackendRequest(head, Array.Empty<byte>(), number);
+                if (BeforeBody?.Invoke(request) is byte[] early)
+                {
+                    Requests.Enqueue(request);
+                    s.Send(early);
+                    s.Shutdown(SocketShutdown.Send);
+                    return;
+                }
                 byte[] body;
                 if (request.Field("Transfer-Encoding") is string te && te.Contains("chunked", StringComparison.OrdinalIgnoreCase))
                 {
