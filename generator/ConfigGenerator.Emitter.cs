@@ -49,9 +49,6 @@ public sealed partial class ConfigGenerator
             w.Array(Config + "LogFormatSpec", "LogFormats", s.LogFormats, f => "new(" + Str(f.Nickname) + ", " + Str(f.Format) + ")", "LogFormat");
             w.Array(Config + "MimeMapping", "AddType", s.AddType, m => "new(" + Str(m.Extension) + ", " + Str(m.MediaType) + ")", "AddType");
             w.Array(Config + "LocationSpec", "Locations", s.Locations, l => "new(" + Str(l.Path) + ", " + Str(l.Handler) + ", " + Str(l.Require) + ")", "SetHandler");
-            w.Array(Config + "ProxyRoute", "ProxyPass", s.ProxyPass, p => "new(" + Str(p.Path) + ", " + Str(p.Url) + ", " + Bool(p.InLocation) + ", " + Int(p.ConnectionTimeout) + ", "
-                + Int(p.Timeout) + ", " + Int(p.Ttl) + ", " + Int(p.Retry) + ", " + Bool(p.DisableReuse) + ", " + Bool(p.KeepAlive) + ")", "ProxyPass");
-            w.Array(Config + "ProxyReverse", "ProxyPassReverse", s.ProxyPassReverse, r => "new(" + Str(r.Path) + ", " + Str(r.Url) + ")", "ProxyPassReverse");
             EmitDeployment(w, s.Deployment);
             w.Array(Config + "DirectiveValue", "Directives", s.Directives, d => "new(" + Str(d.Name) + ", " + Str(d.Value) + ", " + Str(d.Origin) + ")", null);
             w.Array("string", "Warnings", s.Warnings, Str, null);
@@ -118,6 +115,9 @@ public sealed partial class ConfigGenerator
             w.Field("SSLCertificateKeyFile", ArrayLiteral("string", d.SSLCertificateKeyFile, Str));
             w.Field("SSLCertificateChainFile", Str(d.SSLCertificateChainFile));
             w.Field("SSLCACertificateFile", Str(d.SSLCACertificateFile));
+            w.Field("ProxyPass", ArrayLiteral(Config + "ProxyRoute", d.ProxyPass, p => "new(" + Str(p.Path) + ", " + Str(p.Url) + ", " + Bool(p.InLocation) + ", "
+                + Int(p.ConnectionTimeout) + ", " + Int(p.Timeout) + ", " + Int(p.Ttl) + ", " + Int(p.Retry) + ", " + Bool(p.DisableReuse) + ", " + Bool(p.KeepAlive) + ")"));
+            w.Field("ProxyPassReverse", ArrayLiteral(Config + "ProxyReverse", d.ProxyPassReverse, r => "new(" + Str(r.Path) + ", " + Str(r.Url) + ")"));
             w.Close(";");
         }
 

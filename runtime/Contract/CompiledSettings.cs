@@ -12,8 +12,6 @@ public static partial class CompiledSettings
         LogFormats = Array(TConfig.LogFormats),
         AddType = Array(TConfig.AddType),
         Locations = Array(TConfig.Locations),
-        ProxyPass = Array(TConfig.ProxyPass),
-        ProxyPassReverse = Array(TConfig.ProxyPassReverse),
         Deployment = TConfig.Deployment,
         Directives = Array(TConfig.Directives),
         Warnings = Array(TConfig.Warnings),

@@ -21,8 +21,6 @@ public partial interface IServerConfig
     static virtual IReadOnlyList<LogFormatSpec> LogFormats => System.Array.Empty<LogFormatSpec>();
     static virtual IReadOnlyList<MimeMapping> AddType => System.Array.Empty<MimeMapping>();
     static virtual IReadOnlyList<LocationSpec> Locations => System.Array.Empty<LocationSpec>();
-    static virtual IReadOnlyList<ProxyRoute> ProxyPass => System.Array.Empty<ProxyRoute>();
-    static virtual IReadOnlyList<ProxyReverse> ProxyPassReverse => System.Array.Empty<ProxyReverse>();
 
     /// <summary>
     /// Makes the C# handler a SetHandler names by its full type name: the generator emits one

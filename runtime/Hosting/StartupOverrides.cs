@@ -10,7 +10,8 @@ namespace EventMpm.Hosting;
 /// and value checks the generator used at build time. The first <c>-C Listen</c> replaces the
 /// compiled addresses (later ones add to it), and so does the first <c>-C CustomLog</c>: an
 /// operator moving the server to another port does not want the old one too. The same holds for
-/// SSLCertificateFile and SSLCertificateKeyFile, each a list paired by order.
+/// SSLCertificateFile and SSLCertificateKeyFile, each a list paired by order, and for ProxyPass
+/// and ProxyPassReverse: the backends of another environment replace the compiled ones.
 /// </summary>
 public static class StartupOverrides
 {
@@ -23,9 +24,11 @@ public static class StartupOverrides
         var builder = new SettingsBuilder { Deployment = compiled };
         foreach (LogFormatSpec f in logFormats) builder.LogFormats.Add(f);
         var applier = new DirectiveApplier(builder, diagnostics, _ => Origin);
-        bool listenReplaced = false, logsReplaced = false, certificatesReplaced = false, keysReplaced = false;
+        bool listenReplaced = false, logsReplaced = false, certificatesReplaced = false, keysReplaced = false, proxyReplaced = false, reverseReplaced = false;
 
         foreach (ListenAddress a in compiled.Listen) builder.Listen.Add((a, SourceLocation.None));
+        foreach (ProxyRoute r in compiled.ProxyPass) builder.ProxyPass.Add((r, SourceLocation.None));
+        foreach (ProxyReverse r in compiled.ProxyPassReverse) builder.ProxyPassReverse.Add((r, SourceLocation.None));
         for (int i = 0; i < directives.Count; i++)
         {
             LogicalLine line = LogicalLine.FromCommandLine("-C #" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), directives[i]);
@@ -46,6 +49,8 @@ public static class StartupOverrides
             if (definition is null) continue;
             if (definition.Name == "Listen" && !listenReplaced) { builder.Listen.Clear(); listenReplaced = true; }
             if (definition.Name == "CustomLog" && !logsReplaced) { builder.CustomLogs.Clear(); logsReplaced = true; }
+            if (definition.Name == "ProxyPass" && !proxyReplaced) { builder.ProxyPass.Clear(); proxyReplaced = true; }
+            if (definition.Name == "ProxyPassReverse" && !reverseReplaced) { builder.ProxyPassReverse.Clear(); reverseReplaced = true; }
             // A mounted secret replaces the compiled certificates as a whole, and their keys with
             // them (those belong to the compiled certificates); -C's keys then pair by order.
             if (definition.Name == "SSLCertificateFile" && !certificatesReplaced)
@@ -62,12 +67,15 @@ public static class StartupOverrides
         }
 
         List<CustomLogSpec> customLogs = LogFormatParser.ResolveCustomLogs(builder, diagnostics);
+        if (proxyReplaced || reverseReplaced) Configuration.Validation.ConfigChecks.CheckProxy(builder, diagnostics);
         var listen = new List<ListenAddress>();
         foreach (var (address, _) in builder.Listen) listen.Add(address);
         DeploymentSettings result = builder.Deployment with
         {
             Listen = new EquatableArray<ListenAddress>(listen),
             CustomLog = logsReplaced ? new EquatableArray<CustomLogSpec>(customLogs) : compiled.CustomLog,
+            ProxyPass = new EquatableArray<ProxyRoute>(builder.ProxyPass.ConvertAll(p => p.Route)),
+            ProxyPassReverse = new EquatableArray<ProxyReverse>(builder.ProxyPassReverse.ConvertAll(p => p.Reverse)),
         };
         return (result, diagnostics.Items, builder.Written);
     }

@@ -179,9 +179,9 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         try
         {
             foreach (CustomLogSpec log in deployment.CustomLog) logs.Add(new Logging.AccessLog(paths.Resolve(log.Path), log.Format));
-            if (TConfig.ProxyPass.Count > 0)
+            if (deployment.ProxyPass.Count > 0)
             {
-                proxy = new Proxy.ProxyRouter(TConfig.ProxyPass, TConfig.ProxyPassReverse,
+                proxy = new Proxy.ProxyRouter(deployment.ProxyPass, deployment.ProxyPassReverse,
                     TConfig.ProxyTimeoutMilliseconds > 0 ? TConfig.ProxyTimeoutMilliseconds : TConfig.TimeoutMilliseconds);
             }
         }

@@ -31,9 +31,10 @@ public static partial class DirectiveCatalog
 
     private static IEnumerable<DirectiveDefinition> ProxyRows()
     {
+        const DirectiveScope D = DirectiveScope.Deployment;
         const DirectiveContexts Both = DirectiveContexts.Server | DirectiveContexts.Location;
-        yield return new("ProxyPass", Arity.OneOrMore, C, "Sends a path to a backend: ProxyPass path url|! [key=value ...] (in <Location>: ProxyPass url|! [key=value ...])", "", ProxyPass, Both, repeatable: true);
-        yield return new("ProxyPassReverse", Arity.OneOrMore, C, "Rewrites a backend's Location, Content-Location and URI headers: ProxyPassReverse path url (in <Location>: ProxyPassReverse url)", "", ProxyPassReverse, Both, repeatable: true);
+        yield return new("ProxyPass", Arity.OneOrMore, D, "Sends a path to a backend: ProxyPass path url|! [key=value ...] (in <Location>: ProxyPass url|! [key=value ...])", "", ProxyPass, Both, repeatable: true);
+        yield return new("ProxyPassReverse", Arity.OneOrMore, D, "Rewrites a backend's Location, Content-Location and URI headers: ProxyPassReverse path url (in <Location>: ProxyPassReverse url)", "", ProxyPassReverse, Both, repeatable: true);
         yield return new("ProxyTimeout", Arity.One, C, "How long the proxy waits on a backend (connect, send, each read); unset means Timeout", null, c => Ms(c, (s, v) => s with { ProxyTimeoutMilliseconds = v }))
             { Show = s => s.ProxyTimeoutMilliseconds == 0 ? "(Timeout)" : s.ProxyTimeoutMilliseconds % 1000 == 0 ? Number(s.ProxyTimeoutMilliseconds / 1000) : Number(s.ProxyTimeoutMilliseconds) + "ms",
               Constants = [CompiledConstant.Int("ProxyTimeoutMilliseconds", s => s.ProxyTimeoutMilliseconds)] };

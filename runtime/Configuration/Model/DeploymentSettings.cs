@@ -58,6 +58,16 @@ public sealed record DeploymentSettings
     /// <summary>The CAs whose client certificates SSLVerifyClient accepts (PEM): mod_ssl's SSLCACertificateFile.</summary>
     public string SSLCACertificateFile { get; init; } = "";
 
+    /// <summary>
+    /// ProxyPass lines in file order: where the backends are differs between a developer's
+    /// machine, a container and a cluster, so, like Listen, they are compiled defaults that the
+    /// first <c>-C ProxyPass</c> replaces as a whole.
+    /// </summary>
+    public EquatableArray<ProxyRoute> ProxyPass { get; init; } = EquatableArray<ProxyRoute>.Empty;
+
+    /// <summary>ProxyPassReverse lines, replaced as a whole by the first <c>-C ProxyPassReverse</c>.</summary>
+    public EquatableArray<ProxyReverse> ProxyPassReverse { get; init; } = EquatableArray<ProxyReverse>.Empty;
+
     /// <summary>More of the chain (PEM), sent after the certificate file's own: mod_ssl's SSLCertificateChainFile, kept for old configurations.</summary>
     public string SSLCertificateChainFile { get; init; } = "";
 }

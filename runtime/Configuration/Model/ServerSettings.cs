@@ -83,8 +83,7 @@ public sealed record ServerSettings
     public EquatableArray<LocationSpec> Locations { get; init; } = EquatableArray<LocationSpec>.Empty;
 
     // mod_proxy, mod_proxy_http.
-    public EquatableArray<ProxyRoute> ProxyPass { get; init; } = EquatableArray<ProxyRoute>.Empty;
-    public EquatableArray<ProxyReverse> ProxyPassReverse { get; init; } = EquatableArray<ProxyReverse>.Empty;
+    // (ProxyPass and ProxyPassReverse are deployment values: DeploymentSettings.)
     /// <summary>ProxyTimeout in milliseconds; 0 means Timeout's (httpd's default).</summary>
     public int ProxyTimeoutMilliseconds { get; init; } = 0;
     public bool ProxyPreserveHost { get; init; } = false;

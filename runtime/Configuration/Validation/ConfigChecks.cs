@@ -38,12 +38,12 @@ internal static class ConfigChecks
             AddType = new EquatableArray<MimeMapping>(b.AddTypes),
             Locations = new EquatableArray<LocationSpec>(b.Locations),
             CodeHandlers = new EquatableArray<HandlerReference>(b.CodeHandlers),
-            ProxyPass = new EquatableArray<ProxyRoute>(b.ProxyPass.ConvertAll(p => p.Route)),
-            ProxyPassReverse = new EquatableArray<ProxyReverse>(b.ProxyPassReverse.ConvertAll(p => p.Reverse)),
             Deployment = b.Deployment with
             {
                 Listen = new EquatableArray<ListenAddress>(listen),
                 CustomLog = new EquatableArray<CustomLogSpec>(customLogs),
+                ProxyPass = new EquatableArray<ProxyRoute>(b.ProxyPass.ConvertAll(p => p.Route)),
+                ProxyPassReverse = new EquatableArray<ProxyReverse>(b.ProxyPassReverse.ConvertAll(p => p.Reverse)),
             },
             Directives = new EquatableArray<DirectiveValue>(EffectiveDirectives(b)),
             Warnings = new EquatableArray<string>(warnings),
@@ -56,7 +56,7 @@ internal static class ConfigChecks
     /// about the order; here it is an error at the line that cannot match). A ProxyPassReverse
     /// for a URL no ProxyPass sends to rewrites nothing the backend of this server could say.
     /// </summary>
-    private static void CheckProxy(SettingsBuilder b, DiagnosticBag d)
+    internal static void CheckProxy(SettingsBuilder b, DiagnosticBag d)
     {
         for (int j = 0; j < b.ProxyPass.Count; j++)
         {

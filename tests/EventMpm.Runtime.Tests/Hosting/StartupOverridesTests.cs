@@ -11,6 +11,8 @@ public sealed class StartupOverridesTests
     {
         SSLCertificateFile = new EquatableArray<string>(["tls/rsa.crt", "tls/ecdsa.crt"]),
         SSLCertificateKeyFile = new EquatableArray<string>(["tls/rsa.key", "tls/ecdsa.key"]),
+        ProxyPass = new EquatableArray<ProxyRoute>([new("/api", "http://127.0.0.1:8081/api"), new("/static", "!")]),
+        ProxyPassReverse = new EquatableArray<ProxyReverse>([new("/api", "http://127.0.0.1:8081/api")]),
     };
 
     private static DeploymentSettings Apply(params string[] directives)
@@ -32,5 +34,20 @@ public sealed class StartupOverridesTests
         Assert.Equal(pairs, Apply("SSLCertificateFile /run/rsa.crt", "SSLCertificateKeyFile /run/rsa.key", "SSLCertificateFile /run/ec.crt", "SSLCertificateKeyFile /run/ec.key").CertificatePairs());
         Assert.Equal(pairs, Apply("SSLCertificateFile /run/rsa.crt", "SSLCertificateFile /run/ec.crt", "SSLCertificateKeyFile /run/rsa.key", "SSLCertificateKeyFile /run/ec.key").CertificatePairs());
         Assert.Equal(s_compiled.CertificatePairs(), Apply().CertificatePairs());
+    }
+
+    [Fact]
+    public void The_backends_of_another_environment_replace_the_compiled_ones()
+    {
+        DeploymentSettings cluster = Apply("ProxyPass /api http://api.default.svc:8080/api timeout=10", "ProxyPass /health http://api.default.svc:8080/health",
+            "ProxyPassReverse /api http://api.default.svc:8080/api");
+        Assert.Equal(new ProxyRoute[] { new("/api", "http://api.default.svc:8080/api", Timeout: 10_000), new("/health", "http://api.default.svc:8080/health") }, cluster.ProxyPass);
+        Assert.Equal(new ProxyReverse[] { new("/api", "http://api.default.svc:8080/api") }, cluster.ProxyPassReverse);
+        Assert.Equal(s_compiled.ProxyPass, Apply().ProxyPass);
+        Assert.Equal(s_compiled.ProxyPass, Apply("ProxyPassReverse /api http://127.0.0.1:8081/api").ProxyPass);
+
+        // The build's checks hold for -C too: a path an earlier line covers can never match.
+        var (_, diagnostics, _) = StartupOverrides.Apply(s_compiled, [], ["ProxyPass / http://a:1/", "ProxyPass /api http://b:2/"], new Dictionary<string, string>());
+        Assert.Contains(diagnostics, d => d.Id == DiagnosticCatalog.ProxyPassShadowed.Id && d.Message.Contains("ProxyPass /api can never match"));
     }
 }

@@ -12,22 +12,13 @@ using Xunit;
 
 namespace EventMpm.Runtime.Tests.Proxy;
 
-/// <summary>One worker in front of a scripted backend: /app goes to it (its /base), /app/private stays here, /down goes nowhere.</summary>
+/// <summary>One worker, and a backend's answer awaited for at most a second.</summary>
 public struct ProxyConfig : IServerConfig
 {
-    internal static int BackendPort, DeadPort;
-
     public static int ThreadsPerChild => 1;
     public static int MaxRequestWorkers => 1;
     public static int TimeoutMilliseconds => 5_000;
     public static int ProxyTimeoutMilliseconds => 1_000;
-    public static IReadOnlyList<ProxyRoute> ProxyPass =>
-    [
-        new("/app/private", "!"),
-        new("/app", "http://127.0.0.1:" + BackendPort + "/base", Retry: 0),
-        new("/down", "http://127.0.0.1:" + DeadPort + "/", Retry: 0),
-    ];
-    public static IReadOnlyList<ProxyReverse> ProxyPassReverse => [new("/app", "http://127.0.0.1:" + BackendPort + "/base")];
 }
 
 /// <summary>
@@ -40,15 +31,21 @@ public sealed class ProxyTests : IDisposable
     private readonly TestBackend _backend = new(r => TestBackend.Response(200, "backend says hi"));
     private readonly TestServer<ProxyConfig> _proxy;
 
+    /// <summary>/app goes to the backend (its /base), /app/private stays here, /down goes to a port nobody listens on.</summary>
     public ProxyTests()
     {
-        ProxyConfig.BackendPort = _backend.Port;
+        int deadPort;
         using (var dead = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
-            dead.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // a port nobody listens on once it is closed
-            ProxyConfig.DeadPort = ((IPEndPoint)dead.LocalEndPoint!).Port;
+            dead.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // nobody listens on it once it is closed
+            deadPort = ((IPEndPoint)dead.LocalEndPoint!).Port;
         }
-        _proxy = new TestServer<ProxyConfig>();
+        string backend = "http://127.0.0.1:" + _backend.Port + "/base";
+        _proxy = new TestServer<ProxyConfig>(d => d with
+        {
+            ProxyPass = new EquatableArray<ProxyRoute>([new("/app/private", "!"), new("/app", backend, Retry: 0), new("/down", "http://127.0.0.1:" + deadPort + "/", Retry: 0)]),
+            ProxyPassReverse = new EquatableArray<ProxyReverse>([new("/app", backend)]),
+        });
     }
 
     public void Dispose()
