@@ -87,7 +87,10 @@ internal sealed class Connection
     /// </summary>
     public int Upstream = -1;
 
-    /// <summary>What <see cref="Upstream"/> is awaited for (Epoll.In, Epoll.Out).</summary>
+    /// <summary>
+    /// What <see cref="Upstream"/> is awaited for (Epoll.In, Epoll.Out): with <see cref="NextStep.AwaitUpstream"/>
+    /// alone, with <see cref="NextStep.AwaitRest"/> besides the client's input (0: not at all).
+    /// </summary>
     public uint UpstreamEvents;
 
     /// <summary>What write completion still has to send, and whether the connection closes after it (kept inline: no object per connection).</summary>
@@ -103,6 +106,7 @@ internal sealed class Connection
         ProtocolState?.Dispose(); // closes an upstream the protocol still had
         ProtocolState = null;
         Upstream = -1;
+        UpstreamEvents = 0;
     }
 }
 

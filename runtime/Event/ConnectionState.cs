@@ -53,7 +53,10 @@ internal enum NextStep : byte
 {
     /// <summary>Nothing left to read: wait for the next request in the pollset.</summary>
     AwaitInput,
-    /// <summary>Part of the input is in <see cref="Connection.PendingInput"/>: wait for the rest until <see cref="Connection.InputDeadline"/>.</summary>
+    /// <summary>
+    /// Part of the input is in <see cref="Connection.PendingInput"/> (or the protocol's state): wait for the rest until
+    /// <see cref="Connection.InputDeadline"/>, and for the upstream too when <see cref="Connection.UpstreamEvents"/> says so.
+    /// </summary>
     AwaitRest,
     /// <summary>The socket is full: <see cref="Connection.Output"/> holds the rest, sent as the socket drains.</summary>
     AwaitWrite,

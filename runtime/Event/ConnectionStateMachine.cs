@@ -102,6 +102,9 @@ internal sealed unsafe partial class ChildEngine<TConfig>
         c.Arming = true;
         _queues.AppendByDeadline(c, state);
         int rc = state == ConnectionState.AwaitingUpstream ? ArmUpstream(c) : Arm(c, InputEvents(c));
+        // Input awaited from the client while the upstream may speak first (a backend that
+        // answers before an upload's end): either one brings the connection back.
+        if (rc == 0 && state == ConnectionState.AwaitingRest && c.Upstream >= 0 && c.UpstreamEvents != 0) ArmUpstream(c);
         if (rc == 0)
         {
             Volatile.Write(ref c.Arming, false);

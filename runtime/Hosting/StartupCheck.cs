@@ -58,6 +58,19 @@ public static class StartupCheck
             string board = paths.Resolve(deployment.ScoreBoardFile);
             if (Unwritable(board) is string boardWhy) problems.Add("could not create the ScoreBoardFile " + board + ": " + boardWhy);
         }
+        if (deployment.ProxyPass.Count > 0)
+        {
+            // Each backend's host is resolved once, at start, as nginx resolves its upstreams:
+            // one that does not resolve is said here, not discovered by a request.
+            try
+            {
+                _ = new Proxy.ProxyRouter(deployment.ProxyPass, deployment.ProxyPassReverse, proxyTimeout: 1);
+            }
+            catch (System.InvalidOperationException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
         if (children && !File.Exists(SelfExecutable))
         {
             // Without /proc (a container that does not mount it) no child can be started, and a

@@ -116,6 +116,8 @@ internal sealed unsafe partial class Http1Session<TConfig>
     private bool ContinueProxy(Connection c, ProxyExchange x, ref int have)
     {
         _score->Status = WorkerStatus.Write;
+        c.Upstream = -1; // each wait names what it waits on
+        c.UpstreamEvents = 0;
         if (Drive(c, x) is NextStep next)
         {
             _next = next;
@@ -215,6 +217,15 @@ internal sealed unsafe partial class Http1Session<TConfig>
                             continue;
                         }
                         x.Have = x.Sent = 0;
+                        // The backend may have answered already (a 413 from the head alone) or given up.
+                        switch (BackendSocket.Pending(x.Link!.Fd))
+                        {
+                            case > 0:
+                                if (EarlyAnswer(x)) continue;
+                                break;
+                            case 0:
+                                return BackendFailed(c, x, "AH01084", "pass request body failed to " + x.Backend.Address + ": the backend closed the connection");
+                        }
                         long n;
                         fixed (byte* p = buffer)
                         {
@@ -223,8 +234,11 @@ internal sealed unsafe partial class Http1Session<TConfig>
                         }
                         if (n == ITransport.WouldBlock)
                         {
-                            // The client is slow to send its body: it is awaited in the pollset (mod_reqtimeout's body stage).
+                            // The client is slow to send its body: it is awaited in the pollset
+                            // (mod_reqtimeout's body stage), and so is the backend's early answer.
                             c.InputDeadline = Environment.TickCount64 + (TConfig.RequestReadBodyTimeout > 0 ? TConfig.RequestReadBodyTimeout * 1000L : TConfig.TimeoutMilliseconds);
+                            c.Upstream = x.Link.Fd;
+                            c.UpstreamEvents = Epoll.In;
                             _score->Status = WorkerStatus.Ready;
                             return NextStep.AwaitRest;
                         }

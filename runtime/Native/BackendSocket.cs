@@ -50,6 +50,14 @@ internal static unsafe class BackendSocket
         return n < 0 && Sys.WouldBlock(Sys.Errno);
     }
 
+    /// <summary>Whether the backend has sent something (1), closed (0), or neither yet (-1), without taking anything.</summary>
+    public static int Pending(int fd)
+    {
+        byte b;
+        long n = LibC.recv(fd, &b, 1, LibC.MSG_PEEK | LibC.MSG_DONTWAIT);
+        return n > 0 ? 1 : n == 0 ? 0 : Sys.WouldBlock(Sys.Errno) ? -1 : 0;
+    }
+
     private static int Write(IPEndPoint address, sockaddr_storage* storage)
     {
         if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)

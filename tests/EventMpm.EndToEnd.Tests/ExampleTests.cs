@@ -74,6 +74,74 @@ public sealed class ExampleTests(RunningApiExample api) : IClassFixture<RunningA
         Assert.Contains("<h1>API example</h1>", api.Curl("/"));
     }
 
+    /// <summary>
+    /// The Proxy example in front of the running Api example, published natively and started with
+    /// two children, the backend given with -C as a deployment would: files from its own folder,
+    /// /api from the Api's process, with everything a handler answers (JSON, a streamed chunked
+    /// body, a body read as it came) coming through; wrk gets no error; -t names a backend whose
+    /// host does not resolve.
+    /// </summary>
+    [Fact]
+    public void The_Proxy_example_serves_its_files_and_the_Api_example_behind_it()
+    {
+        AssertRunning();
+        string directory = Path.Combine(Path.GetTempPath(), "eventmpm-proxy-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            Tool.Result publish = Tool.Dotnet($"publish {Tool.Repo("examples/Proxy")} -c Release -o {directory}");
+            Assert.True(publish.ExitCode == 0, publish.All);
+            string binary = Path.Combine(directory, "Proxy");
+            int port = MpmServer.FreePort();
+            string backend = $"-C \"ProxyPass /api http://127.0.0.1:{api.Port}/api\" -C \"ProxyPassReverse /api http://127.0.0.1:{api.Port}/api\"";
+
+            Tool.Result check = Tool.Run(binary, "-t -C \"ProxyPass /api http://no-such-host.invalid/api\"", directory, timeoutSeconds: 30);
+            Assert.True(check.ExitCode != 0, check.All);
+            Assert.Contains("the backend's host no-such-host.invalid does not resolve", check.All);
+
+            Tool.Result start = Tool.Run(binary, $"-k start -C \"Listen 127.0.0.1:{port}\" {backend}", directory, timeoutSeconds: 60);
+            Assert.True(start.ExitCode == 0, start.All);
+            try
+            {
+                string Curl(string path, string options = "") => Tool.Run("curl", $"-s -i {options} \"http://127.0.0.1:{port}{path}\"", timeoutSeconds: 20).Output;
+                MpmServer.WaitFor(() => Curl("/").StartsWith("HTTP/1.1 200", StringComparison.Ordinal), 10, "the Proxy example to answer");
+                Assert.Contains("<h1>Proxy example</h1>", Curl("/"));
+
+                using (JsonDocument time = JsonDocument.Parse(Body(Curl("/api/time"))))
+                {
+                    Assert.True(time.RootElement.GetProperty("pid").GetInt32() > 0);
+                }
+                Assert.EndsWith("{\"bytes\":14,\"lines\":2,\"words\":3}", Curl("/api/wordcount", "--data-binary \"one two\nthree\n\""));
+                string counted = Curl("/api/count?to=5000");
+                Assert.Contains("Transfer-Encoding: chunked", counted);
+                Assert.Equal(Enumerable.Range(1, 5000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Body(counted).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                using (JsonDocument echo = JsonDocument.Parse(Body(Curl("/api/any/path?x=1", "-H \"X-Demo: yes\""))))
+                {
+                    JsonElement headers = echo.RootElement.GetProperty("headers");
+                    Assert.Equal("/api/any/path", echo.RootElement.GetProperty("path").GetString());
+                    Assert.Equal("x=1", echo.RootElement.GetProperty("query").GetString());
+                    Assert.Equal("yes", headers.GetProperty("X-Demo").GetString());
+                    Assert.Equal("127.0.0.1", headers.GetProperty("X-Forwarded-For").GetString());
+                    Assert.Equal($"127.0.0.1:{port}", headers.GetProperty("X-Forwarded-Host").GetString());
+                }
+                Assert.StartsWith("HTTP/1.1 413", Curl("/api/wordcount", "-H \"Content-Length: 2000000\" --data x")); // the Api's LimitRequestBody, relayed
+
+                Tool.RequireCommand("wrk", "wrk");
+                Tool.Result wrk = Tool.Run("wrk", $"-t2 -c50 -d2s http://127.0.0.1:{port}/api/time", timeoutSeconds: 30);
+                Assert.True(wrk.ExitCode == 0, wrk.All);
+                Assert.DoesNotContain("Non-2xx", wrk.Output);
+                Assert.DoesNotContain("Socket errors", wrk.Output);
+            }
+            finally
+            {
+                Tool.Run(binary, "-k stop", directory, timeoutSeconds: 60);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("body")]
     [InlineData("expect")]

@@ -226,6 +226,21 @@ public sealed class ProxyTests : IDisposable
     }
 
     [Fact]
+    public void A_backend_that_answers_while_the_client_is_slow_to_send_its_body_is_heard_at_once()
+    {
+        _backend.BeforeBody = r =>
+        {
+            Thread.Sleep(300); // the backend thinks: the proxy is waiting for the client by then
+            return TestBackend.Response(413, "no", "Connection: close\r\n");
+        };
+        using Socket s = _proxy.Connect();
+        Wire.Send(s, "POST /app/upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n\r\nx"); // and no more
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(413, Wire.ReadOne(s).Status);
+        Assert.True(clock.ElapsedMilliseconds < 3_000, clock.ElapsedMilliseconds + " ms: the answer waited for the body's timeout"); // the body stage waits 20 s
+    }
+
+    [Fact]
     public void ProxyPassReverse_puts_this_server_in_the_backends_redirects_and_an_excluded_path_stays_here()
     {
         _backend.Answer = _ => Encoding.ASCII.GetBytes("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + _backend.Port + "/base/next?x=1\r\nContent-Length: 0\r\n\r\n");
