@@ -9,6 +9,10 @@
 #   IDLE_ROUNDS=4 examples/BenchSite/bench.sh        rounds of the idle part (the median is quoted)
 #   TLS=1 SERVERS="nginx-tls httpd-tls h2o-tls project" PART=peers examples/BenchSite/bench.sh
 #                                                    over HTTPS, with the bench's certificate
+#   PART=proxy examples/BenchSite/bench.sh       the reverse proxy: EventMpm's ProxyPass beside nginx's
+#                                                    proxy_pass (upstream keepalive, HTTP/1.1) and httpd's
+#                                                    mod_proxy, in front of one nginx backend; requests per
+#                                                    second and the backend's connection reuse
 #   TLS=1 SERVERS="nginx-tls project" PART=handshakes examples/BenchSite/bench.sh
 #                                                    new TLS connections per second: every request
 #                                                    on a fresh connection (wrk, Connection: close),
@@ -64,6 +68,90 @@ for name, m in medians.items():
   )
 }
 case ${PART:-all} in handshakes) handshake_rounds ;; esac
+
+# The reverse proxy: one backend (nginx serving the bench's files, logging each request's
+# connection number so reuse can be counted), and each proxy in turn in front of it on port
+# 18095, ROUNDS times (5 unless set); wrk -c CONNS (50 unless set) on each of FILES.
+proxy_rounds() {
+  ( set +e
+    source "$SHARED/bench/lib.sh"
+    need nginx nginx-light; need apache2 apache2
+    local run=$BENCH_DIR/run backend=18190 front=18095
+    cat > "$run/backend.conf" <<CONF
+daemon off; master_process on; worker_processes 1; pid $run/backend.pid; error_log $run/backend-error.log warn;
+events { worker_connections 4096; }
+http { access_log off; sendfile on; tcp_nopush on; keepalive_timeout 60s; keepalive_requests 100000000;
+  open_file_cache max=1000; log_format conn \$connection;
+  server { listen 127.0.0.1:$backend backlog=511; root $BENCH_DOCROOT; access_log $run/backend-access.log conn; } }
+CONF
+    cat > "$run/nginx-proxy.conf" <<CONF
+daemon off; master_process on; worker_processes 2; pid $run/nginx-proxy.pid; error_log $run/nginx-proxy-error.log warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_timeout 60s; keepalive_requests 100000000;
+  upstream backend { server 127.0.0.1:$backend; keepalive 64; }
+  server { listen 127.0.0.1:$front backlog=511;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+CONF
+    cat > "$run/httpd-proxy.conf" <<CONF
+ServerRoot /usr/lib/apache2
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so
+LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so
+Listen 127.0.0.1:$front
+PidFile $run/httpd-proxy.pid
+ErrorLog $run/httpd-proxy-error.log
+ServerName localhost
+KeepAlive On
+MaxKeepAliveRequests 0
+ServerLimit 16
+ThreadsPerChild 25
+MaxRequestWorkers 400
+ProxyPass / http://127.0.0.1:$backend/
+CONF
+    nginx -c "$run/backend.conf" > "$run/backend.out" 2>&1 & local backend_pid=$!
+    for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$backend/small.html" && break; sleep 0.1; done
+    local proxies=${PROXIES:-"nginx-proxy project httpd-proxy"}
+    declare -A rates reuse
+    for round in $(seq "${ROUNDS:-5}"); do
+      for proxy in $proxies; do
+        case $proxy in
+          nginx-proxy) nginx -c "$run/nginx-proxy.conf" > "$run/nginx-proxy.out" 2>&1 & PID=$! ;;
+          httpd-proxy) apache2 -f "$run/httpd-proxy.conf" -DFOREGROUND > "$run/httpd-proxy.out" 2>&1 & PID=$! ;;
+          project) "$BIN/BenchSite" -C "Listen 127.0.0.1:$front" -C "DocumentRoot $BENCH_DOCROOT" -C "PidFile $run/project-proxy.pid" \
+                     -C "ProxyPass / http://127.0.0.1:$backend/" > "$run/project-proxy.out" 2>&1 & PID=$! ;;
+        esac
+        for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$front/small.html" && break; sleep 0.1; done
+        for file in ${FILES:-small.html 100k.bin}; do
+          : > "$run/backend-access.log"; kill -USR1 "$(cat "$run/backend.pid")" # reopen: count this run's requests alone
+          out=$(wrk -t2 -c"${CONNS:-50}" -d"${DURATION:-5}"s "http://127.0.0.1:$front/$file")
+          rate=$(awk '/^Requests\/sec/ { print $2 }' <<<"$out")
+          errors=$(awk '/Socket errors/ {gsub(",",""); n=$4+$6+$8+$10} /Non-2xx/ {n+=$NF} END {print n+0}' <<<"$out")
+          sleep 0.2
+          used=$(python3 -c 'import sys; c=[l.strip() for l in open(sys.argv[1]) if l.strip()]; print(f"{100*(1-len(set(c))/max(len(c),1)):.2f}")' "$run/backend-access.log")
+          rates[$proxy,$file]="${rates[$proxy,$file]:-} $rate"
+          reuse[$proxy,$file]="${reuse[$proxy,$file]:-} $used"
+          echo "round $round $proxy $file: $rate requests/s, $errors errors, backend reuse $used %"
+        done
+        kill -TERM "$PID"; wait "$PID" 2>/dev/null; sleep 0.5
+      done
+    done
+    kill -TERM "$backend_pid"; wait "$backend_pid" 2>/dev/null
+    first=${proxies%% *}
+    for file in ${FILES:-small.html 100k.bin}; do
+      for proxy in $proxies; do echo "$proxy $file ${rates[$proxy,$file]}"; done
+    done | python3 -c '
+import statistics, sys
+medians = {}
+for line in sys.stdin:
+    name, file, *rates = line.split()
+    medians[(name, file)] = statistics.median(float(r) for r in rates)
+first = sys.argv[1]
+for (name, file), m in medians.items():
+    print(f"{name} {file}: median {m:.0f} requests/s, {m / medians[(first, file)]:.2f}x {first}")' "$first"
+  )
+}
+case ${PART:-all} in proxy) proxy_rounds ;; esac
 
 # The idle part, IDLE_ROUNDS times (4 unless set). One round's fresh-request p99 is the third
 # slowest of 200 requests, and the client's connect() dominates it, so one round decides

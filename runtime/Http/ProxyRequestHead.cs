@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Text;
 
 namespace EventMpm.Http;
@@ -15,81 +14,142 @@ public readonly record struct ProxyRequestFacts(
 /// and the fields it names, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade)
 /// and those the proxy writes itself (Host, Content-Length, Expect); the body's framing; and
 /// X-Forwarded-For, -Host and -Server appended to what earlier proxies wrote, as mod_proxy does.
+/// Written straight into the caller's buffer: nothing is allocated per request.
 /// </summary>
 public static class ProxyRequestHead
 {
-    private static readonly string[] s_dropped =
-    {
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-        "host", "content-length", "expect", "x-forwarded-for", "x-forwarded-host", "x-forwarded-server",
-    };
+    private static readonly byte[][] s_dropped =
+    [
+        "Connection"u8.ToArray(), "Keep-Alive"u8.ToArray(), "Proxy-Connection"u8.ToArray(), "TE"u8.ToArray(), "Trailer"u8.ToArray(),
+        "Transfer-Encoding"u8.ToArray(), "Upgrade"u8.ToArray(), "Host"u8.ToArray(), "Content-Length"u8.ToArray(), "Expect"u8.ToArray(),
+        "X-Forwarded-For"u8.ToArray(), "X-Forwarded-Host"u8.ToArray(), "X-Forwarded-Server"u8.ToArray(),
+    ];
 
-    /// <summary>Writes the head into a new array, with room after it for <paramref name="bodyRoom"/> body bytes; the head's length is returned in <paramref name="headLength"/>.</summary>
-    public static byte[] Write(ReadOnlySpan<byte> head, in ProxyRequestFacts facts, int bodyRoom, out int headLength)
+    /// <summary>Writes the head into <paramref name="destination"/>; its length, or -1 when it does not fit.</summary>
+    public static int Write(ReadOnlySpan<byte> head, in ProxyRequestFacts facts, Span<byte> destination)
     {
+        var w = new Writer(destination);
         int lineEnd = head.IndexOf((byte)'\n');
-        ReadOnlySpan<byte> method = head.Slice(0, head.IndexOf((byte)' '));
-        var named = new List<string>(); // the fields Connection names are this hop's too
-        string? forwardedFor = null, forwardedHost = null, forwardedServer = null;
-        foreach (var (name, value) in Fields(head, lineEnd + 1))
+        ReadOnlySpan<byte> fields = head.Slice(lineEnd + 1);
+        w.Bytes(head.Slice(0, head.IndexOf((byte)' ') + 1)); // the method and its space
+        w.Text(facts.Target);
+        w.Bytes(" HTTP/1.1\r\nHost: "u8);
+        w.Text(facts.Host);
+        w.Bytes("\r\n"u8);
+        for (ReadOnlySpan<byte> rest = fields; Next(ref rest, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value);)
         {
-            if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
-            {
-                foreach (string token in Encoding.Latin1.GetString(value).Split(',')) named.Add(token.Trim().ToLowerInvariant());
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "X-Forwarded-For"u8)) forwardedFor = Join(forwardedFor, value);
-            else if (Ascii.EqualsIgnoreCase(name, "X-Forwarded-Host"u8)) forwardedHost = Join(forwardedHost, value);
-            else if (Ascii.EqualsIgnoreCase(name, "X-Forwarded-Server"u8)) forwardedServer = Join(forwardedServer, value);
+            if (IsDropped(name) || NamedByConnection(fields, name)) continue;
+            w.Bytes(name);
+            w.Bytes(": "u8);
+            w.Bytes(value);
+            w.Bytes("\r\n"u8);
         }
-
-        var text = new StringBuilder(head.Length + 256);
-        text.Append(Encoding.ASCII.GetString(method)).Append(' ').Append(facts.Target).Append(" HTTP/1.1\r\nHost: ").Append(facts.Host).Append("\r\n");
-        foreach (var (name, value) in Fields(head, lineEnd + 1))
+        if (facts.Framing == BodyFraming.ContentLength)
         {
-            string lower = Encoding.ASCII.GetString(name).ToLowerInvariant();
-            if (Array.IndexOf(s_dropped, lower) >= 0 || named.Contains(lower)) continue;
-            text.Append(Encoding.Latin1.GetString(name)).Append(": ").Append(Encoding.Latin1.GetString(value)).Append("\r\n");
+            w.Bytes("Content-Length: "u8);
+            w.Number(facts.ContentLength);
+            w.Bytes("\r\n"u8);
         }
-        if (facts.Framing == BodyFraming.ContentLength) text.Append("Content-Length: ").Append(facts.ContentLength).Append("\r\n");
-        else if (facts.Framing == BodyFraming.Chunked) text.Append("Transfer-Encoding: chunked\r\n");
-        if (facts.AddForwarded)
+        else if (facts.Framing == BodyFraming.Chunked)
         {
-            text.Append("X-Forwarded-For: ").Append(forwardedFor is null ? facts.ClientAddress : forwardedFor + ", " + facts.ClientAddress).Append("\r\n");
-            if (facts.ForwardedHost.Length > 0) text.Append("X-Forwarded-Host: ").Append(forwardedHost is null ? facts.ForwardedHost : forwardedHost + ", " + facts.ForwardedHost).Append("\r\n");
-            if (facts.ForwardedServer.Length > 0) text.Append("X-Forwarded-Server: ").Append(forwardedServer is null ? facts.ForwardedServer : forwardedServer + ", " + facts.ForwardedServer).Append("\r\n");
+            w.Bytes("Transfer-Encoding: chunked\r\n"u8);
         }
-        else
-        {
-            if (forwardedFor is not null) text.Append("X-Forwarded-For: ").Append(forwardedFor).Append("\r\n");
-            if (forwardedHost is not null) text.Append("X-Forwarded-Host: ").Append(forwardedHost).Append("\r\n");
-            if (forwardedServer is not null) text.Append("X-Forwarded-Server: ").Append(forwardedServer).Append("\r\n");
-        }
-        text.Append("\r\n");
-        headLength = Encoding.Latin1.GetByteCount(text.ToString());
-        var bytes = new byte[headLength + bodyRoom];
-        Encoding.Latin1.GetBytes(text.ToString(), bytes);
-        return bytes;
+        Forwarded(ref w, fields, "X-Forwarded-For"u8, facts.AddForwarded ? facts.ClientAddress : "");
+        Forwarded(ref w, fields, "X-Forwarded-Host"u8, facts.AddForwarded ? facts.ForwardedHost : "");
+        Forwarded(ref w, fields, "X-Forwarded-Server"u8, facts.AddForwarded ? facts.ForwardedServer : "");
+        w.Bytes("\r\n"u8);
+        return w.Overflowed ? -1 : w.Length;
     }
 
-    private static string Join(string? earlier, ReadOnlySpan<byte> value)
-        => earlier is null ? Encoding.Latin1.GetString(value) : earlier + ", " + Encoding.Latin1.GetString(value);
-
-    /// <summary>The fields of a head the parser accepted (each line "name: value", CRLF or LF ended), from <paramref name="start"/> to the blank line.</summary>
-    private static List<(byte[] Name, byte[] Value)> Fields(ReadOnlySpan<byte> head, int start)
+    /// <summary>An X-Forwarded-* field: what earlier proxies wrote, joined by ", ", then <paramref name="ours"/> when there is one.</summary>
+    private static void Forwarded(ref Writer w, ReadOnlySpan<byte> fields, ReadOnlySpan<byte> field, string ours)
     {
-        var fields = new List<(byte[], byte[])>();
-        for (int at = start; at < head.Length;)
+        bool any = false;
+        for (ReadOnlySpan<byte> rest = fields; Next(ref rest, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value);)
         {
-            int next = head.Slice(at).IndexOf((byte)'\n');
-            if (next < 0) break;
-            ReadOnlySpan<byte> line = head.Slice(at, next);
-            at += next + 1;
+            if (!Ascii.EqualsIgnoreCase(name, field)) continue;
+            w.Bytes(any ? ", "u8 : field);
+            if (!any) w.Bytes(": "u8);
+            w.Bytes(value);
+            any = true;
+        }
+        if (ours.Length > 0)
+        {
+            if (any) w.Bytes(", "u8);
+            else
+            {
+                w.Bytes(field);
+                w.Bytes(": "u8);
+            }
+            w.Text(ours);
+            any = true;
+        }
+        if (any) w.Bytes("\r\n"u8);
+    }
+
+    private static bool IsDropped(ReadOnlySpan<byte> name)
+    {
+        foreach (byte[] dropped in s_dropped) if (Ascii.EqualsIgnoreCase(name, dropped)) return true;
+        return false;
+    }
+
+    /// <summary>Whether a Connection field among <paramref name="fields"/> ("name: value" lines) lists <paramref name="name"/> (then it is this hop's only).</summary>
+    public static bool NamedByConnection(ReadOnlySpan<byte> fields, ReadOnlySpan<byte> name)
+    {
+        for (ReadOnlySpan<byte> rest = fields; Next(ref rest, out ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value);)
+        {
+            if (!Ascii.EqualsIgnoreCase(field, "Connection"u8)) continue;
+            foreach (Range r in value.Split((byte)','))
+            {
+                if (Ascii.EqualsIgnoreCase(value[r].Trim(" \t"u8), name)) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The next "name: value" line of a head the parser accepted (CRLF or LF ended); false at the blank line.</summary>
+    private static bool Next(ref ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        name = value = default;
+        while (true)
+        {
+            int end = rest.IndexOf((byte)'\n');
+            if (end < 0) return false;
+            ReadOnlySpan<byte> line = rest.Slice(0, end);
+            rest = rest.Slice(end + 1);
             if (line.Length > 0 && line[^1] == (byte)'\r') line = line.Slice(0, line.Length - 1);
-            if (line.Length == 0) break;
+            if (line.Length == 0) return false;
             int colon = line.IndexOf((byte)':');
             if (colon <= 0) continue;
-            fields.Add((line.Slice(0, colon).ToArray(), line.Slice(colon + 1).Trim(" \t"u8).ToArray()));
+            name = line.Slice(0, colon);
+            value = line.Slice(colon + 1).Trim(" \t"u8);
+            return true;
         }
-        return fields;
+    }
+
+    /// <summary>Appends to a span, remembering when it ran out instead of throwing.</summary>
+    private ref struct Writer(Span<byte> buffer)
+    {
+        private readonly Span<byte> _buffer = buffer;
+        public int Length;
+        public bool Overflowed;
+
+        public void Bytes(scoped ReadOnlySpan<byte> bytes)
+        {
+            if (Overflowed || !bytes.TryCopyTo(_buffer.Slice(Length))) Overflowed = true;
+            else Length += bytes.Length;
+        }
+
+        public void Text(string text)
+        {
+            if (Overflowed || Encoding.Latin1.GetByteCount(text) > _buffer.Length - Length) Overflowed = true;
+            else Length += Encoding.Latin1.GetBytes(text, _buffer.Slice(Length));
+        }
+
+        public void Number(long value)
+        {
+            if (Overflowed || !System.Buffers.Text.Utf8Formatter.TryFormat(value, _buffer.Slice(Length), out int written)) Overflowed = true;
+            else Length += written;
+        }
     }
 }

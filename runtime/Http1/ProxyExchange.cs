@@ -37,9 +37,8 @@ internal sealed class ProxyExchange(Backend backend) : IDisposable
     public ProxyStep Step;
     public byte[] Buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
 
-    /// <summary>The backend request (head and the body bytes that arrived with it), and how much of it went.</summary>
-    public byte[] Request = Array.Empty<byte>();
-    public int RequestSent;
+    /// <summary>The backend request (head and the body bytes that arrived with it) is Buffer[0..RequestLength); RequestSent of it went.</summary>
+    public int RequestLength, RequestSent;
 
     /// <summary>Of a Content-Length request body, the bytes still to come from the client; of a chunked one, its framing.</summary>
     public long BodyLeft;
@@ -69,6 +68,8 @@ internal sealed class ProxyExchange(Backend backend) : IDisposable
     public bool ClientHttp11, ClientAskedKeepAlive, MethodHead;
     /// <summary>The client came over TLS (ProxyPassReverse answers with https://).</summary>
     public bool Secure;
+    /// <summary>The client's Host, for ProxyPassReverse's absolute URLs.</summary>
+    public string ClientHost = "";
     public bool ClientMayKeepAlive;
     public int KeepAliveLeft;
     public bool ClientKeepAlive;
@@ -80,6 +81,13 @@ internal sealed class ProxyExchange(Backend backend) : IDisposable
     public long Started;
     public long ReceivedBytes;
     public long SentBytes, BodyBytes;
+
+    /// <summary>Trades the buffer for one of at least <paramref name="size"/> bytes (before anything is in it).</summary>
+    public void Grow(int size)
+    {
+        ArrayPool<byte>.Shared.Return(Buffer);
+        Buffer = ArrayPool<byte>.Shared.Rent(size);
+    }
 
     public void Dispose()
     {

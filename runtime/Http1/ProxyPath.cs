@@ -53,13 +53,14 @@ internal sealed unsafe partial class Http1Session<TConfig>
             Retriable = r.Method is HttpMethod.Get or HttpMethod.Head or HttpMethod.Options or HttpMethod.Trace or HttpMethod.Put or HttpMethod.Delete,
             ExpectContinue = r.ExpectContinue,
             Secure = c.TransportReadyAt != 0,
-            LogHead = _in.AsSpan(0, r.HeadLength).ToArray(),
+            LogHead = _logLines.Length != 0 ? _in.AsSpan(0, r.HeadLength).ToArray() : Array.Empty<byte>(),
         };
         x.ClientMayKeepAlive = KeepsAlive(c, r, 200, out x.KeepAliveLeft);
 
         ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
         int query = target.IndexOf((byte)'?');
         string clientHost = r.HostStart >= 0 ? Encoding.Latin1.GetString(_in.AsSpan(r.HostStart, r.HostLength)) : "";
+        x.ClientHost = clientHost;
         c.Client ??= Sys.PeerAddress(c.Fd);
         var facts = new ProxyRequestFacts(
             Target: MapTarget(backend.Url.Path, path.Substring(matched), query < 0 ? default : target.Slice(query)),
@@ -88,8 +89,19 @@ internal sealed unsafe partial class Http1Session<TConfig>
             }
             x.BodyChunked = !x.BodyChunks.Done;
         }
-        x.Request = ProxyRequestHead.Write(_in.AsSpan(0, r.HeadLength), facts, bodyHere, out int headLength);
-        _in.AsSpan(consumed, bodyHere).CopyTo(x.Request.AsSpan(headLength));
+        // The request is written into the exchange's buffer, free until the response comes; one
+        // that came with much of its body takes a larger buffer (the head grows by what is added).
+        int room = r.HeadLength + facts.Target.Length + facts.Host.Length + facts.ClientAddress.Length + facts.ForwardedHost.Length + facts.ForwardedServer.Length + 256 + bodyHere;
+        if (room > x.Buffer.Length) x.Grow(room);
+        int headLength = ProxyRequestHead.Write(_in.AsSpan(0, r.HeadLength), facts, x.Buffer.AsSpan(0, x.Buffer.Length - bodyHere));
+        if (headLength < 0)
+        {
+            // A head near the receive buffer's size, with what the proxy adds, does not fit the relay buffer.
+            x.Dispose();
+            return Refuse(c, 400, ref have, consumed);
+        }
+        _in.AsSpan(consumed, bodyHere).CopyTo(x.Buffer.AsSpan(headLength));
+        x.RequestLength = headLength + bodyHere;
         x.ReceivedBytes = r.HeadLength + bodyHere;
         consumed += bodyHere;
         if (have > consumed) x.Pipelined = _in.AsSpan(consumed, have - consumed).ToArray(); // only once the body is whole
@@ -149,8 +161,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
                     if (x.Link is null)
                     {
                         long now = Environment.TickCount64;
-                        // A backend's own Keep-Alive timeout is not known before its first answer; ttl bounds the rest.
-                        if (!x.Retried && x.Backend.TakeIdle(now, 0) is BackendLink idle)
+                        if (!x.Retried && x.Backend.TakeIdle(now) is BackendLink idle)
                         {
                             x.Link = idle;
                             x.Reused = true;
@@ -173,11 +184,11 @@ internal sealed unsafe partial class Http1Session<TConfig>
                 }
                 case ProxyStep.SendingRequest:
                 {
-                    fixed (byte* p = x.Request)
+                    fixed (byte* p = x.Buffer)
                     {
-                        while (x.RequestSent < x.Request.Length)
+                        while (x.RequestSent < x.RequestLength)
                         {
-                            long n = Sys.Send(x.Link!.Fd, p + x.RequestSent, x.Request.Length - x.RequestSent);
+                            long n = Sys.Send(x.Link!.Fd, p + x.RequestSent, x.RequestLength - x.RequestSent);
                             if (n > 0)
                             {
                                 x.RequestSent += (int)n;
@@ -201,8 +212,11 @@ internal sealed unsafe partial class Http1Session<TConfig>
                     }
                     else
                     {
+                        // The backend has not answered a request it got microseconds ago: wait for
+                        // its answer in the pollset rather than ask the socket first (nginx waits too).
                         x.Step = ProxyStep.ReadingHead;
                         x.Have = 0;
+                        return AwaitBackend(c, x, Epoll.In, x.Backend.Timeout);
                     }
                     continue;
                 }
@@ -452,15 +466,6 @@ internal sealed unsafe partial class Http1Session<TConfig>
     /// </summary>
     private bool CopyFields(ref HeadWriter w, ProxyExchange x, ReadOnlySpan<byte> fields)
     {
-        string? connectionNamed = null;
-        for (ReadOnlySpan<byte> rest = fields; rest.Length > 0;)
-        {
-            int end = rest.IndexOf("\r\n"u8);
-            ReadOnlySpan<byte> line = rest.Slice(0, end);
-            rest = rest.Slice(end + 2);
-            int colon = line.IndexOf((byte)':');
-            if (Ascii.EqualsIgnoreCase(line.Slice(0, colon), "Connection"u8)) connectionNamed += "," + Encoding.Latin1.GetString(line.Slice(colon + 1)).ToLowerInvariant();
-        }
         for (ReadOnlySpan<byte> rest = fields; rest.Length > 0;)
         {
             int end = rest.IndexOf("\r\n"u8);
@@ -469,7 +474,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             int colon = line.IndexOf((byte)':');
             ReadOnlySpan<byte> name = line.Slice(0, colon);
             ReadOnlySpan<byte> value = line.Slice(colon + 1).Trim(" \t"u8);
-            if (IsHopByHop(name) || (connectionNamed is not null && Named(connectionNamed, name))) continue;
+            if (IsHopByHop(name) || ProxyRequestHead.NamedByConnection(fields, name)) continue;
             if (w.Length + line.Length + 512 > _out.Length) return false;
             if (_site.Proxy!.HasReverse && (Ascii.EqualsIgnoreCase(name, "Location"u8) || Ascii.EqualsIgnoreCase(name, "Content-Location"u8) || Ascii.EqualsIgnoreCase(name, "URI"u8))
                 && _site.Proxy.ReverseMap(Encoding.Latin1.GetString(value), ClientOrigin(x)) is string mapped)
@@ -487,39 +492,9 @@ internal sealed unsafe partial class Http1Session<TConfig>
         => Ascii.EqualsIgnoreCase(name, "Connection"u8) || Ascii.EqualsIgnoreCase(name, "Keep-Alive"u8) || Ascii.EqualsIgnoreCase(name, "Proxy-Connection"u8)
         || Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8) || Ascii.EqualsIgnoreCase(name, "Upgrade"u8) || Ascii.EqualsIgnoreCase(name, "TE"u8);
 
-    private static bool Named(string connection, ReadOnlySpan<byte> name)
-    {
-        foreach (string token in connection.Split(','))
-        {
-            if (token.Trim().Length == name.Length && Ascii.EqualsIgnoreCase(name, Encoding.ASCII.GetBytes(token.Trim()))) return true;
-        }
-        return false;
-    }
-
     /// <summary>scheme://host[:port] as the client reached this server (its Host, else ServerName), for ProxyPassReverse.</summary>
     private string ClientOrigin(ProxyExchange x)
-    {
-        string host = ForwardedHostOf(x.Request);
-        if (host.Length == 0) host = _site.ServerName.Length > 0 ? _site.ServerName : "localhost";
-        return (x.Secure ? "https://" : "http://") + host;
-    }
-
-    /// <summary>The client's Host as it was sent on (X-Forwarded-Host carries it when ProxyAddHeaders is on; else the Host the backend got).</summary>
-    private static string ForwardedHostOf(byte[] request)
-    {
-        ReadOnlySpan<byte> head = request;
-        int end = head.IndexOf("\r\n\r\n"u8);
-        if (end > 0) head = head.Slice(0, end);
-        foreach (ReadOnlySpan<byte> name in new[] { "\r\nX-Forwarded-Host: "u8.ToArray(), "\r\nHost: "u8.ToArray() })
-        {
-            int at = head.IndexOf(name);
-            if (at < 0) continue;
-            ReadOnlySpan<byte> value = head.Slice(at + name.Length);
-            int stop = value.IndexOfAny((byte)'\r', (byte)',');
-            return Encoding.Latin1.GetString(stop < 0 ? value : value.Slice(0, stop)).Trim();
-        }
-        return "";
-    }
+        => (x.Secure ? "https://" : "http://") + (x.ClientHost.Length > 0 ? x.ClientHost : _site.ServerName.Length > 0 ? _site.ServerName : "localhost");
 
     /// <summary>Sends the body bytes read; a full client socket leaves them to write completion (the backend is not read meanwhile).</summary>
     private NextStep? SendBody(Connection c, ProxyExchange x)
@@ -546,7 +521,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         long now = Environment.TickCount64;
         if (x.Link is BackendLink link)
         {
-            if (!x.LinkSpoiled && !x.Response.Closes) x.Backend.GiveBack(link, now);
+            if (!x.LinkSpoiled && !x.Response.Closes) x.Backend.GiveBack(link, now, x.Response.KeepAliveTimeout);
             else link.Close();
             x.Link = null;
         }

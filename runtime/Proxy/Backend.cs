@@ -56,7 +56,7 @@ internal sealed class Backend
     /// An idle connection fit to send on, or null: one older than ttl, or that the backend closed
     /// (or wrote to unasked) while it waited, is closed instead.
     /// </summary>
-    public BackendLink? TakeIdle(long now, int backendIdleLimit)
+    public BackendLink? TakeIdle(long now)
     {
         while (true)
         {
@@ -66,7 +66,7 @@ internal sealed class Backend
                 if (!_idle.TryPop(out link)) return null;
             }
             bool stale = (Route.Ttl > 0 && now - link.IdleSince >= Route.Ttl * 1000L)
-                || (backendIdleLimit > 0 && now - link.IdleSince >= backendIdleLimit);
+                || (link.IdleLimit > 0 && now - link.IdleSince >= link.IdleLimit);
             if (!stale && BackendSocket.IdleAndOpen(link.Fd))
             {
                 Interlocked.Increment(ref Reused);
@@ -76,9 +76,14 @@ internal sealed class Backend
         }
     }
 
-    /// <summary>Puts a connection whose last exchange ended cleanly back for the next request.</summary>
-    public void GiveBack(BackendLink link, long now)
+    /// <summary>
+    /// Puts a connection whose last exchange ended cleanly back for the next request, to be used
+    /// within <paramref name="keepAliveSeconds"/> (the backend's Keep-Alive: timeout=, 0 when not
+    /// said) less a second, so the pool never sends on a link the backend is about to close.
+    /// </summary>
+    public void GiveBack(BackendLink link, long now, int keepAliveSeconds)
     {
+        link.IdleLimit = keepAliveSeconds > 0 ? Math.Max(1, keepAliveSeconds * 1000L - 1000) : 0;
         if (Route.DisableReuse)
         {
             link.Close();

@@ -13,6 +13,13 @@ internal sealed class BackendLink(int fd, long openedAt)
     /// <summary>When it went back to the pool.</summary>
     public long IdleSince { get; set; }
 
+    /// <summary>
+    /// How long it may wait idle, in milliseconds: a little less than the Keep-Alive timeout the
+    /// backend last advertised (it closes the link then, maybe just as a request goes out), or 0
+    /// when it said none.
+    /// </summary>
+    public long IdleLimit { get; set; }
+
     /// <summary>Requests sent on it so far: a link that served one before is a reused one.</summary>
     public int Requests { get; set; }
 

@@ -7,7 +7,15 @@ namespace EventMpm.Runtime.Tests.Http;
 public class ProxyRequestHeadTests
 {
     private static string Write(string clientHead, ProxyRequestFacts facts)
-        => Encoding.Latin1.GetString(ProxyRequestHead.Write(Encoding.Latin1.GetBytes(clientHead), facts, 0, out _));
+    {
+        var buffer = new byte[4096];
+        int length = ProxyRequestHead.Write(Encoding.Latin1.GetBytes(clientHead), facts, buffer);
+        return Encoding.Latin1.GetString(buffer, 0, length);
+    }
+
+    [Fact]
+    public void Says_when_the_head_does_not_fit()
+        => Assert.Equal(-1, ProxyRequestHead.Write("GET / HTTP/1.1\r\nHost: h\r\n\r\n"u8, new ProxyRequestFacts("/", "b", "::1", "h", "", AddForwarded: true, BodyFraming.None, 0), new byte[20]));
 
     [Fact]
     public void Sends_end_to_end_fields_and_drops_hop_by_hop_ones()

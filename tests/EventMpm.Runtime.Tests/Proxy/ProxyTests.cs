@@ -104,6 +104,17 @@ public sealed class ProxyTests : IDisposable
     }
 
     [Fact]
+    public void A_pooled_connection_is_not_used_once_the_backends_advertised_keep_alive_time_is_nearly_over()
+    {
+        _backend.Answer = _ => TestBackend.Response(200, "ok", "Keep-Alive: timeout=2\r\n");
+        Assert.Equal(200, Get("/app/1").Status);
+        Thread.Sleep(1_200); // past the pool's limit for this backend: its timeout less a second
+        Assert.Equal(200, Get("/app/2").Status);
+        Assert.Equal(200, Get("/app/3").Status); // well within it
+        Assert.Equal(new[] { 1, 2, 2 }, _backend.Requests.Select(r => r.Connection).ToArray());
+    }
+
+    [Fact]
     public void Chunked_answers_and_uploads_of_either_framing_are_relayed_whole()
     {
         _backend.Answer = r => r.Head.StartsWith("GET", StringComparison.Ordinal)
