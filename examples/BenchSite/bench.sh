@@ -13,6 +13,9 @@
 #                                                    proxy_pass (upstream keepalive, HTTP/1.1) and httpd's
 #                                                    mod_proxy, in front of one nginx backend; requests per
 #                                                    second and the backend's connection reuse
+#   PART=slowproxy examples/BenchSite/bench.sh   a backend that answers every request after 200 ms
+#                                                    (slow_backend.py), 2,000 clients (wrk -c2000): EventMpm,
+#                                                    nginx, and httpd with 2 children of 25 workers
 #   TLS=1 SERVERS="nginx-tls project" PART=handshakes examples/BenchSite/bench.sh
 #                                                    new TLS connections per second: every request
 #                                                    on a fresh connection (wrk, Connection: close),
@@ -152,6 +155,58 @@ for (name, file), m in medians.items():
   )
 }
 case ${PART:-all} in proxy) proxy_rounds ;; esac
+
+# A slow backend (every answer after DELAY_MS, 200 unless set) and CONNS clients (2000 unless
+# set): a proxy that holds a worker per waiting request is capped near its workers / 0.2 s.
+slow_proxy() {
+  ( set +e
+    source "$SHARED/bench/lib.sh"
+    need nginx nginx-light; need apache2 apache2
+    local run=$BENCH_DIR/run backend=18191 front=18096 conns=${CONNS:-2000}
+    cat > "$run/nginx-slow.conf" <<CONF
+daemon off; master_process on; worker_processes 2; pid $run/nginx-slow.pid; error_log $run/nginx-slow-error.log warn;
+worker_rlimit_nofile 20000; events { worker_connections 9000; }
+http { access_log off; keepalive_timeout 60s; keepalive_requests 100000000;
+  upstream backend { server 127.0.0.1:$backend; keepalive 2000; }
+  server { listen 127.0.0.1:$front backlog=4096;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+CONF
+    cat > "$run/httpd-slow.conf" <<CONF
+ServerRoot /usr/lib/apache2
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so
+LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so
+Listen 127.0.0.1:$front 4096
+PidFile $run/httpd-slow.pid
+ErrorLog $run/httpd-slow-error.log
+ServerName localhost
+KeepAlive On
+MaxKeepAliveRequests 0
+StartServers 2
+ServerLimit 2
+ThreadsPerChild 25
+MaxRequestWorkers 50
+ProxyPass / http://127.0.0.1:$backend/
+CONF
+    python3 "$(dirname "$0")/slow_backend.py" "$backend" "${DELAY_MS:-200}" & local backend_pid=$!
+    for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$backend/" && break; sleep 0.1; done
+    for proxy in ${PROXIES:-"project nginx-slow httpd-slow"}; do
+      case $proxy in
+        nginx-slow) nginx -c "$run/nginx-slow.conf" > "$run/nginx-slow.out" 2>&1 & PID=$! ;;
+        httpd-slow) apache2 -f "$run/httpd-slow.conf" -DFOREGROUND > "$run/httpd-slow.out" 2>&1 & PID=$! ;;
+        project) "$BIN/BenchSite" -C "Listen 127.0.0.1:$front" -C "DocumentRoot $BENCH_DOCROOT" -C "PidFile $run/project-slow.pid" \
+                   -C "ProxyPass / http://127.0.0.1:$backend/" > "$run/project-slow.out" 2>&1 & PID=$! ;;
+      esac
+      for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$front/" && break; sleep 0.1; done
+      out=$(wrk -t2 -c"$conns" -d"${DURATION:-10}"s --timeout 10s "http://127.0.0.1:$front/")
+      echo "$proxy: $(awk '/^Requests\/sec/ { print $2 }' <<<"$out") requests/s; $(grep -E 'Latency|Socket errors|Non-2xx' <<<"$out" | tr -s ' ' | paste -sd';')"
+      kill -TERM "$PID"; wait "$PID" 2>/dev/null; sleep 1
+    done
+    kill "$backend_pid"; wait "$backend_pid" 2>/dev/null
+  )
+}
+case ${PART:-all} in slowproxy) slow_proxy ;; esac
 
 # The idle part, IDLE_ROUNDS times (4 unless set). One round's fresh-request p99 is the third
 # slowest of 200 requests, and the client's connect() dominates it, so one round decides
