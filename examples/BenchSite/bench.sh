@@ -191,7 +191,8 @@ ProxyPass / http://127.0.0.1:$backend/
 CONF
     python3 "$(dirname "$0")/slow_backend.py" "$backend" "${DELAY_MS:-200}" & local backend_pid=$!
     for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$backend/" && break; sleep 0.1; done
-    for proxy in ${PROXIES:-"project nginx-slow httpd-slow"}; do
+    local proxies=${PROXIES:-"project nginx-slow httpd-slow"}
+    for proxy in $proxies; do
       case $proxy in
         nginx-slow) nginx -c "$run/nginx-slow.conf" > "$run/nginx-slow.out" 2>&1 & PID=$! ;;
         httpd-slow) apache2 -f "$run/httpd-slow.conf" -DFOREGROUND > "$run/httpd-slow.out" 2>&1 & PID=$! ;;
@@ -204,6 +205,7 @@ CONF
       kill -TERM "$PID"; wait "$PID" 2>/dev/null; sleep 1
     done
     kill "$backend_pid"; wait "$backend_pid" 2>/dev/null
+    true
   )
 }
 case ${PART:-all} in slowproxy) slow_proxy ;; esac
