@@ -20,6 +20,9 @@ internal interface IProtocol
     /// Called on the listener thread, which owns the connection now.
     /// </summary>
     bool UpstreamTimedOut(Connection c);
+
+    /// <summary>Connections with an upstream exchange in progress (HTTP's proxied requests), for the scoreboard.</summary>
+    int UpstreamExchanges { get; }
 }
 
 /// <summary>One worker's protocol state.</summary>

@@ -46,7 +46,9 @@ internal sealed unsafe partial class ChildEngine<TConfig>
         p.KeepAlive = (uint)_queues.KeepAliveCount;
         p.WriteCompletion = (uint)_queues.WriteCompletionCount;
         p.LingeringClose = (uint)_linger.Count;
-        p.WaitIo = (uint)(_queues.AwaitingRestCount + _queues.AwaitingUpstreamCount);
+        p.WaitIo = (uint)_queues.AwaitingRestCount;
+        p.Upstream = (uint)_queues.AwaitingUpstreamCount;
+        p.Proxied = (uint)_protocol.UpstreamExchanges;
         p.Connections = (uint)Volatile.Read(ref _open);
     }
 

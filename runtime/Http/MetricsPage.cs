@@ -26,10 +26,11 @@ public static class MetricsPage
             "{state=\"busy\"} " + s.Busy.ToString(CultureInfo.InvariantCulture),
             "{state=\"idle\"} " + s.Idle.ToString(CultureInfo.InvariantCulture),
             "{state=\"graceful\"} " + s.Graceful.ToString(CultureInfo.InvariantCulture));
-        uint total = 0, waitIo = 0, writing = 0, keepAlive = 0, closing = 0;
+        uint total = 0, waitIo = 0, writing = 0, keepAlive = 0, closing = 0, upstream = 0, proxied = 0;
         foreach (ProcessRow p in s.Processes)
         {
             total += p.Connections; waitIo += p.WaitIo; writing += p.Writing; keepAlive += p.KeepAlive; closing += p.Closing;
+            upstream += p.Upstream; proxied += p.Proxied;
         }
         Metric(o, "eventmpm_connections", "gauge", "Open connections, and those waiting in the listener's queues",
             "{state=\"open\"} " + total.ToString(CultureInfo.InvariantCulture),
@@ -37,6 +38,12 @@ public static class MetricsPage
             "{state=\"writing\"} " + writing.ToString(CultureInfo.InvariantCulture),
             "{state=\"keep_alive\"} " + keepAlive.ToString(CultureInfo.InvariantCulture),
             "{state=\"closing\"} " + closing.ToString(CultureInfo.InvariantCulture));
+        if (id.Proxy)
+        {
+            Metric(o, "eventmpm_proxied_requests", "gauge", "Proxied requests in progress, and those waiting on their backend",
+                "{state=\"in_progress\"} " + proxied.ToString(CultureInfo.InvariantCulture),
+                "{state=\"waiting_on_backend\"} " + upstream.ToString(CultureInfo.InvariantCulture));
+        }
         var letters = new int[WorkerStatus.Letters.Length];
         foreach (char c in s.Letters)
         {

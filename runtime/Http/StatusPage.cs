@@ -9,7 +9,8 @@ namespace EventMpm.Http;
 
 /// <summary>What the status page says about the server beside the scoreboard.</summary>
 /// <param name="Capacity">What the compiled limits allow, in one line (processes, workers, connections).</param>
-public sealed record StatusIdentity(string ServerSoftware, string Built, int MaxRequestWorkers, int ThreadsPerChild, bool ExtendedStatus, string Capacity = "");
+/// <param name="Proxy">ProxyPass is configured: the pages count proxied requests too.</param>
+public sealed record StatusIdentity(string ServerSoftware, string Built, int MaxRequestWorkers, int ThreadsPerChild, bool ExtendedStatus, string Capacity = "", bool Proxy = false);
 
 /// <summary>The options mod_status finds in the query string, by substring as it does.</summary>
 public readonly record struct StatusQuery(bool Auto, bool NoTable, int Refresh)
@@ -99,6 +100,13 @@ public static class StatusPage
         o.Append("ConnsAsyncKeepAlive: ").Append(sum.KeepAlive).Append('\n');
         o.Append("ConnsAsyncClosing: ").Append(sum.Closing).Append('\n');
         o.Append("Scoreboard: ").Append(s.Letters).Append('\n');
+        if (id.Proxy)
+        {
+            // After httpd's own keys, as mod_ssl appends its session cache's: proxied requests
+            // waiting on their backend, and all those in progress.
+            o.Append("ProxyWaitingOnBackend: ").Append(sum.Upstream).Append('\n');
+            o.Append("ProxyInProgress: ").Append(sum.Proxied).Append('\n');
+        }
         return o.ToString();
     }
 
@@ -146,7 +154,7 @@ public static class StatusPage
         o.Append("<dt>").Append(s.Busy).Append(" requests currently being processed, ").Append(s.Graceful)
          .Append(" workers gracefully restarting, ").Append(s.Idle).Append(" idle workers</dt>\n</dl>\n");
 
-        AsyncTable(o, s);
+        AsyncTable(o, s, id.Proxy);
         o.Append("<pre>");
         for (int i = 0; i < s.Letters.Length; i += 64)
         {
@@ -182,7 +190,7 @@ public static class StatusPage
         return o.ToString();
     }
 
-    private static void AsyncTable(StringBuilder o, StatusSnapshot s)
+    private static void AsyncTable(StringBuilder o, StatusSnapshot s, bool proxy)
     {
         o.Append("<table rules=\"all\" cellpadding=\"1%\">\n")
          .Append("<tr><th rowspan=\"2\">Slot</th><th rowspan=\"2\">PID</th><th rowspan=\"2\">Stopping</th>")
@@ -202,6 +210,11 @@ public static class StatusPage
          .Append("</td><td>").Append(sum.Connections).Append("</td><td>&nbsp;</td><td>").Append(sum.Busy).Append("</td><td>")
          .Append(sum.Graceful).Append("</td><td>").Append(sum.Idle).Append("</td><td>").Append(sum.WaitIo).Append("</td><td>")
          .Append(sum.Writing).Append("</td><td>").Append(sum.KeepAlive).Append("</td><td>").Append(sum.Closing).Append("</td></tr>\n</table>\n");
+        if (proxy)
+        {
+            o.Append("<p>Proxied requests: ").Append(sum.Proxied).Append(" in progress, ").Append(sum.Upstream)
+             .Append(" waiting on their backend (holding no worker)</p>\n");
+        }
     }
 
     private static void WorkerTable(StringBuilder o, StatusSnapshot s)
@@ -251,14 +264,14 @@ public static class StatusPage
 
     private static ProcessRow Sum(StatusSnapshot s)
     {
-        uint connections = 0, waitIo = 0, writing = 0, keepAlive = 0, closing = 0;
+        uint connections = 0, waitIo = 0, writing = 0, keepAlive = 0, closing = 0, upstream = 0, proxied = 0;
         int busy = 0, graceful = 0, idle = 0;
         foreach (ProcessRow p in s.Processes)
         {
             connections += p.Connections; waitIo += p.WaitIo; writing += p.Writing; keepAlive += p.KeepAlive; closing += p.Closing;
-            busy += p.Busy; graceful += p.Graceful; idle += p.Idle;
+            busy += p.Busy; graceful += p.Graceful; idle += p.Idle; upstream += p.Upstream; proxied += p.Proxied;
         }
-        return new ProcessRow(-1, 0, 0, false, false, connections, waitIo, writing, keepAlive, closing, busy, graceful, idle);
+        return new ProcessRow(-1, 0, 0, false, false, connections, waitIo, writing, keepAlive, closing, busy, graceful, idle, upstream, proxied);
     }
 
     /// <summary>mod_status's time format (<c>%A, %d-%b-%Y %H:%M:%S %Z</c>), in UTC.</summary>

@@ -7,7 +7,7 @@ namespace EventMpm.Http;
 
 /// <summary>One child's row of mod_status's async connection table.</summary>
 public sealed record ProcessRow(int Slot, int Pid, int Generation, bool Stopping, bool Accepting,
-    uint Connections, uint WaitIo, uint Writing, uint KeepAlive, uint Closing, int Busy, int Graceful, int Idle);
+    uint Connections, uint WaitIo, uint Writing, uint KeepAlive, uint Closing, int Busy, int Graceful, int Idle, uint Upstream = 0, uint Proxied = 0);
 
 /// <summary>A worker slot for the ExtendedStatus table: only slots that served or are busy.</summary>
 public sealed record WorkerRow(int Slot, int Thread, int Generation, int Pid, byte Status, int ConnectionCount,
@@ -79,7 +79,7 @@ public sealed unsafe class StatusSnapshot
             if (live)
             {
                 s.Processes.Add(new ProcessRow(slot, p.Pid, p.Generation, quiescing, p.NotAccepting == 0 && !quiescing,
-                    p.Connections, p.WaitIo, p.WriteCompletion, p.KeepAlive, p.LingeringClose, busy, graceful, idle));
+                    p.Connections, p.WaitIo, p.WriteCompletion, p.KeepAlive, p.LingeringClose, busy, graceful, idle, p.Upstream, p.Proxied));
             }
         }
         s.Letters = letters.ToString();

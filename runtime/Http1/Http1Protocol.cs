@@ -14,6 +14,8 @@ internal sealed class Http1Protocol<TConfig>(HttpSite site, Native.TemporaryDire
 {
     public IConnectionProtocol ForWorker(Worker worker) => new Http1Session<TConfig>(worker, site, temporary);
 
+    public int UpstreamExchanges => site.Proxy?.Exchanges ?? 0;
+
     /// <summary>The 408 mod_reqtimeout answers when a request head does not arrive in time, closing.</summary>
     public byte[] InputTimedOut()
     {

@@ -28,11 +28,20 @@ internal enum ProxyStep : byte
 /// connection, a relay buffer (64 KiB, rented for the exchange and given back after it), what
 /// is left of each body, and what the request said that its answer still needs.
 /// </summary>
-internal sealed class ProxyExchange(Backend backend) : IDisposable
+internal sealed class ProxyExchange : IDisposable
 {
+    private readonly ProxyRouter _router;
+
+    public ProxyExchange(Backend backend, ProxyRouter router)
+    {
+        Backend = backend;
+        _router = router;
+        router.Count(1);
+    }
+
     public const int BufferSize = 64 * 1024;
 
-    public readonly Backend Backend = backend;
+    public readonly Backend Backend;
     public BackendLink? Link;
     public ProxyStep Step;
     public byte[] Buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -93,7 +102,9 @@ internal sealed class ProxyExchange(Backend backend) : IDisposable
     {
         Link?.Close(); // a connection still held here is mid-exchange: never pooled
         Link = null;
-        if (Buffer.Length != 0) ArrayPool<byte>.Shared.Return(Buffer);
+        if (Buffer.Length == 0) return; // disposed already
+        ArrayPool<byte>.Shared.Return(Buffer);
         Buffer = Array.Empty<byte>();
+        _router.Count(-1);
     }
 }

@@ -43,7 +43,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             Logging.ErrorLog.Error("proxy", "AH00940", "HTTP: disabled connection for (" + backend.Url.Host + ":" + backend.Url.Port + ") until its retry time has passed");
             return Refuse(c, 503, ref have, consumed);
         }
-        var x = new ProxyExchange(backend)
+        var x = new ProxyExchange(backend, _site.Proxy!)
         {
             Started = _requestStarted,
             ClientHttp11 = r.IsHttp11,

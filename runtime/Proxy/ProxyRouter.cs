@@ -49,6 +49,14 @@ internal sealed class ProxyRouter
         }
     }
 
+    private int _exchanges;
+
+    /// <summary>Proxied requests in progress in this child.</summary>
+    public int Exchanges => System.Threading.Volatile.Read(ref _exchanges);
+
+    /// <summary>Counts a proxied request in (1) or out (-1).</summary>
+    public void Count(int change) => System.Threading.Interlocked.Add(ref _exchanges, change);
+
     /// <summary>No ProxyPass: nothing is looked up per request.</summary>
     public bool IsEmpty => _routes.Length == 0;
 

@@ -67,6 +67,10 @@ public struct ProcessScore
     public uint LingeringClose;
     public uint Suspended;
     public uint WaitIo;
+    /// <summary>Proxied requests waiting on their backend (to connect, to take the request, to answer).</summary>
+    public uint Upstream;
+    /// <summary>Proxied requests in progress, waiting on the backend or not (relaying, or in write completion).</summary>
+    public uint Proxied;
 }
 
 /// <summary>One worker thread's slot: its status letter and what it has served.</summary>

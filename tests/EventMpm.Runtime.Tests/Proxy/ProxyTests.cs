@@ -19,6 +19,7 @@ public struct ProxyConfig : IServerConfig
     public static int MaxRequestWorkers => 1;
     public static int TimeoutMilliseconds => 5_000;
     public static int ProxyTimeoutMilliseconds => 1_000;
+    public static IReadOnlyList<LocationSpec> Locations => [new("/server-status", "server-status")];
 }
 
 /// <summary>
@@ -31,7 +32,7 @@ public sealed class ProxyTests : IDisposable
     private readonly TestBackend _backend = new(r => TestBackend.Response(200, "backend says hi"));
     private readonly TestServer<ProxyConfig> _proxy;
 
-    /// <summary>/app goes to the backend (its /base), /app/private stays here, /down goes to a port nobody listens on.</summary>
+    /// <summary>/app goes to the backend (its /base), /app/private stays here, /down goes to a port nobody listens on, /slow waits 10 s for the backend.</summary>
     public ProxyTests()
     {
         int deadPort;
@@ -43,7 +44,8 @@ public sealed class ProxyTests : IDisposable
         string backend = "http://127.0.0.1:" + _backend.Port + "/base";
         _proxy = new TestServer<ProxyConfig>(d => d with
         {
-            ProxyPass = new EquatableArray<ProxyRoute>([new("/app/private", "!"), new("/app", backend, Retry: 0), new("/down", "http://127.0.0.1:" + deadPort + "/", Retry: 0)]),
+            ProxyPass = new EquatableArray<ProxyRoute>([new("/app/private", "!"), new("/app", backend, Retry: 0), new("/down", "http://127.0.0.1:" + deadPort + "/", Retry: 0),
+                new("/slow", backend + "/slow", Timeout: 10_000)]),
             ProxyPassReverse = new EquatableArray<ProxyReverse>([new("/app", backend)]),
         });
     }
@@ -162,9 +164,11 @@ public sealed class ProxyTests : IDisposable
             return TestBackend.Response(200, "slow done");
         };
         using Socket slow = _proxy.Connect();
-        Wire.Send(slow, Wire.Get("/app/slow"));
+        Wire.Send(slow, Wire.Get("/slow"));
         Wire.WaitFor(() => _backend.Requests.Count == 1, "the slow request to reach the backend");
         Wire.WaitFor(() => _proxy.Server.IdleWorkers == 1, "the worker to be free while the backend thinks");
+        // mod_status's page counts it as waiting on its backend (the listener publishes within a second).
+        Wire.WaitFor(() => Status().Contains("ProxyWaitingOnBackend: 1\nProxyInProgress: 1\n"), "the status page to count the waiting request");
 
         var file = Get("/hello.txt"); // the one worker answers a file meanwhile
         Assert.Equal("Hello, world!\n", Encoding.ASCII.GetString(file.Body));
@@ -174,6 +178,7 @@ public sealed class ProxyTests : IDisposable
         release.Set();
         var r = Wire.ReadOne(slow);
         Assert.Equal("slow done", Encoding.ASCII.GetString(r.Body));
+        Wire.WaitFor(() => Status().Contains("ProxyWaitingOnBackend: 0\nProxyInProgress: 0\n"), "the status page to count it done");
     }
 
     [Fact]
@@ -277,6 +282,8 @@ public sealed class ProxyTests : IDisposable
         var r = Wire.ReadOne(s);
         Assert.Equal(big, r.Body);
     }
+
+    private string Status() => Encoding.ASCII.GetString(Get("/server-status?auto").Body);
 
     /// <summary>A backend that takes the request and never answers (until the test ends).</summary>
     private static byte[]? Hang(ManualResetEventSlim never)
