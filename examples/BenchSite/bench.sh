@@ -72,6 +72,38 @@ for name, m in medians.items():
 }
 case ${PART:-all} in handshakes) handshake_rounds ;; esac
 
+# nginx in front of BACKEND on FRONT: proxy_pass with an upstream keepalive of KEEPALIVE
+# connections, HTTP/1.1 to the backend (nginx's own advice for keep-alive upstreams).
+nginx_proxy_conf() { # NAME FRONT BACKEND KEEPALIVE WORKER_CONNECTIONS
+  cat > "$BENCH_DIR/run/$1.conf" <<CONF
+daemon off; master_process on; worker_processes 2; pid $BENCH_DIR/run/$1.pid; error_log $BENCH_DIR/run/$1-error.log warn;
+worker_rlimit_nofile 20000; events { worker_connections $5; }
+http { access_log off; keepalive_timeout 60s; keepalive_requests 100000000;
+  upstream backend { server 127.0.0.1:$3; keepalive $4; }
+  server { listen 127.0.0.1:$2 backlog=4096;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+CONF
+}
+
+# httpd 2.4 (event MPM, mod_proxy_http) in front of BACKEND on FRONT, with the MPM lines given.
+httpd_proxy_conf() { # NAME FRONT BACKEND MPM_LINES
+  cat > "$BENCH_DIR/run/$1.conf" <<CONF
+ServerRoot /usr/lib/apache2
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so
+LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so
+Listen 127.0.0.1:$2 4096
+PidFile $BENCH_DIR/run/$1.pid
+ErrorLog $BENCH_DIR/run/$1-error.log
+ServerName localhost
+KeepAlive On
+MaxKeepAliveRequests 0
+$4
+ProxyPass / http://127.0.0.1:$3/
+CONF
+}
+
 # The reverse proxy: one backend (nginx serving the bench's files, logging each request's
 # connection number so reuse can be counted), and each proxy in turn in front of it on port
 # 18095, ROUNDS times (5 unless set); wrk -c CONNS (50 unless set) on each of FILES.
@@ -87,31 +119,10 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_timeout 60s; keepal
   open_file_cache max=1000; log_format conn \$connection;
   server { listen 127.0.0.1:$backend backlog=511; root $BENCH_DOCROOT; access_log $run/backend-access.log conn; } }
 CONF
-    cat > "$run/nginx-proxy.conf" <<CONF
-daemon off; master_process on; worker_processes 2; pid $run/nginx-proxy.pid; error_log $run/nginx-proxy-error.log warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_timeout 60s; keepalive_requests 100000000;
-  upstream backend { server 127.0.0.1:$backend; keepalive 64; }
-  server { listen 127.0.0.1:$front backlog=511;
-    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
-CONF
-    cat > "$run/httpd-proxy.conf" <<CONF
-ServerRoot /usr/lib/apache2
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so
-LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so
-Listen 127.0.0.1:$front
-PidFile $run/httpd-proxy.pid
-ErrorLog $run/httpd-proxy-error.log
-ServerName localhost
-KeepAlive On
-MaxKeepAliveRequests 0
-ServerLimit 16
+    nginx_proxy_conf nginx-proxy "$front" "$backend" 64 4096
+    httpd_proxy_conf httpd-proxy "$front" "$backend" "ServerLimit 16
 ThreadsPerChild 25
-MaxRequestWorkers 400
-ProxyPass / http://127.0.0.1:$backend/
-CONF
+MaxRequestWorkers 400"
     nginx -c "$run/backend.conf" > "$run/backend.out" 2>&1 & local backend_pid=$!
     for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$backend/small.html" && break; sleep 0.1; done
     local proxies=${PROXIES:-"nginx-proxy project httpd-proxy"}
@@ -163,32 +174,11 @@ slow_proxy() {
     source "$SHARED/bench/lib.sh"
     need nginx nginx-light; need apache2 apache2
     local run=$BENCH_DIR/run backend=18191 front=18096 conns=${CONNS:-2000}
-    cat > "$run/nginx-slow.conf" <<CONF
-daemon off; master_process on; worker_processes 2; pid $run/nginx-slow.pid; error_log $run/nginx-slow-error.log warn;
-worker_rlimit_nofile 20000; events { worker_connections 9000; }
-http { access_log off; keepalive_timeout 60s; keepalive_requests 100000000;
-  upstream backend { server 127.0.0.1:$backend; keepalive 2000; }
-  server { listen 127.0.0.1:$front backlog=4096;
-    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
-CONF
-    cat > "$run/httpd-slow.conf" <<CONF
-ServerRoot /usr/lib/apache2
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so
-LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so
-Listen 127.0.0.1:$front 4096
-PidFile $run/httpd-slow.pid
-ErrorLog $run/httpd-slow-error.log
-ServerName localhost
-KeepAlive On
-MaxKeepAliveRequests 0
-StartServers 2
+    nginx_proxy_conf nginx-slow "$front" "$backend" 2000 9000
+    httpd_proxy_conf httpd-slow "$front" "$backend" "StartServers 2
 ServerLimit 2
 ThreadsPerChild 25
-MaxRequestWorkers 50
-ProxyPass / http://127.0.0.1:$backend/
-CONF
+MaxRequestWorkers 50"
     python3 "$(dirname "$0")/slow_backend.py" "$backend" "${DELAY_MS:-200}" & local backend_pid=$!
     for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$backend/" && break; sleep 0.1; done
     local proxies=${PROXIES:-"project nginx-slow httpd-slow"}

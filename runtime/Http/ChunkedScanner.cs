@@ -26,6 +26,25 @@ public struct ChunkedScanner
     /// </summary>
     public int Scan(ReadOnlySpan<byte> bytes)
     {
+        Span<byte> none = default;
+        return Walk(bytes, ref none, out _);
+    }
+
+    /// <summary>
+    /// As <see cref="Scan"/>, and moves the chunks' data to the front of <paramref name="bytes"/>
+    /// (for a client that cannot take chunks, HTTP/1.0): <paramref name="data"/> bytes of it.
+    /// </summary>
+    public int Decode(Span<byte> bytes, out int data)
+    {
+        Span<byte> into = bytes;
+        return Walk(bytes, ref into, out data);
+    }
+
+    /// <param name="into">Where the data goes, or empty to leave it where it is.</param>
+    private int Walk(ReadOnlySpan<byte> bytes, ref Span<byte> into, out int data)
+    {
+        data = 0;
+        bool decoding = !into.IsEmpty;
         int i = 0;
         while (i < bytes.Length && _step != Step.Done)
         {
@@ -57,6 +76,11 @@ public struct ChunkedScanner
                     break;
                 case Step.Data:
                     int take = (int)Math.Min(_left, bytes.Length - i);
+                    if (decoding)
+                    {
+                        bytes.Slice(i, take).CopyTo(into.Slice(data)); // forward, over what was read: memmove
+                        data += take;
+                    }
                     i += take;
                     _left -= take;
                     if (_left == 0) _step = Step.DataCr;

@@ -184,20 +184,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
                 }
                 case ProxyStep.SendingRequest:
                 {
-                    fixed (byte* p = x.Buffer)
-                    {
-                        while (x.RequestSent < x.RequestLength)
-                        {
-                            long n = Sys.Send(x.Link!.Fd, p + x.RequestSent, x.RequestLength - x.RequestSent);
-                            if (n > 0)
-                            {
-                                x.RequestSent += (int)n;
-                                continue;
-                            }
-                            if (n < 0 && Sys.WouldBlock(Sys.Errno)) return AwaitBackend(c, x, Epoll.Out, x.Backend.Timeout);
-                            return BackendFailed(c, x, "AH01084", "pass request body failed to " + x.Backend.Address + ": " + Sys.Describe(Sys.Errno));
-                        }
-                    }
+                    if (SendToBackend(c, x, ref x.RequestSent, x.RequestLength) is NextStep waitToSend) return waitToSend;
                     x.Link!.Requests++;
                     if (x.BodyLeft > 0 || x.BodyChunked)
                     {
@@ -272,20 +259,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
                         }
                         x.Have = body;
                     }
-                    fixed (byte* p = buffer)
-                    {
-                        while (x.Sent < x.Have)
-                        {
-                            long n = Sys.Send(x.Link!.Fd, p + x.Sent, x.Have - x.Sent);
-                            if (n > 0)
-                            {
-                                x.Sent += (int)n;
-                                continue;
-                            }
-                            if (n < 0 && Sys.WouldBlock(Sys.Errno)) return AwaitBackend(c, x, Epoll.Out, x.Backend.Timeout);
-                            return BackendFailed(c, x, "AH01084", "pass request body failed to " + x.Backend.Address + ": " + Sys.Describe(Sys.Errno));
-                        }
-                    }
+                    if (SendToBackend(c, x, ref x.Sent, x.Have) is NextStep waitToRelay) return waitToRelay;
                     continue;
                 }
                 case ProxyStep.ReadingHead:
@@ -364,6 +338,26 @@ internal sealed unsafe partial class Http1Session<TConfig>
         }
     }
 
+    /// <summary>Sends the buffer's bytes from <paramref name="sent"/> to <paramref name="end"/> to the backend; null when all went, else where the exchange waits or how it ended.</summary>
+    private NextStep? SendToBackend(Connection c, ProxyExchange x, ref int sent, int end)
+    {
+        fixed (byte* p = x.Buffer)
+        {
+            while (sent < end)
+            {
+                long n = Sys.Send(x.Link!.Fd, p + sent, end - sent);
+                if (n > 0)
+                {
+                    sent += (int)n;
+                    continue;
+                }
+                if (n < 0 && Sys.WouldBlock(Sys.Errno)) return AwaitBackend(c, x, Epoll.Out, x.Backend.Timeout);
+                return BackendFailed(c, x, "AH01084", "pass request body failed to " + x.Backend.Address + ": " + Sys.Describe(Sys.Errno));
+            }
+        }
+        return null;
+    }
+
     /// <summary>Counts <paramref name="length"/> bytes of the response body at <paramref name="start"/> of the buffer as read: what belongs to the body is what is relayed.</summary>
     private static void TakeBody(ProxyExchange x, int start, int length)
     {
@@ -375,7 +369,19 @@ internal sealed unsafe partial class Http1Session<TConfig>
                 x.ResponseLeft -= body;
                 break;
             case ResponseFraming.Chunked:
-                body = x.ResponseChunks.Scan(x.Buffer.AsSpan(start, length));
+                // An HTTP/1.1 client takes the chunks as the backend framed them; an HTTP/1.0 one
+                // gets their data alone, ended by the close.
+                int data = 0;
+                body = x.ClientHttp11 ? x.ResponseChunks.Scan(x.Buffer.AsSpan(start, length)) : x.ResponseChunks.Decode(x.Buffer.AsSpan(start, length), out data);
+                if (body >= 0 && !x.ClientHttp11)
+                {
+                    if (body < length) x.LinkSpoiled = true;
+                    if (start != 0 && data > 0) Buffer.BlockCopy(x.Buffer, start, x.Buffer, 0, data);
+                    x.Sent = 0;
+                    x.Have = data;
+                    x.BodyBytes += data;
+                    return;
+                }
                 if (body < 0)
                 {
                     Logging.ErrorLog.Error("proxy", "AH01110", "error reading response: malformed chunked body from " + x.Backend.Address);
@@ -420,11 +426,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         {
             return BackendFailed(c, x, "AH01102", "the response head from " + x.Backend.Address + " does not fit the " + _out.Length + " bytes a head may take");
         }
-        if (b.Framing == ResponseFraming.Chunked)
-        {
-            if (!x.ClientHttp11) return BackendFailed(c, x, "AH01102", "a chunked response cannot be relayed to an HTTP/1.0 client yet");
-            w.Field("Transfer-Encoding"u8, "chunked"u8);
-        }
+        if (b.Framing == ResponseFraming.Chunked && x.ClientHttp11) w.Field("Transfer-Encoding"u8, "chunked"u8);
         ResponseHead<TConfig>.End(ref w, x.ClientAskedKeepAlive, x.ClientKeepAlive, x.KeepAliveLeft);
         x.ResponseLeft = b.Framing == ResponseFraming.ContentLength ? b.ContentLength : 0;
         x.Step = ProxyStep.Relaying;

@@ -50,6 +50,29 @@ public class ChunkedScannerTests
     }
 
     [Fact]
+    public void Decoding_leaves_the_data_alone_at_the_front_whatever_the_pieces()
+    {
+        const string body = "5;x=y\r\nhello\r\n7\r\n, world\r\n0\r\nTrailer: t\r\n\r\n";
+        foreach (int piece in new[] { 1, 4, 9, 1000 })
+        {
+            var scanner = new ChunkedScanner();
+            byte[] bytes = Encoding.Latin1.GetBytes(body + "NEXT");
+            var data = new StringBuilder();
+            int taken = 0;
+            for (int at = 0; at < bytes.Length && !scanner.Done; at += piece)
+            {
+                Span<byte> part = bytes.AsSpan(at, Math.Min(piece, bytes.Length - at));
+                int n = scanner.Decode(part, out int length);
+                Assert.True(n >= 0);
+                taken += n;
+                data.Append(Encoding.Latin1.GetString(part.Slice(0, length)));
+            }
+            Assert.Equal("hello, world", data.ToString());
+            Assert.Equal(body.Length, taken);
+        }
+    }
+
+    [Fact]
     public void Says_when_the_body_is_not_over_yet()
     {
         Assert.Equal(-2, ScanAll("5\r\nhel", 100));

@@ -147,8 +147,19 @@ public sealed class ProxyTests : IDisposable
         var r2 = Wire.ReadOne(s);
         Assert.Equal("got 71005", Encoding.ASCII.GetString(r2.Body));
 
+        // HTTP/1.0 has no chunks: the data alone, ended by the close.
+        using (Socket old = _proxy.Connect())
+        {
+            Wire.Send(old, "GET /app/chunks HTTP/1.0\r\nHost: localhost\r\n\r\n");
+            string answer10 = ReadUntil(old, "\u0000"); // to the close
+            Assert.StartsWith("HTTP/1.1 200 OK\r\n", answer10);
+            Assert.DoesNotContain("Transfer-Encoding", answer10);
+            Assert.Contains("Connection: close", answer10);
+            Assert.EndsWith("\r\n\r\nhello world", answer10);
+        }
+
         BackendRequest[] seen = _backend.Requests.ToArray();
-        Assert.Equal(upload, seen[1].Body);
+        Assert.Equal(upload, seen[1].Body); // seen[3] is the HTTP/1.0 client's GET
         Assert.Equal(upload.AsSpan(0, 1000).ToArray().Concat(upload.AsSpan(0, 70_000).ToArray()).Concat(upload.AsSpan(0, 5).ToArray()), seen[2].Body);
         Assert.Equal("chunked", seen[2].Field("Transfer-Encoding"));
     }
