@@ -116,7 +116,7 @@ public sealed partial class ConfigGenerator
             w.Field("SSLCertificateChainFile", Str(d.SSLCertificateChainFile));
             w.Field("SSLCACertificateFile", Str(d.SSLCACertificateFile));
             w.Field("ProxyPass", ArrayLiteral(Config + "ProxyRoute", d.ProxyPass, p => "new(" + Str(p.Path) + ", " + Str(p.Url) + ", " + Bool(p.InLocation) + ", "
-                + Int(p.ConnectionTimeout) + ", " + Int(p.Timeout) + ", " + Int(p.Ttl) + ", " + Int(p.Retry) + ", " + Bool(p.DisableReuse) + ", " + Bool(p.KeepAlive) + ")"));
+                + Int(p.ConnectionTimeout) + ", " + Int(p.Timeout) + ", " + Int(p.Ttl) + ", " + Int(p.Retry) + ", " + Bool(p.DisableReuse) + ", " + Bool(p.KeepAlive) + ", " + Str(p.Upgrade) + ")"));
             w.Field("ProxyPassReverse", ArrayLiteral(Config + "ProxyReverse", d.ProxyPassReverse, r => "new(" + Str(r.Path) + ", " + Str(r.Url) + ")"));
             w.Close(";");
         }

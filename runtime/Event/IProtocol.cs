@@ -10,8 +10,11 @@ internal interface IProtocol
     /// <summary>The protocol's side of one worker thread: its buffers, reused for every connection the worker serves.</summary>
     IConnectionProtocol ForWorker(Worker worker);
 
-    /// <summary>What a connection whose input did not complete in time is sent before its short lingering close (HTTP's 408).</summary>
-    byte[] InputTimedOut();
+    /// <summary>
+    /// What a connection whose input did not complete in time is sent before its short lingering
+    /// close (HTTP's 408; nothing for a tunnel, whose bytes are not HTTP's).
+    /// </summary>
+    byte[] InputTimedOut(Connection c);
 
     /// <summary>
     /// A connection's upstream did not become ready by its deadline: the protocol closes the

@@ -97,7 +97,7 @@ internal sealed unsafe partial class ChildEngine<TConfig>
                 else Close(late);
                 continue;
             }
-            byte[] answer = _protocol.InputTimedOut();
+            byte[] answer = _protocol.InputTimedOut(late);
             fixed (byte* p = answer) late.Transport.Send(late, p, answer.Length); // a few hundred bytes into an idle socket
             StartLinger(late, shortLinger: true);
         }

@@ -5,7 +5,8 @@ namespace EventMpm.Http;
 
 /// <summary>What the backend is told besides the client's end-to-end fields (mod_proxy_http's ap_proxy_create_hdrbrgd()).</summary>
 public readonly record struct ProxyRequestFacts(
-    string Target, string Host, string ClientAddress, string ForwardedHost, string ForwardedServer, bool AddForwarded, BodyFraming Framing, long ContentLength);
+    string Target, string Host, string ClientAddress, string ForwardedHost, string ForwardedServer, bool AddForwarded, BodyFraming Framing, long ContentLength,
+    string Upgrade = "");
 
 /// <summary>
 /// The request a proxy sends its backend, from a client's request head the parser accepted:
@@ -53,6 +54,13 @@ public static class ProxyRequestHead
         else if (facts.Framing == BodyFraming.Chunked)
         {
             w.Bytes("Transfer-Encoding: chunked\r\n"u8);
+        }
+        if (facts.Upgrade.Length > 0)
+        {
+            // The switch the client asked for, which this route allows (RFC 9110 §7.8): Upgrade is hop-by-hop, so said again.
+            w.Bytes("Connection: Upgrade\r\nUpgrade: "u8);
+            w.Text(facts.Upgrade);
+            w.Bytes("\r\n"u8);
         }
         Forwarded(ref w, fields, "X-Forwarded-For"u8, facts.AddForwarded ? facts.ClientAddress : "");
         Forwarded(ref w, fields, "X-Forwarded-Host"u8, facts.AddForwarded ? facts.ForwardedHost : "");
@@ -105,6 +113,21 @@ public static class ProxyRequestHead
             }
         }
         return false;
+    }
+
+    /// <summary>The value of the first <paramref name="field"/> among <paramref name="fields"/>, or empty.</summary>
+    public static ReadOnlySpan<byte> Value(ReadOnlySpan<byte> fields, ReadOnlySpan<byte> field)
+    {
+        while (true)
+        {
+            int end = fields.IndexOf((byte)'\n');
+            if (end < 0) return default;
+            ReadOnlySpan<byte> line = fields.Slice(0, end).TrimEnd((byte)'\r');
+            fields = fields.Slice(end + 1);
+            if (line.IsEmpty) return default;
+            int colon = line.IndexOf((byte)':');
+            if (colon > 0 && Ascii.EqualsIgnoreCase(line.Slice(0, colon), field)) return line.Slice(colon + 1).Trim(" \t"u8);
+        }
     }
 
     /// <summary>The next "name: value" line of a head the parser accepted (CRLF or LF ended); false at the blank line.</summary>

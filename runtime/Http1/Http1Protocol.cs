@@ -17,8 +17,9 @@ internal sealed class Http1Protocol<TConfig>(HttpSite site, Native.TemporaryDire
     public int UpstreamExchanges => site.Proxy?.Exchanges ?? 0;
 
     /// <summary>The 408 mod_reqtimeout answers when a request head does not arrive in time, closing.</summary>
-    public byte[] InputTimedOut()
+    public byte[] InputTimedOut(Connection c)
     {
+        if (c.ProtocolState is ProxyExchange { Step: ProxyStep.Tunnel }) return Array.Empty<byte>(); // an idle tunnel: its timeout ends it, silently
         byte[] body = site.ErrorBody(408);
         var buffer = new byte[512 + body.Length];
         return buffer.AsSpan(0, ResponseHead<TConfig>.ErrorClosing(buffer, 408, site.ServerHeader, body)).ToArray();

@@ -20,6 +20,8 @@ internal enum ProxyStep : byte
     Relaying,
     /// <summary>The backend is done; the last bytes may still be in write completion.</summary>
     Done,
+    /// <summary>After 101 Switching Protocols: bytes relayed both ways as they come, until either side closes or timeout passes idle.</summary>
+    Tunnel,
 }
 
 /// <summary>
@@ -31,6 +33,7 @@ internal enum ProxyStep : byte
 internal sealed class ProxyExchange : IDisposable
 {
     private readonly ProxyRouter _router;
+    private bool _disposed;
 
     public ProxyExchange(Backend backend, ProxyRouter router)
     {
@@ -60,6 +63,28 @@ internal sealed class ProxyExchange : IDisposable
 
     /// <summary>Buffer[0..Have) holds response bytes read but not parsed yet (a backend's early answer).</summary>
     public bool Unparsed;
+
+    /// <summary>The client asked to switch to the protocol the route allows (upgrade=): a 101 from the backend opens a tunnel.</summary>
+    public string Upgrade = "";
+
+    /// <summary>In a tunnel, the client's bytes for the backend: Buffer[Half + UpSent..Half + UpHave).</summary>
+    public int UpHave, UpSent;
+
+    /// <summary>In a tunnel the buffer's first half carries the backend's bytes, the second the client's.</summary>
+    public int Half => Buffer.Length / 2;
+
+    /// <summary>An idle tunnel gives its buffer back (10,000 idle tunnels hold no 64 KiB each) and takes one when bytes come.</summary>
+    public void ReleaseBuffer()
+    {
+        if (Buffer.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(Buffer);
+        Buffer = Array.Empty<byte>();
+    }
+
+    public void TakeBuffer()
+    {
+        if (Buffer.Length == 0) Buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    }
 
     public readonly BackendResponse Response = new();
     public long ResponseLeft;
@@ -102,9 +127,9 @@ internal sealed class ProxyExchange : IDisposable
     {
         Link?.Close(); // a connection still held here is mid-exchange: never pooled
         Link = null;
-        if (Buffer.Length == 0) return; // disposed already
-        ArrayPool<byte>.Shared.Return(Buffer);
-        Buffer = Array.Empty<byte>();
+        if (_disposed) return;
+        _disposed = true;
+        ReleaseBuffer();
         _router.Count(-1);
     }
 }

@@ -59,6 +59,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
 
         ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
         int query = target.IndexOf((byte)'?');
+        if (backend.Route.Upgrade.Length > 0) x.Upgrade = UpgradeAsked(_in.AsSpan(0, r.HeadLength), backend.Route.Upgrade);
         string clientHost = r.HostStart >= 0 ? Encoding.Latin1.GetString(_in.AsSpan(r.HostStart, r.HostLength)) : "";
         x.ClientHost = clientHost;
         c.Client ??= Sys.PeerAddress(c.Fd);
@@ -70,7 +71,8 @@ internal sealed unsafe partial class Http1Session<TConfig>
             ForwardedServer: _site.ServerName.Length > 0 ? _site.ServerName : r.HostStart >= 0 ? HostName(_in.AsSpan(r.HostStart, r.HostLength)) : "",
             AddForwarded: TConfig.ProxyAddHeaders,
             Framing: r.Framing,
-            ContentLength: r.ContentLength);
+            ContentLength: r.ContentLength,
+            Upgrade: x.Upgrade);
 
         // The body bytes that came with the head go with it; the rest is relayed as it comes.
         int available = have - consumed, bodyHere = 0;
@@ -295,7 +297,11 @@ internal sealed unsafe partial class Http1Session<TConfig>
                             break; // on to Relaying
                         }
                         // An interim answer (100, 103): the client is not told; the final one follows.
-                        if (x.Response.Status == 101) return BackendFailed(c, x, "AH01102", "the backend switched protocols, and WebSocket tunnels are not built yet");
+                        if (x.Response.Status == 101)
+                        {
+                            if (x.Upgrade.Length > 0) return SwitchProtocols(c, x);
+                            return BackendFailed(c, x, "AH01102", "the backend switched protocols the client did not ask for through this route (ProxyPass upgrade=)");
+                        }
                         int rest = x.Have - x.Response.HeadLength;
                         Buffer.BlockCopy(buffer, x.Response.HeadLength, buffer, 0, rest);
                         x.Have = rest;
@@ -332,9 +338,150 @@ internal sealed unsafe partial class Http1Session<TConfig>
                     if (x.Have < 0) return NextStep.Close; // malformed chunked framing from the backend: cut
                     continue;
                 }
+                case ProxyStep.Tunnel:
+                    return Tunnel(c, x);
                 default:
                     return FinishProxy(c, x);
             }
+        }
+    }
+
+    /// <summary>
+    /// The protocol the client asks to switch to (Upgrade, with Connection: Upgrade), when the
+    /// route allows it (upgrade=websocket, or upgrade=ANY as mod_proxy_http has it); else empty.
+    /// </summary>
+    private static string UpgradeAsked(ReadOnlySpan<byte> head, string allowed)
+    {
+        ReadOnlySpan<byte> fields = head.Slice(head.IndexOf((byte)'\n') + 1);
+        ReadOnlySpan<byte> asked = ProxyRequestHead.Value(fields, "Upgrade"u8);
+        if (asked.IsEmpty || !ProxyRequestHead.NamedByConnection(fields, "Upgrade"u8)) return "";
+        string protocol = Encoding.ASCII.GetString(asked);
+        return allowed == "any" || protocol.Equals(allowed, StringComparison.OrdinalIgnoreCase) ? protocol : "";
+    }
+
+    /// <summary>
+    /// 101 Switching Protocols (RFC 9110 §15.2.2): the head goes to the client with its Connection
+    /// and Upgrade fields, the request is counted and logged as httpd logs it, and from here the
+    /// connection is a tunnel (<see cref="Tunnel"/>); bytes the backend sent after the head go first.
+    /// </summary>
+    private NextStep? SwitchProtocols(Connection c, ProxyExchange x)
+    {
+        BackendResponse b = x.Response;
+        byte[] buffer = x.Buffer;
+        var w = new HeadWriter(_out);
+        w.Append("HTTP/1.1 101 "u8);
+        w.Append(buffer.AsSpan(b.ReasonStart, b.ReasonLength));
+        w.Append("\r\n"u8);
+        for (ReadOnlySpan<byte> fields = buffer.AsSpan(b.FieldsStart, b.FieldsEnd - b.FieldsStart); fields.Length > 0;)
+        {
+            int end = fields.IndexOf("\r\n"u8);
+            ReadOnlySpan<byte> line = fields.Slice(0, end);
+            fields = fields.Slice(end + 2);
+            ReadOnlySpan<byte> name = line.Slice(0, line.IndexOf((byte)':'));
+            if (Ascii.EqualsIgnoreCase(name, "Keep-Alive"u8) || Ascii.EqualsIgnoreCase(name, "Proxy-Connection"u8) || Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8)) continue;
+            if (w.Length + line.Length + 4 > _out.Length) return BackendFailed(c, x, "AH01102", "the 101 head from " + x.Backend.Address + " is too large");
+            w.Append(line);
+            w.Append("\r\n"u8);
+        }
+        w.End();
+        int rest = x.Have - b.HeadLength;
+        Buffer.BlockCopy(buffer, b.HeadLength, buffer, 0, rest);
+        x.Have = rest;
+        x.Sent = 0;
+        x.UpHave = x.UpSent = 0;
+        x.Step = ProxyStep.Tunnel;
+        x.HeadSent = true;
+        x.LinkSpoiled = true; // a tunnel's connection is never pooled
+        c.Served++;
+        long micros = RecordServed(0, x.Started);
+        LogRequest(c, x.LogHead, 101, 0, w.Length, x.ReceivedBytes, keepAlive: false, micros);
+
+        long sent;
+        fixed (byte* head = _out)
+        fixed (byte* body = buffer)
+        {
+            sent = c.Transport.Send(c, head, w.Length, body, x.Have);
+        }
+        if (sent < 0 && sent != ITransport.WouldBlock) return NextStep.Close;
+        long done = Math.Max(0, sent);
+        if (done >= w.Length + x.Have)
+        {
+            x.Sent = x.Have;
+            return Tunnel(c, x);
+        }
+        int headSent = (int)Math.Min(done, w.Length);
+        c.Output.Keep(_out.AsSpan(headSent, w.Length - headSent), buffer, (int)(done - headSent), x.Have - (int)(done - headSent), -1, null, 0, 0);
+        x.Sent = x.Have;
+        _score->Status = WorkerStatus.Ready;
+        return NextStep.AwaitWrite;
+    }
+
+    /// <summary>
+    /// A tunnel (mod_proxy_http's after an upgrade, here in the pollset): whatever either side
+    /// sends is relayed to the other as it comes, each direction in its half of the buffer. A
+    /// full side is waited for (write completion for the client, the backend's socket for the
+    /// backend); when neither has anything, the connection waits for both in the pollset with its
+    /// buffer given back, until the backend's timeout passes idle. Either side's close ends it.
+    /// </summary>
+    private NextStep? Tunnel(Connection c, ProxyExchange x)
+    {
+        x.TakeBuffer();
+        int half = x.Half;
+        while (true)
+        {
+            if (x.Sent < x.Have)
+            {
+                long n;
+                fixed (byte* p = x.Buffer) n = c.Transport.Send(c, p + x.Sent, x.Have - x.Sent);
+                if (n < 0 && n != ITransport.WouldBlock) return NextStep.Close;
+                if (n > 0) x.Sent += (int)n;
+                if (x.Sent < x.Have)
+                {
+                    c.Output.Keep(default, x.Buffer, x.Sent, x.Have - x.Sent, -1, null, 0, 0);
+                    x.Sent = x.Have;
+                    _score->Status = WorkerStatus.Ready;
+                    return NextStep.AwaitWrite;
+                }
+            }
+            if (x.UpSent < x.UpHave)
+            {
+                int sent = half + x.UpSent;
+                NextStep? wait = SendToBackend(c, x, ref sent, half + x.UpHave);
+                x.UpSent = sent - half;
+                if (wait is NextStep step) return step == NextStep.AwaitUpstream ? step : NextStep.Close;
+            }
+            bool moved = false;
+            long got;
+            fixed (byte* p = x.Buffer) got = Sys.Recv(x.Link!.Fd, p, half);
+            if (got > 0)
+            {
+                x.Have = (int)got;
+                x.Sent = 0;
+                moved = true;
+            }
+            else if (got == 0 || !Sys.WouldBlock(Sys.Errno))
+            {
+                return NextStep.Linger; // the backend closed: so does the client's side, after what it was sent
+            }
+            fixed (byte* p = x.Buffer) got = c.Transport.Receive(c, p + half, x.Buffer.Length - half);
+            if (got > 0)
+            {
+                x.UpHave = (int)got;
+                x.UpSent = 0;
+                moved = true;
+            }
+            else if (got != ITransport.WouldBlock)
+            {
+                return NextStep.Close; // the client closed: the backend's connection closes with the exchange
+            }
+            if (moved) continue;
+            // Both quiet: wait for either, holding neither a worker nor a buffer.
+            x.ReleaseBuffer();
+            c.Upstream = x.Link.Fd;
+            c.UpstreamEvents = Epoll.In;
+            c.InputDeadline = Environment.TickCount64 + x.Backend.Timeout;
+            _score->Status = WorkerStatus.Ready;
+            return NextStep.AwaitRest;
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class CompiledCodeTests
             + "ErrorLog logs/errors\nCustomLog logs/access common\nScoreBoardFile run/scoreboard\nUser www-data\nGroup www-data\nCoreDumpDirectory /tmp\n"
             + "SSLEngine on\nSSLCertificateFile tls/rsa.crt\nSSLCertificateKeyFile tls/rsa.key\nSSLCertificateFile tls/ecdsa.crt\nSSLCertificateKeyFile tls/ecdsa.key\n"
             + "SSLCertificateChainFile tls/chain.pem\nSSLVerifyClient require\nSSLCACertificateFile tls/clients.pem\n"
-            + "ProxyPass /api/private !\nProxyPass /api http://backend:8081/v1 connectiontimeout=2 timeout=30 ttl=50 retry=5 keepalive=On disablereuse=On\n"
+            + "ProxyPass /api/private !\nProxyPass /api http://backend:8081/v1 connectiontimeout=2 timeout=30 ttl=50 retry=5 keepalive=On disablereuse=On upgrade=websocket\n"
             + "ProxyPassReverse /api http://backend:8081/v1\n<Location /app>\n ProxyPass http://[::1]:9000/\n</Location>\n";
         GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf(conf));
         Assert.Empty(run.Errors);

@@ -48,6 +48,7 @@ public sealed class DiagnosticTests
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:99999/\n", 2, 16, "ProxyPass: port '99999' is not a number from 1 to 65535"),
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:9000/ timout=5\n", 2, 39, "ProxyPass: unknown parameter 'timout'"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:9000/ retry=-1\n", 2, 39, "ProxyPass retry takes whole seconds from 0 to 86400"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app http://127.0.0.1:9000/ upgrade=web,socket\n", 2, 39, "ProxyPass upgrade takes a protocol name such as websocket"),
         Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nProxyPass http://127.0.0.1:9000/\n", 2, 1, "ProxyPass needs a path and a URL outside <Location>"),
         Case("EMPM090", DiagnosticSeverity.Error, "Listen 80\nProxyPass /api http://127.0.0.1:9000/\nProxyPass /api/v2 http://127.0.0.1:9001/\n", 3, 1, "ProxyPass /api/v2 can never match: the ProxyPass /api at /src/Site/httpd.conf(2,1) comes first and covers it"),
         Case("EMPM091", DiagnosticSeverity.Warning, "Listen 80\nProxyPass /api http://127.0.0.1:9000/\nProxyPassReverse /api http://127.0.0.1:9999/\n", 3, 1, "no ProxyPass sends requests to this URL"),

@@ -18,7 +18,6 @@ public static partial class DirectiveCatalog
         ["route"] = "load balancers (balancer://) are planned",
         ["redirect"] = "load balancers (balancer://) are planned",
         ["status"] = "load balancers (balancer://) are planned",
-        ["upgrade"] = "WebSocket tunnels are planned",
         ["ping"] = "100-continue probes of the backend are not built; a reused connection is checked before it is used, and a request that fails on one is retried once",
         ["flushpackets"] = "the proxy relays what it reads as soon as it has read it: there is nothing to flush",
         ["flushwait"] = "the proxy relays what it reads as soon as it has read it: there is nothing to flush",
@@ -129,6 +128,16 @@ public static partial class DirectiveCatalog
                 }
                 return key == "ttl" ? route with { Ttl = (int)seconds } : route with { Retry = (int)seconds };
             }
+            case "upgrade":
+            {
+                // mod_proxy_http's upgrade=: the protocol a client may ask to switch to (RFC 9110 §7.8 token).
+                if (value.Length == 0 || value.IndexOfAny(new[] { ' ', ',', '/', ';', '"' }) >= 0)
+                {
+                    c.Error(DiagnosticCatalog.InvalidValue, index, "ProxyPass upgrade takes a protocol name such as websocket, not '" + value + "'");
+                    return null;
+                }
+                return route with { Upgrade = value.ToLowerInvariant() };
+            }
             case "keepalive":
             case "disablereuse":
             case "enablereuse":
@@ -146,7 +155,7 @@ public static partial class DirectiveCatalog
             c.Error(DiagnosticCatalog.UnsupportedFeature, index, "ProxyPass " + key + "= is mod_proxy's, but EventMpm does not build it: " + reason);
             return null;
         }
-        c.Error(DiagnosticCatalog.InvalidValue, index, "ProxyPass: unknown parameter '" + key + "'; EventMpm takes connectiontimeout, timeout, ttl, retry, keepalive, disablereuse and enablereuse");
+        c.Error(DiagnosticCatalog.InvalidValue, index, "ProxyPass: unknown parameter '" + key + "'; EventMpm takes connectiontimeout, timeout, ttl, retry, keepalive, disablereuse, enablereuse and upgrade");
         return null;
     }
 

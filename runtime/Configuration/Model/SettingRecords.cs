@@ -55,8 +55,9 @@ public enum LogLevel
 /// <paramref name="InLocation"/>: written inside a <c>&lt;Location&gt;</c> (checked before the
 /// top-level ones, as mod_proxy's proxy_trans checks the directory's alias first).
 /// </summary>
+/// <paramref name="Upgrade"/>: the protocol a client may switch to through this route (upgrade=websocket), or empty.
 public sealed record ProxyRoute(string Path, string Url, bool InLocation = false, int ConnectionTimeout = 0, int Timeout = 0,
-    int Ttl = 0, int Retry = ProxyRoute.DefaultRetry, bool DisableReuse = false, bool KeepAlive = false)
+    int Ttl = 0, int Retry = ProxyRoute.DefaultRetry, bool DisableReuse = false, bool KeepAlive = false, string Upgrade = "")
 {
     /// <summary>mod_proxy's default retry: a backend that refused a connection is left alone this long (seconds).</summary>
     public const int DefaultRetry = 60;

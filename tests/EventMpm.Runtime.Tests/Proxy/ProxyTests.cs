@@ -45,7 +45,7 @@ public sealed class ProxyTests : IDisposable
         _proxy = new TestServer<ProxyConfig>(d => d with
         {
             ProxyPass = new EquatableArray<ProxyRoute>([new("/app/private", "!"), new("/app", backend, Retry: 0), new("/down", "http://127.0.0.1:" + deadPort + "/", Retry: 0),
-                new("/slow", backend + "/slow", Timeout: 10_000)]),
+                new("/slow", backend + "/slow", Timeout: 10_000), new("/ws", backend + "/ws", Upgrade: "websocket")]),
             ProxyPassReverse = new EquatableArray<ProxyReverse>([new("/app", backend)]),
         });
     }
@@ -265,6 +265,81 @@ public sealed class ProxyTests : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(413, Wire.ReadOne(s).Status);
         Assert.True(clock.ElapsedMilliseconds < 3_000, clock.ElapsedMilliseconds + " ms: the answer waited for the body's timeout"); // the body stage waits 20 s
+    }
+
+    [Fact]
+    public void A_WebSocket_upgrade_opens_a_tunnel_that_holds_no_worker_relays_both_ways_and_ends_with_either_side()
+    {
+        _backend.Answer = r => r.Field("Upgrade") == "websocket"
+            ? Encoding.ASCII.GetBytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+            : TestBackend.Response(200, "plain");
+        const string upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+
+        // Where the route does not allow it, the switch is not passed on: a plain answer.
+        Assert.Equal("plain", Encoding.ASCII.GetString(Get("/app/chat", upgrade).Body));
+        Assert.Null(_backend.Requests.Single().Field("Upgrade"));
+
+        using Socket s = _proxy.Connect();
+        Wire.Send(s, Wire.Get("/ws/chat", upgrade));
+        string head = ReadUntil(s, "\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 101 Switching Protocols\r\n", head);
+        Assert.Contains("\r\nUpgrade: websocket\r\n", head);
+        Assert.Contains("\r\nConnection: Upgrade\r\n", head);
+        Assert.Contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", head);
+        BackendRequest sent = _backend.Requests.Last();
+        Assert.Equal("GET /base/ws/chat HTTP/1.1", sent.RequestLine);
+        Assert.Equal("websocket", sent.Field("Upgrade"));
+        Assert.Equal("Upgrade", sent.Field("Connection"));
+        Assert.Equal("dGhlIHNhbXBsZSBub25jZQ==", sent.Field("Sec-WebSocket-Key"));
+
+        // An idle tunnel holds no worker: the only one answers others.
+        Wire.WaitFor(() => _proxy.Server.IdleWorkers == 1, "the worker to be free while the tunnel is idle");
+        Assert.Equal("Hello, world!\n", Encoding.ASCII.GetString(Get("/hello.txt").Body));
+
+        for (int i = 0; i < 3; i++)
+        {
+            byte[] frame = Encoding.ASCII.GetBytes("frame " + i);
+            s.Send(frame);
+            Assert.Equal(frame, Receive(s, frame.Length));
+        }
+        // More than the relay buffer, both ways at once.
+        byte[] burst = new byte[3 * 1024 * 1024];
+        new Random(9).NextBytes(burst);
+        var sender = new Thread(() => s.Send(burst));
+        sender.Start();
+        Assert.Equal(burst, Receive(s, burst.Length));
+        sender.Join();
+
+        // The client closes: so does the backend's side.
+        int closedBefore = _backend.Closed;
+        s.Shutdown(SocketShutdown.Both);
+        s.Close();
+        Wire.WaitFor(() => _backend.Closed > closedBefore, "the backend's connection to close with the tunnel");
+    }
+
+    [Fact]
+    public void A_tunnel_ends_when_the_backend_closes()
+    {
+        _backend.Answer = _ => Encoding.ASCII.GetBytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        using Socket s = _proxy.Connect();
+        Wire.Send(s, Wire.Get("/ws/chat", "Upgrade: websocket\r\nConnection: Upgrade\r\n"));
+        Assert.StartsWith("HTTP/1.1 101", ReadUntil(s, "\r\n\r\n"));
+        s.Send("ping"u8.ToArray());
+        Assert.Equal("ping"u8.ToArray(), Receive(s, 4));
+        _backend.CloseIdleConnections(); // the backend ends it
+        Assert.True(Wire.ClosesWithin(s, 3_000), "the client's side to close after the backend's");
+    }
+
+    private static byte[] Receive(Socket s, int length)
+    {
+        var data = new byte[length];
+        for (int have = 0; have < length;)
+        {
+            int n = s.Receive(data, have, length - have, SocketFlags.None);
+            if (n == 0) throw new InvalidOperationException("closed after " + have + " of " + length + " bytes");
+            have += n;
+        }
+        return data;
     }
 
     [Fact]

@@ -54,6 +54,11 @@ public sealed class TestBackend : IDisposable
 
     public int Connections => Volatile.Read(ref _connections);
 
+    /// <summary>Connections that have ended, from either side.</summary>
+    public int Closed => Volatile.Read(ref _closed);
+
+    private int _closed;
+
     public ConcurrentQueue<BackendRequest> Requests { get; } = new();
 
     /// <summary>Closes every connection the backend holds (as a backend's keep-alive timeout does).</summary>
@@ -139,6 +144,13 @@ public sealed class TestBackend : IDisposable
                 byte[]? answer = Answer(request);
                 if (answer is null) return;
                 s.Send(answer);
+                if (Encoding.Latin1.GetString(answer).StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
+                {
+                    // Switched: a tunnel that echoes what it gets until the other side closes.
+                    if (data.Length > 0) s.Send(data);
+                    for (int n; (n = s.Receive(chunk)) > 0;) s.Send(chunk, n, SocketFlags.None);
+                    return;
+                }
                 if (Encoding.Latin1.GetString(answer).Contains("Connection: close", StringComparison.OrdinalIgnoreCase)) return;
             }
         }
@@ -153,6 +165,7 @@ public sealed class TestBackend : IDisposable
         {
             lock (_open) _open.Remove(s);
             s.Dispose();
+            Interlocked.Increment(ref _closed);
         }
     }
 
