@@ -16,6 +16,9 @@
 #   PART=slowproxy examples/BenchSite/bench.sh   a backend that answers every request after 200 ms
 #                                                    (slow_backend.py), 2,000 clients (wrk -c2000): EventMpm,
 #                                                    nginx, and httpd with 2 children of 25 workers
+#   PART=tunnels N=10000 examples/BenchSite/bench.sh
+#                                                    N idle WebSocket tunnels through EventMpm and nginx
+#                                                    (tunnels.py): memory per tunnel, threads, all still carrying
 #   TLS=1 SERVERS="nginx-tls project" PART=handshakes examples/BenchSite/bench.sh
 #                                                    new TLS connections per second: every request
 #                                                    on a fresh connection (wrk, Connection: close),
@@ -199,6 +202,39 @@ MaxRequestWorkers 50"
   )
 }
 case ${PART:-all} in slowproxy) slow_proxy ;; esac
+
+# N idle tunnels (10,000 unless set) through each proxy to slow_backend.py, which answers an
+# Upgrade with 101 and echoes; tunnels.py reports memory per tunnel and threads.
+tunnels() {
+  ( set +e
+    source "$SHARED/bench/lib.sh"
+    need nginx nginx-light
+    local run=$BENCH_DIR/run backend=18191 front=18097
+    cat > "$run/nginx-ws.conf" <<CONF
+daemon off; master_process on; worker_processes 2; pid $run/nginx-ws.pid; error_log $run/nginx-ws-error.log warn;
+worker_rlimit_nofile 50000; events { worker_connections 25000; }
+http { access_log off;
+  server { listen 127.0.0.1:$front backlog=4096;
+    location / { proxy_pass http://127.0.0.1:$backend; proxy_http_version 1.1; proxy_read_timeout 600s;
+      proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection "upgrade"; } } }
+CONF
+    python3 "$(dirname "$0")/slow_backend.py" "$backend" & local backend_pid=$!
+    for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$backend/" && break; sleep 0.1; done
+    for proxy in project nginx-ws; do
+      case $proxy in
+        nginx-ws) nginx -c "$run/nginx-ws.conf" > "$run/nginx-ws.out" 2>&1 & PID=$! ;;
+        project) "$BIN/BenchSite" -C "Listen 127.0.0.1:$front" -C "DocumentRoot $BENCH_DOCROOT" -C "PidFile $run/project-ws.pid" \
+                   -C "ProxyPass / http://127.0.0.1:$backend/ upgrade=websocket timeout=600" > "$run/project-ws.out" 2>&1 & PID=$! ;;
+      esac
+      for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$front/" && break; sleep 0.1; done
+      echo "$proxy: $(python3 "$(dirname "$0")/tunnels.py" "$front" "${N:-10000}" "$PID")"
+      kill -TERM "$PID"; wait "$PID" 2>/dev/null; sleep 1
+    done
+    kill "$backend_pid"; wait "$backend_pid" 2>/dev/null
+    true
+  )
+}
+case ${PART:-all} in tunnels) tunnels ;; esac
 
 # The idle part, IDLE_ROUNDS times (4 unless set). One round's fresh-request p99 is the third
 # slowest of 200 requests, and the client's connect() dominates it, so one round decides

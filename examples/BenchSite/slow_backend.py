@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A backend that thinks: every request is answered DELAY_MS after it arrives (200 unless set),
 with a small body, on HTTP/1.1 keep-alive connections. asyncio holds any number of connections
-waiting at once, so the proxy in front of it, not this backend, is what a run measures.
+waiting at once, so the proxy in front of it, not this backend, is what a run measures. A
+request with Upgrade gets 101 Switching Protocols at once, and the connection echoes from then.
 
     python3 slow_backend.py PORT [DELAY_MS]
 """
@@ -24,6 +25,12 @@ async def serve(reader, writer):
                     length = int(line.split(b":", 1)[1])
             if length:
                 await reader.readexactly(length)
+            if b"\r\nupgrade:" in head.lower():
+                writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                while data := await reader.read(65536):
+                    writer.write(data)
+                    await writer.drain()
+                return
             await asyncio.sleep(DELAY)
             writer.write(ANSWER)
             await writer.drain()
