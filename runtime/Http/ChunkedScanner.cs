@@ -20,6 +20,9 @@ public struct ChunkedScanner
 
     public readonly bool Done => _step == Step.Done;
 
+    /// <summary>The chunks' data bytes so far (what LimitRequestBody counts).</summary>
+    public long Data { readonly get; private set; }
+
     /// <summary>
     /// Scans the next bytes; returns how many belong to the message (all of them until its end),
     /// or -1 when the framing is malformed. Bytes past the end are not the message's.
@@ -76,6 +79,7 @@ public struct ChunkedScanner
                     break;
                 case Step.Data:
                     int take = (int)Math.Min(_left, bytes.Length - i);
+                    Data += take;
                     if (decoding)
                     {
                         bytes.Slice(i, take).CopyTo(into.Slice(data)); // forward, over what was read: memmove

@@ -84,10 +84,10 @@ internal sealed unsafe partial class Http1Session<TConfig>
         else if (r.Framing == BodyFraming.Chunked)
         {
             bodyHere = x.BodyChunks.Scan(_in.AsSpan(consumed, available));
-            if (bodyHere < 0)
+            if (bodyHere < 0 || (TConfig.LimitRequestBody > 0 && x.BodyChunks.Data > TConfig.LimitRequestBody))
             {
                 x.Dispose();
-                return Refuse(c, 400, ref have, consumed);
+                return Refuse(c, bodyHere < 0 ? 400 : 413, ref have, consumed);
             }
             x.BodyChunked = !x.BodyChunks.Done;
         }
@@ -252,6 +252,8 @@ internal sealed unsafe partial class Http1Session<TConfig>
                         {
                             body = x.BodyChunks.Scan(buffer.AsSpan(0, (int)n));
                             if (body < 0) return ProxyError(c, x, 400, null, null);
+                            // LimitRequestBody counts a chunked body's data as it comes (a known length was checked before).
+                            if (TConfig.LimitRequestBody > 0 && x.BodyChunks.Data > TConfig.LimitRequestBody) return ProxyError(c, x, 413, null, null);
                             x.BodyChunked = !x.BodyChunks.Done;
                             if (body < n) x.Pipelined = buffer.AsSpan(body, (int)n - body).ToArray();
                         }

@@ -69,6 +69,7 @@ public class ChunkedScannerTests
             }
             Assert.Equal("hello, world", data.ToString());
             Assert.Equal(body.Length, taken);
+            Assert.Equal(12, scanner.Data);
         }
     }
 

@@ -19,6 +19,7 @@ public struct ProxyConfig : IServerConfig
     public static int MaxRequestWorkers => 1;
     public static int TimeoutMilliseconds => 5_000;
     public static int ProxyTimeoutMilliseconds => 1_000;
+    public static long LimitRequestBody => 10_000_000;
     public static IReadOnlyList<LocationSpec> Locations => [new("/server-status", "server-status")];
 }
 
@@ -156,6 +157,27 @@ public sealed class ProxyTests : IDisposable
             Assert.DoesNotContain("Transfer-Encoding", answer10);
             Assert.Contains("Connection: close", answer10);
             Assert.EndsWith("\r\n\r\nhello world", answer10);
+        }
+
+        // LimitRequestBody counts a chunked upload's data as it comes: past it, 413 and the connection closes.
+        using (Socket big = _proxy.Connect())
+        {
+            big.Send(Encoding.ASCII.GetBytes("POST /app/up HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"));
+            var chunk = Encoding.ASCII.GetBytes("100000\r\n").Concat(new byte[0x100000]).Concat("\r\n"u8.ToArray()).ToArray();
+            var sender = new Thread(() =>
+            {
+                try
+                {
+                    for (int i = 0; i < 11; i++) big.Send(chunk); // 11 MiB of data against a 10 MB limit
+                }
+                catch (SocketException)
+                {
+                    // refused and closed: the rest has nowhere to go
+                }
+            });
+            sender.Start();
+            Assert.Equal(413, Wire.ReadOne(big).Status);
+            sender.Join(10_000);
         }
 
         BackendRequest[] seen = _backend.Requests.ToArray();
