@@ -75,6 +75,19 @@ for name, m in medians.items():
 }
 case ${PART:-all} in handshakes) handshake_rounds ;; esac
 
+# Starts the proxy NAME on FRONT in front of BACKEND and waits until it answers; sets PID. nginx's
+# and httpd's configurations are written before (run/NAME.conf); EventMpm is BenchSite with
+# -C ProxyPass, its parameters given as the fourth argument.
+start_front() { # NAME FRONT BACKEND [PROXYPASS_PARAMETERS]
+  case $1 in
+    nginx-*) nginx -c "$BENCH_DIR/run/$1.conf" > "$BENCH_DIR/run/$1.out" 2>&1 & PID=$! ;;
+    httpd-*) apache2 -f "$BENCH_DIR/run/$1.conf" -DFOREGROUND > "$BENCH_DIR/run/$1.out" 2>&1 & PID=$! ;;
+    project) "$BIN/BenchSite" -C "Listen 127.0.0.1:$2" -C "DocumentRoot $BENCH_DOCROOT" -C "PidFile $BENCH_DIR/run/project-$2.pid" \
+               -C "ProxyPass / http://127.0.0.1:$3/ ${4:-}" > "$BENCH_DIR/run/project-$2.out" 2>&1 & PID=$! ;;
+  esac
+  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$2/" && break; sleep 0.1; done
+}
+
 # nginx in front of BACKEND on FRONT: proxy_pass with an upstream keepalive of KEEPALIVE
 # connections, HTTP/1.1 to the backend (nginx's own advice for keep-alive upstreams).
 nginx_proxy_conf() { # NAME FRONT BACKEND KEEPALIVE WORKER_CONNECTIONS
@@ -132,13 +145,7 @@ MaxRequestWorkers 400"
     declare -A rates reuse
     for round in $(seq "${ROUNDS:-5}"); do
       for proxy in $proxies; do
-        case $proxy in
-          nginx-proxy) nginx -c "$run/nginx-proxy.conf" > "$run/nginx-proxy.out" 2>&1 & PID=$! ;;
-          httpd-proxy) apache2 -f "$run/httpd-proxy.conf" -DFOREGROUND > "$run/httpd-proxy.out" 2>&1 & PID=$! ;;
-          project) "$BIN/BenchSite" -C "Listen 127.0.0.1:$front" -C "DocumentRoot $BENCH_DOCROOT" -C "PidFile $run/project-proxy.pid" \
-                     -C "ProxyPass / http://127.0.0.1:$backend/" > "$run/project-proxy.out" 2>&1 & PID=$! ;;
-        esac
-        for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$front/small.html" && break; sleep 0.1; done
+        start_front "$proxy" "$front" "$backend"
         for file in ${FILES:-small.html 100k.bin}; do
           : > "$run/backend-access.log"; kill -USR1 "$(cat "$run/backend.pid")" # reopen: count this run's requests alone
           out=$(wrk -t2 -c"${CONNS:-50}" -d"${DURATION:-5}"s "http://127.0.0.1:$front/$file")
@@ -186,13 +193,7 @@ MaxRequestWorkers 50"
     for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$backend/" && break; sleep 0.1; done
     local proxies=${PROXIES:-"project nginx-slow httpd-slow"}
     for proxy in $proxies; do
-      case $proxy in
-        nginx-slow) nginx -c "$run/nginx-slow.conf" > "$run/nginx-slow.out" 2>&1 & PID=$! ;;
-        httpd-slow) apache2 -f "$run/httpd-slow.conf" -DFOREGROUND > "$run/httpd-slow.out" 2>&1 & PID=$! ;;
-        project) "$BIN/BenchSite" -C "Listen 127.0.0.1:$front" -C "DocumentRoot $BENCH_DOCROOT" -C "PidFile $run/project-slow.pid" \
-                   -C "ProxyPass / http://127.0.0.1:$backend/" > "$run/project-slow.out" 2>&1 & PID=$! ;;
-      esac
-      for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$front/" && break; sleep 0.1; done
+      start_front "$proxy" "$front" "$backend"
       out=$(wrk -t2 -c"$conns" -d"${DURATION:-10}"s --timeout 10s "http://127.0.0.1:$front/")
       echo "$proxy: $(awk '/^Requests\/sec/ { print $2 }' <<<"$out") requests/s; $(grep -E 'Latency|Socket errors|Non-2xx' <<<"$out" | tr -s ' ' | paste -sd';')"
       kill -TERM "$PID"; wait "$PID" 2>/dev/null; sleep 1
@@ -221,12 +222,7 @@ CONF
     python3 "$(dirname "$0")/slow_backend.py" "$backend" & local backend_pid=$!
     for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$backend/" && break; sleep 0.1; done
     for proxy in project nginx-ws; do
-      case $proxy in
-        nginx-ws) nginx -c "$run/nginx-ws.conf" > "$run/nginx-ws.out" 2>&1 & PID=$! ;;
-        project) "$BIN/BenchSite" -C "Listen 127.0.0.1:$front" -C "DocumentRoot $BENCH_DOCROOT" -C "PidFile $run/project-ws.pid" \
-                   -C "ProxyPass / http://127.0.0.1:$backend/ upgrade=websocket timeout=600" > "$run/project-ws.out" 2>&1 & PID=$! ;;
-      esac
-      for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$front/" && break; sleep 0.1; done
+      start_front "$proxy" "$front" "$backend" "upgrade=websocket timeout=600"
       echo "$proxy: $(python3 "$(dirname "$0")/tunnels.py" "$front" "${N:-10000}" "$PID")"
       kill -TERM "$PID"; wait "$PID" 2>/dev/null; sleep 1
     done

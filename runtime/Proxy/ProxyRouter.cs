@@ -69,7 +69,7 @@ internal sealed class ProxyRouter
     }
 
     /// <summary>The backend a decoded path goes to, and how much of the path the ProxyPass path took; null when it is not proxied.</summary>
-    public Backend? Find(string path, out int matched)
+    public Backend? Find(ReadOnlySpan<char> path, out int matched)
     {
         foreach (var (route, backend) in _routes)
         {

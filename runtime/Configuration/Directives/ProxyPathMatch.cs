@@ -9,7 +9,7 @@ namespace EventMpm.Configuration.Directives;
 public static class ProxyPathMatch
 {
     /// <summary>How many characters of <paramref name="path"/> the ProxyPass path <paramref name="alias"/> matched, or -1.</summary>
-    public static int Length(string path, string alias)
+    public static int Length(System.ReadOnlySpan<char> path, string alias)
     {
         int a = 0, p = 0;
         while (a < alias.Length && p < path.Length)

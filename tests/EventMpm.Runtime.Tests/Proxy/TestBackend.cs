@@ -37,10 +37,11 @@ public sealed class TestBackend : IDisposable
     private int _connections;
     private volatile bool _stopped;
 
-    public TestBackend(Func<BackendRequest, byte[]?> answer)
+    /// <param name="port">A port of the test's choosing (0: any free one).</param>
+    public TestBackend(Func<BackendRequest, byte[]?> answer, int port = 0)
     {
         Answer = answer;
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
         _listener.Listen(512);
         new Thread(AcceptLoop) { IsBackground = true, Name = "test backend" }.Start();
     }
