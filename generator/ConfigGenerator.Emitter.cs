@@ -118,6 +118,9 @@ public sealed partial class ConfigGenerator
             w.Field("ProxyPass", ArrayLiteral(Config + "ProxyRoute", d.ProxyPass, p => "new(" + Str(p.Path) + ", " + Str(p.Url) + ", " + Bool(p.InLocation) + ", "
                 + Int(p.ConnectionTimeout) + ", " + Int(p.Timeout) + ", " + Int(p.Ttl) + ", " + Int(p.Retry) + ", " + Bool(p.DisableReuse) + ", " + Bool(p.KeepAlive) + ", " + Str(p.Upgrade) + ")"));
             w.Field("ProxyPassReverse", ArrayLiteral(Config + "ProxyReverse", d.ProxyPassReverse, r => "new(" + Str(r.Path) + ", " + Str(r.Url) + ")"));
+            w.Field("BalancerMember", ArrayLiteral(Config + "BalancerMember", d.BalancerMember, m => "new(" + Str(m.Balancer) + ", " + Str(m.Url) + ", " + Int(m.LoadFactor) + ", "
+                + Int(m.ConnectionTimeout) + ", " + Int(m.Timeout) + ", " + Int(m.Ttl) + ", " + Int(m.Retry) + ", " + Bool(m.DisableReuse) + ", " + Bool(m.KeepAlive) + ", " + Str(m.Upgrade) + ")"));
+            w.Field("ProxySet", ArrayLiteral(Config + "BalancerSet", d.ProxySet, set => "new(" + Str(set.Balancer) + ", " + Str(set.LbMethod) + ", " + Int(set.MaxAttempts) + ")"));
             w.Close(";");
         }
 

@@ -31,6 +31,12 @@ public sealed class ConfigReader
         new[] { "mod_log_config.c", "log_config_module" },
         new[] { "mod_status.c", "status_module" },
         new[] { "mod_reqtimeout.c", "reqtimeout_module" },
+        new[] { "mod_ssl.c", "ssl_module" },
+        new[] { "mod_proxy.c", "proxy_module" },
+        new[] { "mod_proxy_http.c", "proxy_http_module" },
+        new[] { "mod_proxy_balancer.c", "proxy_balancer_module" },
+        new[] { "mod_lbmethod_byrequests.c", "lbmethod_byrequests_module" },
+        new[] { "mod_lbmethod_bybusyness.c", "lbmethod_bybusyness_module" },
     };
 
     /// <summary>httpd's sections EventMpm does not have, and why.</summary>
@@ -47,8 +53,7 @@ public sealed class ConfigReader
         ("Else", "expressions evaluated for each request are not built"),
         ("Limit", "a static path answers GET and HEAD and refuses other methods with 405; a handler decides its own methods"),
         ("LimitExcept", "a static path answers GET and HEAD and refuses other methods with 405; a handler decides its own methods"),
-        ("Proxy", "EventMpm does not have it yet: the reverse proxy is planned"),
-        ("ProxyMatch", "EventMpm does not have it yet: the reverse proxy is planned"),
+        ("ProxyMatch", "access rules on proxied URLs are not built; EventMpm's <Proxy> declares a load balancer (<Proxy \"balancer://name\">), and <Location> holds Require for a proxied path"),
         ("IfFile", "the configuration is compiled: a file's presence at build time says nothing of the machine it runs on"),
         ("IfSection", "not built; <IfDirective> and <IfModule> are"),
         ("IfVersion", "not built: EventMpm is not an httpd version; <IfModule> and <IfDirective> are"),
@@ -60,7 +65,7 @@ public sealed class ConfigReader
         ("AuthzProviderAlias", "EventMpm has no authentication"),
     };
 
-    private static readonly string[] s_sections = { "IfModule", "IfDefine", "IfDirective", "Location" };
+    private static readonly string[] s_sections = { "IfModule", "IfDefine", "IfDirective", "Location", "Proxy" };
 
     private readonly IConfigFileSource _files;
     private readonly DiagnosticBag _diagnostics;
@@ -111,8 +116,13 @@ public sealed class ConfigReader
             List<Word> words = WordSplitter.Split(Expand(lines[i]));
             if (words.Count == 0) continue;
             Word first = words[0];
-            string? location = null;
-            foreach (var section in open) if (section.Location is not null) { location = section.Location; break; }
+            // The innermost <Location>'s path, and the <Proxy> balancer whose members are being written.
+            string? location = null, balancer = null;
+            foreach (var section in open)
+            {
+                if (section.Name == "Location") location ??= section.Location;
+                else if (section.Name == "Proxy") balancer ??= section.Location;
+            }
 
             if (first.Value.StartsWith("</", System.StringComparison.Ordinal))
             {
@@ -120,7 +130,11 @@ public sealed class ConfigReader
             }
             else if (first.Value.StartsWith("<", System.StringComparison.Ordinal))
             {
-                i = Open(lines, i, words, open, location);
+                i = Open(lines, i, words, open, location ?? balancer);
+            }
+            else if (balancer is not null)
+            {
+                BalancerDirective(first, words.GetRange(1, words.Count - 1), balancer);
             }
             else
             {
@@ -194,11 +208,28 @@ public sealed class ConfigReader
             return index;
         }
 
+        if (canonical == "Proxy")
+        {
+            // mod_proxy's <Proxy> also holds access rules for proxied URLs; here it declares a balancer.
+            string url = args[0].Value;
+            bool isBalancer = url.StartsWith("balancer://", System.StringComparison.OrdinalIgnoreCase) && url.Length > 11 && url.IndexOf('/', 11) < 0;
+            if (location is not null || !isBalancer)
+            {
+                _diagnostics.Report(location is not null ? DiagnosticCatalog.WrongContext : DiagnosticCatalog.UnsupportedSection, first.Location, location is not null
+                    ? "<Proxy> cannot occur within <Location> or <Proxy> section"
+                    : "<Proxy " + url + ">: EventMpm's <Proxy> declares a load balancer, <Proxy \"balancer://name\">; access rules on proxied URLs are not built (Require in the proxied path's <Location> does that)");
+                return Skip(lines, index, canonical, first.Location);
+            }
+            open.Push((canonical, first.Location, "balancer://" + url.Substring(11).ToLowerInvariant()));
+            return index;
+        }
+
         if (canonical == "Location")
         {
             if (location is not null)
             {
-                _diagnostics.Report(DiagnosticCatalog.WrongContext, first.Location, "<Location> cannot occur within <Location> section");
+                _diagnostics.Report(DiagnosticCatalog.WrongContext, first.Location, location.StartsWith("balancer://", System.StringComparison.Ordinal)
+                    ? "<Location> cannot occur within <Proxy> section" : "<Location> cannot occur within <Location> section");
                 return Skip(lines, index, canonical, first.Location);
             }
             string path = args[0].Value;
@@ -240,6 +271,26 @@ public sealed class ConfigReader
         }
         _diagnostics.Report(DiagnosticCatalog.UnclosedSection, where, "<" + name + "> was not closed.");
         return lines.Count;
+    }
+
+    /// <summary>
+    /// A line inside &lt;Proxy "balancer://name"&gt;: BalancerMember and ProxySet, applied as the
+    /// top-level forms that name the balancer first (as mod_proxy reads them).
+    /// </summary>
+    private void BalancerDirective(Word name, List<Word> args, string balancer)
+    {
+        if (!name.Value.Equals("BalancerMember", System.StringComparison.OrdinalIgnoreCase) && !name.Value.Equals("ProxySet", System.StringComparison.OrdinalIgnoreCase))
+        {
+            _diagnostics.Report(DiagnosticCatalog.WrongContext, name.Location, name.Value + " cannot occur within <Proxy> section: EventMpm's <Proxy \"" + balancer + "\"> holds BalancerMember and ProxySet");
+            return;
+        }
+        if (args.Count > 0 && args[0].Value.StartsWith("balancer://", System.StringComparison.OrdinalIgnoreCase))
+        {
+            _diagnostics.Report(DiagnosticCatalog.InvalidValue, args[0].Location, name.Value + " inside <Proxy \"" + balancer + "\"> belongs to that balancer: leave out '" + args[0].Value + "'");
+            return;
+        }
+        args.Insert(0, new Word(balancer, name.Location, false));
+        Directive(name, args, null, fromProject: false);
     }
 
     private void Directive(Word name, List<Word> args, string? location, bool fromProject)

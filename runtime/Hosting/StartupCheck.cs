@@ -64,7 +64,7 @@ public static class StartupCheck
             // one that does not resolve is said here, not discovered by a request.
             try
             {
-                _ = new Proxy.ProxyRouter(deployment.ProxyPass, deployment.ProxyPassReverse, proxyTimeout: 1);
+                _ = new Proxy.ProxyRouter(deployment, proxyTimeout: 1);
             }
             catch (System.InvalidOperationException e)
             {

@@ -10,8 +10,9 @@ namespace EventMpm.Hosting;
 /// and value checks the generator used at build time. The first <c>-C Listen</c> replaces the
 /// compiled addresses (later ones add to it), and so does the first <c>-C CustomLog</c>: an
 /// operator moving the server to another port does not want the old one too. The same holds for
-/// SSLCertificateFile and SSLCertificateKeyFile, each a list paired by order, and for ProxyPass
-/// and ProxyPassReverse: the backends of another environment replace the compiled ones.
+/// SSLCertificateFile and SSLCertificateKeyFile, each a list paired by order, and for ProxyPass,
+/// ProxyPassReverse and BalancerMember: the backends of another environment replace the compiled
+/// ones. ProxySet lines add to the compiled ones (a later one overrides per balancer).
 /// </summary>
 public static class StartupOverrides
 {
@@ -24,11 +25,13 @@ public static class StartupOverrides
         var builder = new SettingsBuilder { Deployment = compiled };
         foreach (LogFormatSpec f in logFormats) builder.LogFormats.Add(f);
         var applier = new DirectiveApplier(builder, diagnostics, _ => Origin);
-        bool listenReplaced = false, logsReplaced = false, certificatesReplaced = false, keysReplaced = false, proxyReplaced = false, reverseReplaced = false;
+        bool listenReplaced = false, logsReplaced = false, certificatesReplaced = false, keysReplaced = false, proxyReplaced = false, reverseReplaced = false, membersReplaced = false;
 
         foreach (ListenAddress a in compiled.Listen) builder.Listen.Add((a, SourceLocation.None));
         foreach (ProxyRoute r in compiled.ProxyPass) builder.ProxyPass.Add((r, SourceLocation.None));
         foreach (ProxyReverse r in compiled.ProxyPassReverse) builder.ProxyPassReverse.Add((r, SourceLocation.None));
+        foreach (BalancerMember m in compiled.BalancerMember) builder.BalancerMembers.Add((m, SourceLocation.None));
+        foreach (BalancerSet set in compiled.ProxySet) builder.BalancerSets.Add((set, SourceLocation.None));
         for (int i = 0; i < directives.Count; i++)
         {
             LogicalLine line = LogicalLine.FromCommandLine("-C #" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), directives[i]);
@@ -51,6 +54,7 @@ public static class StartupOverrides
             if (definition.Name == "CustomLog" && !logsReplaced) { builder.CustomLogs.Clear(); logsReplaced = true; }
             if (definition.Name == "ProxyPass" && !proxyReplaced) { builder.ProxyPass.Clear(); proxyReplaced = true; }
             if (definition.Name == "ProxyPassReverse" && !reverseReplaced) { builder.ProxyPassReverse.Clear(); reverseReplaced = true; }
+            if (definition.Name == "BalancerMember" && !membersReplaced) { builder.BalancerMembers.Clear(); membersReplaced = true; }
             // A mounted secret replaces the compiled certificates as a whole, and their keys with
             // them (those belong to the compiled certificates); -C's keys then pair by order.
             if (definition.Name == "SSLCertificateFile" && !certificatesReplaced)
@@ -67,7 +71,7 @@ public static class StartupOverrides
         }
 
         List<CustomLogSpec> customLogs = LogFormatParser.ResolveCustomLogs(builder, diagnostics);
-        if (proxyReplaced || reverseReplaced) Configuration.Validation.ConfigChecks.CheckProxy(builder, diagnostics);
+        if (proxyReplaced || reverseReplaced || membersReplaced) Configuration.Validation.ConfigChecks.CheckProxy(builder, diagnostics);
         var listen = new List<ListenAddress>();
         foreach (var (address, _) in builder.Listen) listen.Add(address);
         DeploymentSettings result = builder.Deployment with
@@ -76,6 +80,8 @@ public static class StartupOverrides
             CustomLog = logsReplaced ? new EquatableArray<CustomLogSpec>(customLogs) : compiled.CustomLog,
             ProxyPass = new EquatableArray<ProxyRoute>(builder.ProxyPass.ConvertAll(p => p.Route)),
             ProxyPassReverse = new EquatableArray<ProxyReverse>(builder.ProxyPassReverse.ConvertAll(p => p.Reverse)),
+            BalancerMember = new EquatableArray<BalancerMember>(builder.BalancerMembers.ConvertAll(m => m.Member)),
+            ProxySet = new EquatableArray<BalancerSet>(builder.BalancerSets.ConvertAll(set => set.Set)),
         };
         return (result, diagnostics.Items, builder.Written);
     }

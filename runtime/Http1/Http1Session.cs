@@ -146,9 +146,9 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
             return false;
         }
 
-        if (_site.Proxy is not null && ProxyTarget(r, out string proxiedPath, out int matched) is Proxy.Backend backend)
+        if (_site.Proxy is not null && ProxyTarget(r, out string proxiedPath, out int matched) is Proxy.ProxyDestination destination)
         {
-            return Proxy(c, backend, proxiedPath, matched, ref have, consumed);
+            return Proxy(c, destination, proxiedPath, matched, ref have, consumed);
         }
 
         // A file, a page or an error takes no body, and no worker waits for one (nginx discards

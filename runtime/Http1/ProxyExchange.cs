@@ -35,22 +35,46 @@ internal sealed class ProxyExchange : IDisposable
     private readonly ProxyRouter _router;
     private bool _disposed;
 
-    public ProxyExchange(Backend backend, ProxyRouter router)
+    public ProxyExchange(ProxyDestination destination, Backend backend, ProxyRouter router)
     {
+        Destination = destination;
         Backend = backend;
+        System.Threading.Interlocked.Increment(ref backend.Busy);
         _router = router;
         router.Count(1);
     }
 
     public const int BufferSize = 64 * 1024;
 
-    public readonly Backend Backend;
+    public readonly ProxyDestination Destination;
+
+    /// <summary>The backend it goes to: the ProxyPass's, or the member its balancer picked (another after a refused connect).</summary>
+    public Backend Backend { get; private set; }
+
+    /// <summary>The balancer members this request could not reach (<see cref="Balancer.Pick"/>'s mask), and how many it moved past.</summary>
+    public ulong Tried;
+    public int Attempts;
+
+    /// <summary>Moves the request to another member of its balancer (before anything was sent).</summary>
+    public void MoveTo(Backend next)
+    {
+        System.Threading.Interlocked.Decrement(ref Backend.Busy);
+        Backend = next;
+        System.Threading.Interlocked.Increment(ref next.Busy);
+    }
     public BackendLink? Link;
     public ProxyStep Step;
     public byte[] Buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
 
-    /// <summary>The backend request (head and the body bytes that arrived with it) is Buffer[0..RequestLength); RequestSent of it went.</summary>
-    public int RequestLength, RequestSent;
+    /// <summary>The backend request (head and the body bytes that arrived with it) is Buffer[0..RequestLength), its head Buffer[0..HeadLength); RequestSent of it went.</summary>
+    public int RequestLength, RequestSent, HeadLength;
+
+    /// <summary>What the backend head is written from, kept while a balancer may move the request to another member (else null).</summary>
+    public byte[]? ClientHead;
+    public ProxyRequestFacts Facts;
+
+    /// <summary>The client's path after the ProxyPass path, and its query ("?..." or empty), for the backend's target.</summary>
+    public string PathRest = "", Query = "";
 
     /// <summary>Of a Content-Length request body, the bytes still to come from the client; of a chunked one, its framing.</summary>
     public long BodyLeft;
@@ -129,6 +153,7 @@ internal sealed class ProxyExchange : IDisposable
         Link = null;
         if (_disposed) return;
         _disposed = true;
+        System.Threading.Interlocked.Decrement(ref Backend.Busy);
         ReleaseBuffer();
         _router.Count(-1);
     }

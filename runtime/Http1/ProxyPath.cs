@@ -24,7 +24,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     /// backend it goes to; null when it is not proxied. A plain path (nothing to decode, the
     /// common case) is matched as it stands, so a request that is not proxied costs no string.
     /// </summary>
-    private Backend? ProxyTarget(HttpRequest r, out string path, out int matched)
+    private ProxyDestination? ProxyTarget(HttpRequest r, out string path, out int matched)
     {
         ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
         int query = target.IndexOf((byte)'?');
@@ -33,7 +33,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         {
             Span<char> chars = stackalloc char[raw.Length];
             for (int i = 0; i < raw.Length; i++) chars[i] = (char)raw[i];
-            Backend? found = _site.Proxy!.Find(chars, out matched);
+            ProxyDestination? found = _site.Proxy!.Find(chars, out matched);
             path = found is null ? "" : new string(chars);
             return found;
         }
@@ -45,7 +45,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     }
 
     /// <summary>Starts a proxied request; true when a pipelined request follows on this worker.</summary>
-    private bool Proxy(Connection c, Backend backend, string path, int matched, ref int have, int consumed)
+    private bool Proxy(Connection c, ProxyDestination destination, string path, int matched, ref int have, int consumed)
     {
         HttpRequest r = _request;
         if (!_site.Routes.IsEmpty)
@@ -53,12 +53,13 @@ internal sealed unsafe partial class Http1Session<TConfig>
             Site.Route route = _site.Routes.Find(Encoding.UTF8.GetBytes(path));
             if (route.Rules is not null && !route.Rules.Allows(c.Peer ??= Sys.PeerAddress16(c.Fd))) return Refuse(c, 403, ref have, consumed);
         }
-        if (backend.InError(Environment.TickCount64))
+        if (destination.Pick(Environment.TickCount64) is not Backend backend)
         {
-            Logging.ErrorLog.Error("proxy", "AH00940", "HTTP: disabled connection for (" + backend.Url.Host + ":" + backend.Url.Port + ") until its retry time has passed");
+            if (destination.Balancer is Balancer balancer) Logging.ErrorLog.Error("proxy", "AH01170", balancer.Name + ": All workers are in error state");
+            else Logging.ErrorLog.Error("proxy", "AH00940", "HTTP: disabled connection for (" + destination.Single!.Url.Host + ":" + destination.Single.Url.Port + ") until its retry time has passed");
             return Refuse(c, 503, ref have, consumed);
         }
-        var x = new ProxyExchange(backend, _site.Proxy!)
+        var x = new ProxyExchange(destination, backend, _site.Proxy!)
         {
             Started = _requestStarted,
             ClientHttp11 = r.IsHttp11,
@@ -74,12 +75,14 @@ internal sealed unsafe partial class Http1Session<TConfig>
 
         ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
         int query = target.IndexOf((byte)'?');
-        if (backend.Route.Upgrade.Length > 0) x.Upgrade = UpgradeAsked(_in.AsSpan(0, r.HeadLength), backend.Route.Upgrade);
+        if (backend.Upgrade.Length > 0) x.Upgrade = UpgradeAsked(_in.AsSpan(0, r.HeadLength), backend.Upgrade);
         string clientHost = r.HostStart >= 0 ? Encoding.Latin1.GetString(_in.AsSpan(r.HostStart, r.HostLength)) : "";
         x.ClientHost = clientHost;
         c.Client ??= Sys.PeerAddress(c.Fd);
+        x.PathRest = path.Substring(matched);
+        x.Query = query < 0 ? "" : Encoding.Latin1.GetString(target.Slice(query));
         var facts = new ProxyRequestFacts(
-            Target: MapTarget(backend.Url.Path, path.Substring(matched), query < 0 ? default : target.Slice(query)),
+            Target: MapTarget(destination.TargetPath(backend), x.PathRest, x.Query),
             Host: TConfig.ProxyPreserveHost && clientHost.Length > 0 ? clientHost : backend.Url.Authority,
             ClientAddress: Encoding.ASCII.GetString(c.Client),
             ForwardedHost: clientHost,
@@ -88,6 +91,13 @@ internal sealed unsafe partial class Http1Session<TConfig>
             Framing: r.Framing,
             ContentLength: r.ContentLength,
             Upgrade: x.Upgrade);
+        // A balancer may move the request to another member before it is sent: the member's
+        // Host and path go into the head, which is then written again from the client's.
+        if (destination.Balancer is { Members.Length: > 1 })
+        {
+            x.ClientHead = _in.AsSpan(0, r.HeadLength).ToArray();
+            x.Facts = facts;
+        }
 
         // The body bytes that came with the head go with it; the rest is relayed as it comes.
         int available = have - consumed, bodyHere = 0;
@@ -118,6 +128,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             return Refuse(c, 400, ref have, consumed);
         }
         _in.AsSpan(consumed, bodyHere).CopyTo(x.Buffer.AsSpan(headLength));
+        x.HeadLength = headLength;
         x.RequestLength = headLength + bodyHere;
         x.ReceivedBytes = r.HeadLength + bodyHere;
         consumed += bodyHere;
@@ -185,7 +196,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
                             x.Step = ProxyStep.SendingRequest;
                             continue;
                         }
-                        int fd = BackendSocket.Connect(x.Backend.Address, x.Backend.Route.KeepAlive, out bool pending);
+                        int fd = BackendSocket.Connect(x.Backend.Address, x.Backend.KeepAlive, out bool pending);
                         if (fd < 0) return ConnectFailed(c, x, -fd);
                         System.Threading.Interlocked.Increment(ref x.Backend.Opened);
                         x.Link = new BackendLink(fd, now);
@@ -712,9 +723,49 @@ internal sealed unsafe partial class Http1Session<TConfig>
 
     private NextStep? ConnectFailed(Connection c, ProxyExchange x, int errno)
     {
-        x.Backend.MarkFailed(Environment.TickCount64);
+        long now = Environment.TickCount64;
+        x.Backend.MarkFailed(now);
         // mod_proxy's words, and its status: a backend that cannot be reached is unavailable.
-        return ProxyError(c, x, 503, "AH00957", "http: attempt to connect to " + x.Backend.Address + " (" + x.Backend.Url.Host + ") failed: " + Sys.Describe(errno));
+        string message = "http: attempt to connect to " + x.Backend.Address + " (" + x.Backend.Url.Host + ") failed: " + Sys.Describe(errno);
+        if (x.Destination.Balancer is not Balancer balancer || x.ClientHead is null) return ProxyError(c, x, 503, "AH00957", message);
+
+        // mod_proxy_balancer's failover: the request, not sent yet, goes to another member.
+        Logging.ErrorLog.Error("proxy", "AH00957", message);
+        x.Tried |= balancer.Bit(x.Backend);
+        if (x.Attempts >= balancer.MaxAttempts || balancer.Pick(now, x.Tried) is not Backend next)
+        {
+            return ProxyError(c, x, 503, "AH01170", balancer.Name + ": All workers are in error state");
+        }
+        x.Attempts++;
+        x.Link?.Close();
+        x.Link = null;
+        x.MoveTo(next);
+        return RewriteHead(x) ? Drive(c, x) : ProxyError(c, x, 400, null, null);
+    }
+
+    /// <summary>
+    /// Writes the backend request's head again for the member the request moved to (its Host and
+    /// path), ahead of the body bytes that came with the client's head; false when it does not fit.
+    /// </summary>
+    private bool RewriteHead(ProxyExchange x)
+    {
+        Backend backend = x.Backend;
+        string upgrade = backend.Upgrade.Length > 0 ? UpgradeAsked(x.ClientHead, backend.Upgrade) : "";
+        x.Upgrade = upgrade;
+        x.Facts = x.Facts with
+        {
+            Target = MapTarget(x.Destination.TargetPath(backend), x.PathRest, x.Query),
+            Host = TConfig.ProxyPreserveHost && x.ClientHost.Length > 0 ? x.ClientHost : backend.Url.Authority,
+            Upgrade = upgrade,
+        };
+        byte[] body = x.Buffer.AsSpan(x.HeadLength, x.RequestLength - x.HeadLength).ToArray();
+        int headLength = ProxyRequestHead.Write(x.ClientHead, x.Facts, x.Buffer.AsSpan(0, x.Buffer.Length - body.Length));
+        if (headLength < 0) return false;
+        body.CopyTo(x.Buffer.AsSpan(headLength));
+        x.HeadLength = headLength;
+        x.RequestLength = headLength + body.Length;
+        x.RequestSent = 0;
+        return true;
     }
 
     private NextStep? BackendFailed(Connection c, ProxyExchange x, string code, string message)
@@ -772,7 +823,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     }
 
     /// <summary>The backend's target: its URL's path, then the rest of the client's path (encoded again, as mod_proxy's ap_proxy_canonenc()), then the client's query as sent.</summary>
-    private static string MapTarget(string backendPath, string rest, ReadOnlySpan<byte> query)
+    private static string MapTarget(string backendPath, string rest, string query)
     {
         var target = new StringBuilder(backendPath.Length + rest.Length + query.Length + 8);
         target.Append(backendPath);
@@ -790,7 +841,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             }
         }
         if (target.Length == 0 || target[0] != '/') target.Insert(0, '/');
-        target.Append(Encoding.Latin1.GetString(query));
+        target.Append(query);
         return target.ToString();
     }
 }

@@ -9,25 +9,34 @@ using EventMpm.Native;
 namespace EventMpm.Proxy;
 
 /// <summary>
-/// A backend as one child uses it (mod_proxy's worker): where it is, its ProxyPass parameters,
-/// the child's idle connections to it, shared by the child's threads, and whether it is in
-/// error (a refused connect keeps it out for <c>retry</c> seconds: 503 meanwhile, as httpd's).
+/// A backend as one child uses it (mod_proxy's worker): where it is, its parameters (from its
+/// ProxyPass, or its BalancerMember line), the child's idle connections to it, shared by the
+/// child's threads, and whether it is in error (a refused connect keeps it out for <c>retry</c>
+/// seconds: 503 meanwhile for a single backend, the other members for a balancer's, as httpd's).
 /// </summary>
 internal sealed class Backend
 {
     private readonly Stack<BackendLink> _idle = new();
     private long _failedUntil;
 
-    public Backend(ProxyRoute route, ProxyUrl url, IPEndPoint address, int proxyTimeout)
+    public Backend(ProxyUrl url, IPEndPoint address, int proxyTimeout, int connectionTimeout, int timeout, int ttl, int retry, bool disableReuse, bool keepAlive, string upgrade)
     {
-        Route = route;
         Url = url;
         Address = address;
-        Timeout = route.Timeout > 0 ? route.Timeout : proxyTimeout;
-        ConnectTimeout = route.ConnectionTimeout > 0 ? route.ConnectionTimeout : Timeout;
+        Timeout = timeout > 0 ? timeout : proxyTimeout;
+        ConnectTimeout = connectionTimeout > 0 ? connectionTimeout : Timeout;
+        Ttl = ttl;
+        Retry = retry;
+        DisableReuse = disableReuse;
+        KeepAlive = keepAlive;
+        Upgrade = upgrade;
     }
 
-    public ProxyRoute Route { get; }
+    public static Backend Of(ProxyRoute r, ProxyUrl url, IPEndPoint address, int proxyTimeout)
+        => new(url, address, proxyTimeout, r.ConnectionTimeout, r.Timeout, r.Ttl, r.Retry, r.DisableReuse, r.KeepAlive, r.Upgrade);
+
+    public static Backend Of(BalancerMember m, ProxyUrl url, IPEndPoint address, int proxyTimeout)
+        => new(url, address, proxyTimeout, m.ConnectionTimeout, m.Timeout, m.Ttl, m.Retry, m.DisableReuse, m.KeepAlive, m.Upgrade) { LoadFactor = m.LoadFactor };
 
     public ProxyUrl Url { get; }
 
@@ -39,6 +48,28 @@ internal sealed class Backend
     /// <summary>How long a connect may take (connectiontimeout=, else the timeout).</summary>
     public int ConnectTimeout { get; }
 
+    /// <summary>ttl= (seconds an idle connection may be kept, 0 for no limit), retry= (seconds it is left alone after a refused connect).</summary>
+    public int Ttl { get; }
+
+    public int Retry { get; }
+
+    public bool DisableReuse { get; }
+
+    /// <summary>keepalive=On: TCP keep-alive probes on its connections.</summary>
+    public bool KeepAlive { get; }
+
+    /// <summary>The protocol a client may switch to through it (upgrade=websocket), or empty.</summary>
+    public string Upgrade { get; }
+
+    /// <summary>Its share of a balancer's requests (loadfactor=, 1 to 100).</summary>
+    public int LoadFactor { get; private init; } = 1;
+
+    /// <summary>Requests of this child on it now (bybusyness picks the least busy member).</summary>
+    public int Busy;
+
+    /// <summary>byrequests' running credit (mod_lbmethod_byrequests: lbstatus), under the balancer's lock.</summary>
+    internal int LbStatus;
+
     // What the metrics page counts (per backend, this child).
     public long Opened, Reused, Retried, Failed;
 
@@ -49,7 +80,7 @@ internal sealed class Backend
     public void MarkFailed(long now)
     {
         Interlocked.Increment(ref Failed);
-        if (Route.Retry > 0) Volatile.Write(ref _failedUntil, now + Route.Retry * 1000L);
+        if (Retry > 0) Volatile.Write(ref _failedUntil, now + Retry * 1000L);
     }
 
     /// <summary>
@@ -65,7 +96,7 @@ internal sealed class Backend
             {
                 if (!_idle.TryPop(out link)) return null;
             }
-            bool stale = (Route.Ttl > 0 && now - link.IdleSince >= Route.Ttl * 1000L)
+            bool stale = (Ttl > 0 && now - link.IdleSince >= Ttl * 1000L)
                 || (link.IdleLimit > 0 && now - link.IdleSince >= link.IdleLimit);
             if (!stale && BackendSocket.IdleAndOpen(link.Fd))
             {
@@ -84,7 +115,7 @@ internal sealed class Backend
     public void GiveBack(BackendLink link, long now, int keepAliveSeconds)
     {
         link.IdleLimit = keepAliveSeconds > 0 ? Math.Max(1, keepAliveSeconds * 1000L - 1000) : 0;
-        if (Route.DisableReuse)
+        if (DisableReuse)
         {
             link.Close();
             return;

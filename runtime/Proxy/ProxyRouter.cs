@@ -14,39 +14,88 @@ namespace EventMpm.Proxy;
 /// </summary>
 internal sealed class ProxyRouter
 {
-    private readonly (ProxyRoute Route, Backend? Backend)[] _routes;
+    private readonly (ProxyRoute Route, ProxyDestination? Destination)[] _routes;
     private readonly (string Path, string Url)[] _reverse;
+    private readonly List<Backend> _backends = new();
 
-    public ProxyRouter(IReadOnlyList<ProxyRoute> routes, IReadOnlyList<ProxyReverse> reverse, int proxyTimeout)
+    public ProxyRouter(DeploymentSettings deployment, int proxyTimeout)
     {
         var ordered = new List<ProxyRoute>();
-        foreach (ProxyRoute r in routes) if (r.InLocation) ordered.Add(r);
+        foreach (ProxyRoute r in deployment.ProxyPass) if (r.InLocation) ordered.Add(r);
         ordered.Sort((a, b) => b.Path.Length.CompareTo(a.Path.Length));
-        foreach (ProxyRoute r in routes) if (!r.InLocation) ordered.Add(r);
-        var backends = new Dictionary<string, IPEndPoint>(StringComparer.Ordinal);
-        _routes = new (ProxyRoute, Backend?)[ordered.Count];
+        foreach (ProxyRoute r in deployment.ProxyPass) if (!r.InLocation) ordered.Add(r);
+        var addresses = new Dictionary<string, IPEndPoint>(StringComparer.Ordinal);
+        var balancers = new Dictionary<string, Balancer>(StringComparer.Ordinal);
+        _routes = new (ProxyRoute, ProxyDestination?)[ordered.Count];
         for (int i = 0; i < ordered.Count; i++)
         {
             ProxyRoute r = ordered[i];
             if (r.Excluded)
             {
                 _routes[i] = (r, null);
+            }
+            else if (r.Balancer is string name)
+            {
+                if (!balancers.TryGetValue(name, out Balancer? balancer)) balancers[name] = balancer = MakeBalancer(name, deployment, addresses, proxyTimeout, r);
+                _routes[i] = (r, new ProxyDestination(r, balancer, r.Url.Substring(name.Length)));
+            }
+            else
+            {
+                ProxyUrl url = Parse(r.Url, r);
+                var backend = Backend.Of(r, url, Address(url, addresses, r), proxyTimeout);
+                _backends.Add(backend);
+                _routes[i] = (r, new ProxyDestination(r, backend));
+            }
+        }
+        var reverse = new List<(string, string)>();
+        foreach (ProxyReverse rule in deployment.ProxyPassReverse)
+        {
+            if (rule.Url.StartsWith("balancer://", StringComparison.Ordinal))
+            {
+                // mod_proxy rewrites a balancer's redirects as each member's (ap_proxy_location_reverse_map()).
+                int slash = rule.Url.IndexOf('/', 11);
+                string name = slash < 0 ? rule.Url : rule.Url.Substring(0, slash), path = slash < 0 ? "" : rule.Url.Substring(slash);
+                if (!balancers.TryGetValue(name, out Balancer? balancer)) continue;
+                foreach (Backend m in balancer.Members) reverse.Add((rule.Path, new ProxyUrl(m.Url.Host, m.Url.Port, "").ToString() + path));
                 continue;
             }
-            ProxyUrl url = ProxyUrl.Parse(r.Url, out string? problem, out _) ?? throw new InvalidOperationException("ProxyPass " + r.Path + " " + r.Url + ": " + problem);
-            string key = url.Host + ":" + url.Port;
-            if (!backends.TryGetValue(key, out IPEndPoint? address))
-            {
-                backends[key] = address = new IPEndPoint(Resolve(url.Host, r), url.Port);
-            }
-            _routes[i] = (r, new Backend(r, url, address, proxyTimeout));
+            reverse.Add((rule.Path, ProxyUrl.Parse(rule.Url, out _, out _)?.ToString() ?? rule.Url));
         }
-        _reverse = new (string, string)[reverse.Count];
-        for (int i = 0; i < reverse.Count; i++)
+        _reverse = reverse.ToArray();
+    }
+
+    /// <summary>A balancer's members, resolved, and its ProxySet values (the last one said wins).</summary>
+    private Balancer MakeBalancer(string name, DeploymentSettings deployment, Dictionary<string, IPEndPoint> addresses, int proxyTimeout, ProxyRoute route)
+    {
+        var members = new List<Backend>();
+        foreach (BalancerMember m in deployment.BalancerMember)
         {
-            string url = ProxyUrl.Parse(reverse[i].Url, out _, out _)?.ToString() ?? reverse[i].Url;
-            _reverse[i] = (reverse[i].Path, url);
+            if (m.Balancer != name) continue;
+            ProxyUrl url = Parse(m.Url, route);
+            var backend = Backend.Of(m, url, Address(url, addresses, route), proxyTimeout);
+            members.Add(backend);
+            _backends.Add(backend);
         }
+        if (members.Count == 0) throw new InvalidOperationException("ProxyPass " + route.Path + " " + route.Url + ": the balancer " + name + " has no BalancerMember");
+        string method = "";
+        int maxAttempts = -1;
+        foreach (BalancerSet set in deployment.ProxySet)
+        {
+            if (set.Balancer != name) continue;
+            if (set.LbMethod.Length > 0) method = set.LbMethod;
+            if (set.MaxAttempts >= 0) maxAttempts = set.MaxAttempts;
+        }
+        return new Balancer(name, members.ToArray(), method == "bybusyness", maxAttempts);
+    }
+
+    private static ProxyUrl Parse(string text, ProxyRoute route)
+        => ProxyUrl.Parse(text, out string? problem, out _) ?? throw new InvalidOperationException("ProxyPass " + route.Path + " " + route.Url + ": " + problem);
+
+    private static IPEndPoint Address(ProxyUrl url, Dictionary<string, IPEndPoint> addresses, ProxyRoute route)
+    {
+        string key = url.Host + ":" + url.Port;
+        if (!addresses.TryGetValue(key, out IPEndPoint? address)) addresses[key] = address = new IPEndPoint(Resolve(url.Host, route), url.Port);
+        return address;
     }
 
     private int _exchanges;
@@ -60,21 +109,16 @@ internal sealed class ProxyRouter
     /// <summary>No ProxyPass: nothing is looked up per request.</summary>
     public bool IsEmpty => _routes.Length == 0;
 
-    public IEnumerable<Backend> Backends
-    {
-        get
-        {
-            foreach (var (_, backend) in _routes) if (backend is not null) yield return backend;
-        }
-    }
+    /// <summary>Every backend: the single ones and the balancers' members.</summary>
+    public IReadOnlyList<Backend> Backends => _backends;
 
-    /// <summary>The backend a decoded path goes to, and how much of the path the ProxyPass path took; null when it is not proxied.</summary>
-    public Backend? Find(ReadOnlySpan<char> path, out int matched)
+    /// <summary>Where a decoded path is sent, and how much of the path the ProxyPass path took; null when it is not proxied.</summary>
+    public ProxyDestination? Find(ReadOnlySpan<char> path, out int matched)
     {
-        foreach (var (route, backend) in _routes)
+        foreach (var (route, destination) in _routes)
         {
             matched = ProxyPathMatch.Length(path, route.Path);
-            if (matched >= 0) return backend; // null for "!": not proxied
+            if (matched >= 0) return destination; // null for "!": not proxied
         }
         matched = 0;
         return null;

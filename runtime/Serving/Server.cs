@@ -181,7 +181,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             foreach (CustomLogSpec log in deployment.CustomLog) logs.Add(new Logging.AccessLog(paths.Resolve(log.Path), log.Format));
             if (deployment.ProxyPass.Count > 0)
             {
-                proxy = new Proxy.ProxyRouter(deployment.ProxyPass, deployment.ProxyPassReverse,
+                proxy = new Proxy.ProxyRouter(deployment,
                     TConfig.ProxyTimeoutMilliseconds > 0 ? TConfig.ProxyTimeoutMilliseconds : TConfig.TimeoutMilliseconds);
             }
         }

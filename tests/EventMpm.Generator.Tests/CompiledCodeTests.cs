@@ -46,7 +46,9 @@ public sealed class CompiledCodeTests
             + "SSLEngine on\nSSLCertificateFile tls/rsa.crt\nSSLCertificateKeyFile tls/rsa.key\nSSLCertificateFile tls/ecdsa.crt\nSSLCertificateKeyFile tls/ecdsa.key\n"
             + "SSLCertificateChainFile tls/chain.pem\nSSLVerifyClient require\nSSLCACertificateFile tls/clients.pem\n"
             + "ProxyPass /api/private !\nProxyPass /api http://backend:8081/v1 connectiontimeout=2 timeout=30 ttl=50 retry=5 keepalive=On disablereuse=On upgrade=websocket\n"
-            + "ProxyPassReverse /api http://backend:8081/v1\n<Location /app>\n ProxyPass http://[::1]:9000/\n</Location>\n";
+            + "ProxyPassReverse /api http://backend:8081/v1\n<Location /app>\n ProxyPass http://[::1]:9000/\n</Location>\n"
+            + "<Proxy \"balancer://pool\">\n BalancerMember http://app1:8080/m loadfactor=3 connectiontimeout=1 timeout=9 ttl=20 retry=7 keepalive=On disablereuse=On upgrade=websocket\n"
+            + " BalancerMember http://app2:8080\n ProxySet lbmethod=bybusyness maxattempts=1\n</Proxy>\nProxyPass /pool balancer://pool/v2\n";
         GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf(conf));
         Assert.Empty(run.Errors);
         DeploymentSettings readBack = run.ReadBack().Deployment;

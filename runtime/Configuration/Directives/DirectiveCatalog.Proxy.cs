@@ -6,18 +6,25 @@ namespace EventMpm.Configuration.Directives;
 /// <summary>mod_proxy's and mod_proxy_http's directives: a reverse proxy to http:// backends.</summary>
 public static partial class DirectiveCatalog
 {
-    /// <summary>mod_proxy's worker parameters EventMpm does not build yet, and why (ProxyPass key=value).</summary>
+    /// <summary>mod_proxy's worker and balancer parameters EventMpm does not build yet, and why (ProxyPass, BalancerMember, ProxySet key=value).</summary>
     private static readonly Dictionary<string, string> s_proxyParametersNotBuilt = new(System.StringComparer.OrdinalIgnoreCase)
     {
         ["max"] = "a cap on backend connections per child is planned; until then a child opens as many as its requests need",
         ["smax"] = "a cap on backend connections per child is planned",
         ["min"] = "the pool keeps the connections its requests leave; none are opened ahead",
         ["acquire"] = "a cap on backend connections per child (max) is planned, and acquire with it",
-        ["lbset"] = "load balancers (balancer://) are planned",
-        ["loadfactor"] = "load balancers (balancer://) are planned",
-        ["route"] = "load balancers (balancer://) are planned",
-        ["redirect"] = "load balancers (balancer://) are planned",
-        ["status"] = "load balancers (balancer://) are planned",
+        ["lbset"] = "a balancer's members form one set: every member is tried before a request fails",
+        ["route"] = "sticky sessions (route, stickysession) are not built: every request is balanced",
+        ["stickysession"] = "sticky sessions are not built: every request is balanced; keep session state in the backends' shared store",
+        ["stickysessionsep"] = "sticky sessions are not built",
+        ["scolonpathdelim"] = "sticky sessions are not built",
+        ["redirect"] = "sticky sessions (and their redirect routes) are not built",
+        ["status"] = "member states are not set by hand: a member that refuses a connection is left alone for retry= seconds",
+        ["nofailover"] = "a request whose member cannot be reached always goes to another (failover is on, as mod_proxy_balancer's default)",
+        ["failonstatus"] = "a member is put in error only when it cannot be reached",
+        ["failontimeout"] = "a member is put in error only when it cannot be reached",
+        ["forcerecovery"] = "when every member is in error the request is answered 503 until the first retry= runs out",
+        ["growth"] = "members are fixed at start (balancer-manager is not built)",
         ["ping"] = "100-continue probes of the backend are not built; a reused connection is checked before it is used, and a request that fails on one is retried once",
         ["flushpackets"] = "the proxy relays what it reads as soon as it has read it: there is nothing to flush",
         ["flushwait"] = "the proxy relays what it reads as soon as it has read it: there is nothing to flush",
@@ -28,12 +35,19 @@ public static partial class DirectiveCatalog
         ["responsefieldsize"] = "a backend's header line may be as long as the relay buffer",
     };
 
+    /// <summary>What a key=value sets, by who takes it: a single backend's ProxyPass, a BalancerMember, or a balancer (its ProxyPass, or ProxySet).</summary>
+    private enum ParameterOwner { Backend, Member, Balancer }
+
+    private static readonly string[] s_workerKeys = { "connectiontimeout", "timeout", "ttl", "retry", "keepalive", "disablereuse", "enablereuse", "upgrade" };
+
     private static IEnumerable<DirectiveDefinition> ProxyRows()
     {
         const DirectiveScope D = DirectiveScope.Deployment;
         const DirectiveContexts Both = DirectiveContexts.Server | DirectiveContexts.Location;
         yield return new("ProxyPass", Arity.OneOrMore, D, "Sends a path to a backend: ProxyPass path url|! [key=value ...] (in <Location>: ProxyPass url|! [key=value ...])", "", ProxyPass, Both, repeatable: true);
         yield return new("ProxyPassReverse", Arity.OneOrMore, D, "Rewrites a backend's Location, Content-Location and URI headers: ProxyPassReverse path url (in <Location>: ProxyPassReverse url)", "", ProxyPassReverse, Both, repeatable: true);
+        yield return new("BalancerMember", Arity.OneOrMore, D, "A backend of a load balancer: BalancerMember [balancer://name] http://host:port [loadfactor=n key=value ...] (inside <Proxy \"balancer://name\"> the name is the section's)", "", BalancerMember, repeatable: true);
+        yield return new("ProxySet", Arity.OneOrMore, D, "A load balancer's method and failover: ProxySet balancer://name lbmethod=byrequests|bybusyness maxattempts=n", "", ProxySet, repeatable: true);
         yield return new("ProxyTimeout", Arity.One, C, "How long the proxy waits on a backend (connect, send, each read); unset means Timeout", null, c => Ms(c, (s, v) => s with { ProxyTimeoutMilliseconds = v }))
             { Show = s => s.ProxyTimeoutMilliseconds == 0 ? "(Timeout)" : s.ProxyTimeoutMilliseconds % 1000 == 0 ? Number(s.ProxyTimeoutMilliseconds / 1000) : Number(s.ProxyTimeoutMilliseconds) + "ms",
               Constants = [CompiledConstant.Int("ProxyTimeoutMilliseconds", s => s.ProxyTimeoutMilliseconds)] };
@@ -71,19 +85,104 @@ public static partial class DirectiveCatalog
     {
         if (ProxyPath(c) is not var (path, first)) return;
         string url = c.Arg(first);
-        if (url != "!" && CheckProxyUrl(c, first) is null) return;
+        string? balancer = BalancerName(url);
+        if (balancer is not null)
+        {
+            if (CheckBalancerUrl(c, first) is not string normalized) return;
+            url = normalized;
+        }
+        else if (url != "!" && CheckProxyUrl(c, first) is null) return;
         var route = new ProxyRoute(path, url, InLocation: c.Location is not null);
+        var set = new BalancerSet(balancer ?? "");
         for (int i = first + 1; i < c.Args.Count; i++)
         {
-            if (ProxyParameter(c, i, route) is not ProxyRoute changed) return;
-            route = changed;
-        }
-        if (route.Excluded && c.Args.Count > first + 1)
-        {
-            c.Error(DiagnosticCatalog.InvalidValue, first + 1, "ProxyPass " + path + " ! takes no parameters: the path is not proxied");
-            return;
+            if (route.Excluded)
+            {
+                c.Error(DiagnosticCatalog.InvalidValue, first + 1, "ProxyPass " + path + " ! takes no parameters: the path is not proxied");
+                return;
+            }
+            if (ProxyParameter(c, i, balancer is null ? ParameterOwner.Backend : ParameterOwner.Balancer) is not var (key, value)) return;
+            if (balancer is null) route = WithWorker(route, key, value);
+            else set = WithBalancer(set, key, value);
         }
         c.Settings.ProxyPass.Add((route, c.Name.Location));
+        if (set != new BalancerSet(set.Balancer)) c.Settings.BalancerSets.Add((set, c.Name.Location));
+    }
+
+    /// <summary>BalancerMember [balancer://name] url [key=value ...]: the balancer is the enclosing &lt;Proxy&gt;'s, or the first word (mod_proxy's add_member()).</summary>
+    private static void BalancerMember(DirectiveCall c)
+    {
+        if (BalancerName(c.Arg(0)) is null)
+        {
+            c.Error(DiagnosticCatalog.WrongContext, -1, "BalancerMember belongs inside <Proxy \"balancer://name\">, or names its balancer first: BalancerMember balancer://name http://host:port");
+            return;
+        }
+        if (CheckBalancerUrl(c, 0) is not string balancer) return;
+        if (c.Args.Count < 2)
+        {
+            c.Error(DiagnosticCatalog.WrongArgumentCount, -1, "BalancerMember needs the member's URL: BalancerMember http://host:port [key=value ...]");
+            return;
+        }
+        if (BalancerName(c.Arg(1)) is not null)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 1, "BalancerMember: a member is a backend (http://host:port), not another balancer");
+            return;
+        }
+        if (CheckProxyUrl(c, 1) is null) return;
+        var member = new BalancerMember(balancer, c.Arg(1));
+        for (int i = 2; i < c.Args.Count; i++)
+        {
+            if (ProxyParameter(c, i, ParameterOwner.Member) is not var (key, value)) return;
+            member = key == "loadfactor" ? member with { LoadFactor = (int)value.Number } : WithWorker(member, key, value);
+        }
+        c.Settings.BalancerMembers.Add((member, c.Name.Location));
+    }
+
+    /// <summary>ProxySet balancer://name key=value ...: how the balancer picks (lbmethod) and fails over (maxattempts).</summary>
+    private static void ProxySet(DirectiveCall c)
+    {
+        if (BalancerName(c.Arg(0)) is null)
+        {
+            c.Error(DiagnosticCatalog.UnsupportedFeature, 0, "ProxySet: EventMpm sets balancers (ProxySet balancer://name lbmethod=...); a single backend's parameters are written on its ProxyPass");
+            return;
+        }
+        if (CheckBalancerUrl(c, 0) is not string balancer) return;
+        if (c.Args.Count < 2)
+        {
+            c.Error(DiagnosticCatalog.WrongArgumentCount, -1, "ProxySet needs a key=value after the balancer: ProxySet balancer://name lbmethod=bybusyness");
+            return;
+        }
+        var set = new BalancerSet(balancer);
+        for (int i = 1; i < c.Args.Count; i++)
+        {
+            if (ProxyParameter(c, i, ParameterOwner.Balancer) is not var (key, value)) return;
+            set = WithBalancer(set, key, value);
+        }
+        c.Settings.BalancerSets.Add((set, c.Name.Location));
+    }
+
+    /// <summary>The balancer's name when <paramref name="url"/> is balancer://..., else null.</summary>
+    private static string? BalancerName(string url) => url.StartsWith("balancer://", System.StringComparison.OrdinalIgnoreCase) ? url.Substring(11) : null;
+
+    /// <summary>balancer://name[/path], normalised (the name in lower case: mod_proxy compares balancer names without case); null after reporting.</summary>
+    private static string? CheckBalancerUrl(DirectiveCall c, int index)
+    {
+        string rest = BalancerName(c.Arg(index))!;
+        int slash = rest.IndexOf('/');
+        string name = slash < 0 ? rest : rest.Substring(0, slash), path = slash < 0 ? "" : rest.Substring(slash);
+        bool nameOk = name.Length > 0;
+        foreach (char ch in name) nameOk &= ch is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '-' or '_' or '.';
+        if (!nameOk || path.IndexOfAny(new[] { '?', '#', ' ' }) >= 0)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, index, c.Definition.Name + ": '" + c.Arg(index) + "' is not balancer://name[/path] (a name of letters, digits, '-', '_' and '.')");
+            return null;
+        }
+        if (path.Length > 0 && c.Definition.Name != "ProxyPass" && c.Definition.Name != "ProxyPassReverse")
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, index, c.Definition.Name + ": a balancer is named without a path (balancer://" + name + "); the path goes on ProxyPass");
+            return null;
+        }
+        return "balancer://" + name.ToLowerInvariant() + path;
     }
 
     private static ProxyUrl? CheckProxyUrl(DirectiveCall c, int index)
@@ -93,17 +192,65 @@ public static partial class DirectiveCatalog
         return url;
     }
 
-    /// <summary>One key=value of ProxyPass (mod_proxy.c: set_worker_param()), checked at its own word.</summary>
-    private static ProxyRoute? ProxyParameter(DirectiveCall c, int index, ProxyRoute route)
+    /// <summary>A parameter's value: a number (milliseconds, seconds or a count), a flag, or a word.</summary>
+    private readonly record struct ParameterValue(long Number, bool Flag, string Text);
+
+    private static ProxyRoute WithWorker(ProxyRoute r, string key, ParameterValue v) => key switch
     {
-        string word = c.Arg(index);
+        "connectiontimeout" => r with { ConnectionTimeout = (int)v.Number },
+        "timeout" => r with { Timeout = (int)v.Number },
+        "ttl" => r with { Ttl = (int)v.Number },
+        "retry" => r with { Retry = (int)v.Number },
+        "keepalive" => r with { KeepAlive = v.Flag },
+        "disablereuse" => r with { DisableReuse = v.Flag },
+        "enablereuse" => r with { DisableReuse = !v.Flag },
+        _ => r with { Upgrade = v.Text },
+    };
+
+    private static BalancerMember WithWorker(BalancerMember m, string key, ParameterValue v) => key switch
+    {
+        "connectiontimeout" => m with { ConnectionTimeout = (int)v.Number },
+        "timeout" => m with { Timeout = (int)v.Number },
+        "ttl" => m with { Ttl = (int)v.Number },
+        "retry" => m with { Retry = (int)v.Number },
+        "keepalive" => m with { KeepAlive = v.Flag },
+        "disablereuse" => m with { DisableReuse = v.Flag },
+        "enablereuse" => m with { DisableReuse = !v.Flag },
+        _ => m with { Upgrade = v.Text },
+    };
+
+    private static BalancerSet WithBalancer(BalancerSet s, string key, ParameterValue v)
+        => key == "lbmethod" ? s with { LbMethod = v.Text } : s with { MaxAttempts = (int)v.Number };
+
+    /// <summary>One key=value (mod_proxy.c: set_worker_param(), set_balancer_param()), checked at its own word for who takes it.</summary>
+    private static (string Key, ParameterValue Value)? ProxyParameter(DirectiveCall c, int index, ParameterOwner owner)
+    {
+        string directive = c.Definition.Name, word = c.Arg(index);
         int equals = word.IndexOf('=');
         if (equals <= 0)
         {
-            c.Error(DiagnosticCatalog.InvalidValue, index, "ProxyPass: '" + word + "' is not a key=value parameter");
+            c.Error(DiagnosticCatalog.InvalidValue, index, directive + ": '" + word + "' is not a key=value parameter");
             return null;
         }
         string key = word.Substring(0, equals).ToLowerInvariant(), value = word.Substring(equals + 1);
+        bool worker = System.Array.IndexOf(s_workerKeys, key) >= 0;
+        bool balancerKey = key is "lbmethod" or "maxattempts";
+        if (owner == ParameterOwner.Balancer && worker)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, index, directive + ": " + key + "= is a backend's parameter; a balancer's members take it, on their BalancerMember lines"
+                + (key == "timeout" ? " (mod_proxy_balancer's own timeout=, the wait for a free member, is not built: members are never busy here)" : ""));
+            return null;
+        }
+        if (owner != ParameterOwner.Balancer && balancerKey)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, index, directive + ": " + key + "= is a balancer's parameter: write it on ProxySet balancer://name or on the balancer's ProxyPass");
+            return null;
+        }
+        if (key == "loadfactor" && owner != ParameterOwner.Member)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, index, directive + ": loadfactor= is a balancer member's share: write it on its BalancerMember line");
+            return null;
+        }
         switch (key)
         {
             case "connectiontimeout":
@@ -113,30 +260,51 @@ public static partial class DirectiveCatalog
                 if (problem is null && (ms < 1 || ms > int.MaxValue)) problem = "must be at least 1 ms";
                 if (problem is not null)
                 {
-                    c.Error(DiagnosticCatalog.InvalidValue, index, "ProxyPass " + key + " " + problem);
+                    c.Error(DiagnosticCatalog.InvalidValue, index, directive + " " + key + " " + problem);
                     return null;
                 }
-                return key == "timeout" ? route with { Timeout = (int)ms } : route with { ConnectionTimeout = (int)ms };
+                return (key, new ParameterValue(ms, false, ""));
             }
             case "ttl":
             case "retry":
             {
                 if (!ValueParsers.TryParseWhole(value, out long seconds) || seconds < 0 || seconds > 86_400)
                 {
-                    c.Error(DiagnosticCatalog.OutOfRange, index, "ProxyPass " + key + " takes whole seconds from 0 to 86400, not '" + value + "'");
+                    c.Error(DiagnosticCatalog.OutOfRange, index, directive + " " + key + " takes whole seconds from 0 to 86400, not '" + value + "'");
                     return null;
                 }
-                return key == "ttl" ? route with { Ttl = (int)seconds } : route with { Retry = (int)seconds };
+                return (key, new ParameterValue(seconds, false, ""));
+            }
+            case "loadfactor":
+            case "maxattempts":
+            {
+                // mod_proxy: loadfactor 1 to 100 (decimals since 2.4.50 are rounded away here); maxattempts at least 0.
+                long min = key == "loadfactor" ? 1 : 0, max = key == "loadfactor" ? 100 : 1000;
+                if (!ValueParsers.TryParseWhole(value, out long n) || n < min || n > max)
+                {
+                    c.Error(DiagnosticCatalog.OutOfRange, index, directive + " " + key + " takes a whole number from " + min + " to " + max + ", not '" + value + "'");
+                    return null;
+                }
+                return (key, new ParameterValue(n, false, ""));
+            }
+            case "lbmethod":
+            {
+                string method = value.ToLowerInvariant();
+                if (method is "byrequests" or "bybusyness") return (key, new ParameterValue(0, false, method));
+                c.Error(method is "bytraffic" or "heartbeat" ? DiagnosticCatalog.UnsupportedFeature : DiagnosticCatalog.InvalidValue, index, method is "bytraffic" or "heartbeat"
+                    ? directive + " lbmethod=" + value + " is mod_proxy_balancer's, but EventMpm builds byrequests and bybusyness"
+                    : directive + " lbmethod must be byrequests or bybusyness, not '" + value + "'");
+                return null;
             }
             case "upgrade":
             {
                 // mod_proxy_http's upgrade=: the protocol a client may ask to switch to (RFC 9110 §7.8 token).
                 if (value.Length == 0 || value.IndexOfAny(new[] { ' ', ',', '/', ';', '"' }) >= 0)
                 {
-                    c.Error(DiagnosticCatalog.InvalidValue, index, "ProxyPass upgrade takes a protocol name such as websocket, not '" + value + "'");
+                    c.Error(DiagnosticCatalog.InvalidValue, index, directive + " upgrade takes a protocol name such as websocket, not '" + value + "'");
                     return null;
                 }
-                return route with { Upgrade = value.ToLowerInvariant() };
+                return (key, new ParameterValue(0, false, value.ToLowerInvariant()));
             }
             case "keepalive":
             case "disablereuse":
@@ -144,18 +312,23 @@ public static partial class DirectiveCatalog
             {
                 if (!ValueParsers.IsFlag(value, out bool on))
                 {
-                    c.Error(DiagnosticCatalog.InvalidValue, index, "ProxyPass " + key + " must be On or Off, not '" + value + "'");
+                    c.Error(DiagnosticCatalog.InvalidValue, index, directive + " " + key + " must be On or Off, not '" + value + "'");
                     return null;
                 }
-                return key == "keepalive" ? route with { KeepAlive = on } : route with { DisableReuse = key == "disablereuse" ? on : !on };
+                return (key, new ParameterValue(0, on, ""));
             }
         }
         if (s_proxyParametersNotBuilt.TryGetValue(key, out string? reason))
         {
-            c.Error(DiagnosticCatalog.UnsupportedFeature, index, "ProxyPass " + key + "= is mod_proxy's, but EventMpm does not build it: " + reason);
+            c.Error(DiagnosticCatalog.UnsupportedFeature, index, directive + " " + key + "= is mod_proxy's, but EventMpm does not build it: " + reason);
             return null;
         }
-        c.Error(DiagnosticCatalog.InvalidValue, index, "ProxyPass: unknown parameter '" + key + "'; EventMpm takes connectiontimeout, timeout, ttl, retry, keepalive, disablereuse, enablereuse and upgrade");
+        c.Error(DiagnosticCatalog.InvalidValue, index, directive + ": unknown parameter '" + key + "'; " + owner switch
+        {
+            ParameterOwner.Balancer => "a balancer takes lbmethod and maxattempts",
+            ParameterOwner.Member => "a member takes loadfactor, connectiontimeout, timeout, ttl, retry, keepalive, disablereuse, enablereuse and upgrade",
+            _ => "EventMpm takes connectiontimeout, timeout, ttl, retry, keepalive, disablereuse, enablereuse and upgrade",
+        });
         return null;
     }
 
@@ -167,7 +340,14 @@ public static partial class DirectiveCatalog
             c.Error(DiagnosticCatalog.WrongArgumentCount, first + 1, "ProxyPassReverse takes a path and a URL (in <Location>: a URL); interpolate is not built");
             return;
         }
-        if (CheckProxyUrl(c, first) is null) return;
-        c.Settings.ProxyPassReverse.Add((new ProxyReverse(path, c.Arg(first)), c.Name.Location));
+        string url = c.Arg(first);
+        if (BalancerName(url) is not null)
+        {
+            // mod_proxy rewrites a balancer's redirects for each of its members.
+            if (CheckBalancerUrl(c, first) is not string normalized) return;
+            url = normalized;
+        }
+        else if (CheckProxyUrl(c, first) is null) return;
+        c.Settings.ProxyPassReverse.Add((new ProxyReverse(path, url), c.Name.Location));
     }
 }

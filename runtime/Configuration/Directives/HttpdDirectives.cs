@@ -15,7 +15,7 @@ public static class HttpdDirectives
     private const string VirtualHostsAndMapping = Planned + "virtual hosts, URL mapping, response headers and rewrite rules are planned";
     private const string ClientCertificates = Planned + "client certificates are checked with SSLVerifyClient, SSLVerifyDepth and SSLCACertificateFile; this one is not built";
     private const string Tls = Planned + "TLS serves with the SSL directives EventMpm has (SSLProtocol, SSLCipherSuite, SSLOpenSSLConfCmd, ...); this one is not built";
-    private const string Proxy = Planned + "the reverse proxy is planned";
+    private const string BackendTls = Planned + "TLS to backends (https://) is planned; ProxyPass sends to http:// backends";
     private const string Compression = Planned + "compression is planned; until then serve precompressed files or compress in front of EventMpm";
     private const string Http2 = Planned + "HTTP/2 is planned; EventMpm speaks HTTP/1.1";
     private const string Handlers = "EventMpm runs C# handlers (SetHandler names a class in the project), not CGI programs, scripts or server-side includes";
@@ -46,13 +46,25 @@ public static class HttpdDirectives
         ("mod_ssl", "sessions resume by tickets (SSLSessionTickets, SSLSessionCacheTimeout); a server-side session cache is not built", "SSLSessionCache SSLSessionTicketKeyFile"),
         ("mod_ssl", "a server that starts unattended cannot be asked for a pass phrase: store the key decrypted, readable only by the user that starts the server", "SSLPassPhraseDialog"),
         ("mod_ssl", "OpenSSL 3 seeds itself from the kernel (getrandom); there is nothing to configure", "SSLRandomSeed"),
-        ("mod_ssl", Proxy, "SSLProxyCACertificateFile SSLProxyCACertificatePath SSLProxyCARevocationCheck SSLProxyCARevocationFile SSLProxyCARevocationPath SSLProxyCheckPeerCN SSLProxyCheckPeerExpire SSLProxyCheckPeerName SSLProxyCipherSuite SSLProxyEngine SSLProxyMachineCertificateChainFile SSLProxyMachineCertificateFile SSLProxyMachineCertificatePath SSLProxyProtocol SSLProxyVerify SSLProxyVerifyDepth"),
+        ("mod_ssl", BackendTls, "SSLProxyCACertificateFile SSLProxyCACertificatePath SSLProxyCARevocationCheck SSLProxyCARevocationFile SSLProxyCARevocationPath SSLProxyCheckPeerCN SSLProxyCheckPeerExpire SSLProxyCheckPeerName SSLProxyCipherSuite SSLProxyEngine SSLProxyMachineCertificateChainFile SSLProxyMachineCertificateFile SSLProxyMachineCertificatePath SSLProxyProtocol SSLProxyVerify SSLProxyVerifyDepth"),
         ("mod_ssl", VirtualHostsAndMapping, "SSLStrictSNIVHostCheck"),
         ("mod_ssl", Tls, "SSLClientHelloVars SSLCryptoDevice SSLFIPS SSLPolicy SSLRenegBufferSize SSLSRPUnknownUserSeed SSLSRPVerifierFile"),
-        ("mod_proxy", Proxy, "BalancerGrowth BalancerInherit BalancerMember BalancerPersist NoProxy Proxy100Continue ProxyBadHeader ProxyBlock ProxyDomain ProxyErrorOverride ProxyIOBufferSize ProxyMaxForwards ProxyPassInherit ProxyPassInterpolateEnv ProxyPassMatch ProxyPassReverseCookieDomain ProxyPassReverseCookiePath ProxyReceiveBufferSize ProxyRemote ProxyRemoteMatch ProxySet ProxySourceAddress ProxyStatus ProxyVia"),
-        ("mod_proxy_wstunnel", Proxy, "ProxyWebsocketAsync ProxyWebsocketAsyncDelay ProxyWebsocketFallbackToProxyHttp ProxyWebsocketIdleTimeout"),
-        ("mod_proxy_fcgi", Proxy, "ProxyFCGIBackendType ProxyFCGISetEnvIf"),
-        ("mod_remoteip", Proxy, "RemoteIPHeader RemoteIPInternalProxy RemoteIPInternalProxyList RemoteIPProxiesHeader RemoteIPProxyProtocol RemoteIPProxyProtocolExceptions RemoteIPTrustedProxy RemoteIPTrustedProxyList"),
+        ("mod_proxy", Planned + "regular-expression routes are planned; ProxyPass routes by path prefix (and ! excludes)", "ProxyPassMatch"),
+        ("mod_proxy", Planned + "a backend's error pages are relayed as they are; answering them with this server's own is planned", "ProxyErrorOverride"),
+        ("mod_proxy", Planned + "Set-Cookie from a backend is relayed unchanged; rewriting its path and domain is planned", "ProxyPassReverseCookieDomain ProxyPassReverseCookiePath"),
+        ("mod_proxy", "balancers are fixed at start from the configuration: there is no balancer-manager to add members to", "BalancerGrowth BalancerInherit BalancerPersist"),
+        ("mod_proxy", "forward proxying is not built (ProxyRequests Off only): EventMpm is a reverse proxy", "NoProxy ProxyBlock ProxyDomain ProxyRemote ProxyRemoteMatch"),
+        ("mod_proxy", "the proxy answers a client's Expect: 100-continue itself and relays the body as it comes", "Proxy100Continue"),
+        ("mod_proxy", "a backend header line that is not a field fails the response with 502 (ProxyBadHeader IsError, httpd's default)", "ProxyBadHeader"),
+        ("mod_proxy", "the relay buffer is fixed (64 KiB) and backend sockets keep the kernel's buffer sizes", "ProxyIOBufferSize ProxyReceiveBufferSize"),
+        ("mod_proxy", "Max-Forwards is passed on as the client sent it (httpd 2.4's default, ProxyMaxForwards -1)", "ProxyMaxForwards"),
+        ("mod_proxy", "there are no virtual hosts to inherit into yet, and -C lines expand ${VAR} at start instead of per request", "ProxyPassInherit ProxyPassInterpolateEnv"),
+        ("mod_proxy", "connections to backends leave from the address the kernel picks", "ProxySourceAddress"),
+        ("mod_proxy", "the status page shows the proxy's counts whenever ProxyPass is configured", "ProxyStatus"),
+        ("mod_proxy", "no Via field is added (httpd's default, ProxyVia Off)", "ProxyVia"),
+        ("mod_proxy_wstunnel", "WebSocket is tunnelled by ProxyPass upgrade=websocket (mod_proxy_http's way), in the pollset; there is no separate tunnel module", "ProxyWebsocketAsync ProxyWebsocketAsyncDelay ProxyWebsocketFallbackToProxyHttp ProxyWebsocketIdleTimeout"),
+        ("mod_proxy_fcgi", "FastCGI backends are not built: ProxyPass sends to http:// backends", "ProxyFCGIBackendType ProxyFCGISetEnvIf"),
+        ("mod_remoteip", "the client's address is the connection's; X-Forwarded-For from a client is passed on to backends, not trusted here", "RemoteIPHeader RemoteIPInternalProxy RemoteIPInternalProxyList RemoteIPProxiesHeader RemoteIPProxyProtocol RemoteIPProxyProtocolExceptions RemoteIPTrustedProxy RemoteIPTrustedProxyList"),
         ("mod_deflate", Compression, "DeflateAlterETag DeflateBufferSize DeflateCompressionLevel DeflateFilterNote DeflateInflateLimitRequestBody DeflateInflateRatioBurst DeflateInflateRatioLimit DeflateMemLevel DeflateWindowSize"),
         ("mod_brotli", Compression, "BrotliAlterETag BrotliCompressionMaxInputBlock BrotliCompressionQuality BrotliCompressionWindow BrotliFilterNote"),
         ("mod_filter", Compression, "AddOutputFilterByType FilterChain FilterDeclare FilterProtocol FilterProvider FilterTrace"),

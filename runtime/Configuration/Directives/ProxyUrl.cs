@@ -29,11 +29,11 @@ public sealed record ProxyUrl(string Host, int Port, string Path)
         string scheme = text.Substring(0, colon).ToLowerInvariant();
         if (scheme != "http")
         {
-            unsupported = scheme is "https" or "ws" or "wss" or "balancer" or "fcgi" or "ajp" or "scgi" or "uwsgi" or "h2" or "h2c" or "ftp" or "unix";
+            unsupported = scheme is "https" or "ws" or "wss" or "fcgi" or "ajp" or "scgi" or "uwsgi" or "h2" or "h2c" or "ftp" or "unix";
             problem = scheme is "ws" or "wss"
                 ? "the scheme " + scheme + ":// is mod_proxy_wstunnel's; write http:// with upgrade=websocket (mod_proxy_http's way), which EventMpm tunnels"
                 : unsupported
-                ? "the scheme " + scheme + ":// is not built yet: EventMpm proxies to http:// backends (TLS to the backend and load balancers are planned)"
+                ? "the scheme " + scheme + ":// is not built yet: EventMpm proxies to http:// backends and balancer:// groups of them (TLS to the backend is planned)"
                 : "'" + scheme + "' is not a scheme mod_proxy knows; EventMpm proxies to http://host[:port][/path]";
             return null;
         }

@@ -37,6 +37,10 @@ public sealed class SettingsBuilder
 
     public List<(ProxyReverse Reverse, SourceLocation Location)> ProxyPassReverse { get; } = new();
 
+    public List<(BalancerMember Member, SourceLocation Location)> BalancerMembers { get; } = new();
+
+    public List<(BalancerSet Set, SourceLocation Location)> BalancerSets { get; } = new();
+
     /// <summary>AsyncRequestWorkerFactor as written, before the admission check's truncation.</summary>
     public double? WorkerFactorWritten { get; set; }
 

@@ -68,6 +68,12 @@ public sealed record DeploymentSettings
     /// <summary>ProxyPassReverse lines, replaced as a whole by the first <c>-C ProxyPassReverse</c>.</summary>
     public EquatableArray<ProxyReverse> ProxyPassReverse { get; init; } = EquatableArray<ProxyReverse>.Empty;
 
+    /// <summary>The members of the balancers ProxyPass names (balancer://name), replaced as a whole by the first <c>-C BalancerMember</c>.</summary>
+    public EquatableArray<BalancerMember> BalancerMember { get; init; } = EquatableArray<BalancerMember>.Empty;
+
+    /// <summary>ProxySet lines (and balancer parameters written on a ProxyPass), later ones overriding earlier ones per balancer.</summary>
+    public EquatableArray<BalancerSet> ProxySet { get; init; } = EquatableArray<BalancerSet>.Empty;
+
     /// <summary>More of the chain (PEM), sent after the certificate file's own: mod_ssl's SSLCertificateChainFile, kept for old configurations.</summary>
     public string SSLCertificateChainFile { get; init; } = "";
 }

@@ -75,6 +75,7 @@ public static class DiagnosticCatalog
     // The reverse proxy.
     public static readonly DiagnosticKind ProxyPassShadowed = new("EMPM090", DiagnosticLevel.Error, "ProxyPass that an earlier one keeps from ever matching");
     public static readonly DiagnosticKind ProxyPassReverseUnmatched = new("EMPM091", DiagnosticLevel.Warning, "ProxyPassReverse for a backend no ProxyPass sends to");
+    public static readonly DiagnosticKind BalancerUndefined = new("EMPM092", DiagnosticLevel.Error, "ProxyPass to a balancer with no BalancerMember");
 
     // Start-time (-C) only.
     public static readonly DiagnosticKind CompiledOnly = new("EMPM080", DiagnosticLevel.Error, "Directive is compiled into the binary");
@@ -94,6 +95,6 @@ public static class DiagnosticCatalog
         ThreadsPerChildAboveThreadLimit, ThreadsPerChildTooLow, MaxRequestWorkersBelowThreads,
         MaxRequestWorkersNotMultiple, MaxRequestWorkersAboveServerLimit, StartServersTooLow,
         MinSpareThreadsTooLow, StartServersCapped, MaxSpareThreadsRaised, WorkerFactorTruncated,
-        Capacity, ProxyPassShadowed, ProxyPassReverseUnmatched, CompiledOnly, InternalError,
+        Capacity, ProxyPassShadowed, ProxyPassReverseUnmatched, BalancerUndefined, CompiledOnly, InternalError,
     };
 }

@@ -63,7 +63,27 @@ public sealed record ProxyRoute(string Path, string Url, bool InLocation = false
     public const int DefaultRetry = 60;
 
     public bool Excluded => Url == "!";
+
+    /// <summary>The balancer (balancer://name) this route sends to, or null for a single backend.</summary>
+    public string? Balancer => Url.StartsWith("balancer://", System.StringComparison.Ordinal)
+        ? (Url.IndexOf('/', 11) is int slash and > 0 ? Url.Substring(0, slash) : Url) : null;
 }
 
 /// <summary>A <c>ProxyPassReverse</c>: a backend's redirect to <paramref name="Url"/>... is rewritten to this server's <paramref name="Path"/>...</summary>
 public sealed record ProxyReverse(string Path, string Url);
+
+/// <summary>
+/// A <c>BalancerMember</c>: one backend of the load balancer <paramref name="Balancer"/>
+/// (balancer://name, lower case) with its worker parameters, as ProxyPass has them for a single
+/// backend, and its share of the requests (<paramref name="LoadFactor"/>, mod_proxy's 1 to 100).
+/// </summary>
+public sealed record BalancerMember(string Balancer, string Url, int LoadFactor = 1, int ConnectionTimeout = 0, int Timeout = 0,
+    int Ttl = 0, int Retry = ProxyRoute.DefaultRetry, bool DisableReuse = false, bool KeepAlive = false, string Upgrade = "");
+
+/// <summary>
+/// A <c>ProxySet</c> on a balancer (or balancer parameters written on its ProxyPass): how it picks
+/// a member (<paramref name="LbMethod"/>: byrequests or bybusyness, empty when not said) and how
+/// many other members a request tries when one cannot be reached (<paramref name="MaxAttempts"/>,
+/// -1 when not said: mod_proxy_balancer's default, every other member once).
+/// </summary>
+public sealed record BalancerSet(string Balancer, string LbMethod = "", int MaxAttempts = -1);

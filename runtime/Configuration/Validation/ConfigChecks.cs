@@ -44,6 +44,8 @@ internal static class ConfigChecks
                 CustomLog = new EquatableArray<CustomLogSpec>(customLogs),
                 ProxyPass = new EquatableArray<ProxyRoute>(b.ProxyPass.ConvertAll(p => p.Route)),
                 ProxyPassReverse = new EquatableArray<ProxyReverse>(b.ProxyPassReverse.ConvertAll(p => p.Reverse)),
+                BalancerMember = new EquatableArray<BalancerMember>(b.BalancerMembers.ConvertAll(m => m.Member)),
+                ProxySet = new EquatableArray<BalancerSet>(b.BalancerSets.ConvertAll(s => s.Set)),
             },
             Directives = new EquatableArray<DirectiveValue>(EffectiveDirectives(b)),
             Warnings = new EquatableArray<string>(warnings),
@@ -71,14 +73,22 @@ internal static class ConfigChecks
                 break;
             }
         }
+        foreach (var (route, at) in b.ProxyPass)
+        {
+            if (route.Balancer is not string balancer || b.BalancerMembers.Exists(m => m.Member.Balancer == balancer)) continue;
+            d.Report(DiagnosticCatalog.BalancerUndefined, at, "ProxyPass " + route.Path + " " + route.Url + ": the balancer " + balancer
+                + " has no members; declare them in <Proxy \"" + balancer + "\"> with BalancerMember (or BalancerMember " + balancer + " http://host:port)");
+        }
         foreach (var (reverse, at) in b.ProxyPassReverse)
         {
-            string url = ProxyUrl.Parse(reverse.Url, out _, out _)?.ToString() ?? reverse.Url;
-            bool sent = b.ProxyPass.Exists(p => !p.Route.Excluded && ProxyUrl.Parse(p.Route.Url, out _, out _)?.ToString() is string target
+            string url = Normalized(reverse.Url);
+            bool sent = b.ProxyPass.Exists(p => !p.Route.Excluded && Normalized(p.Route.Url) is string target
                 && (target.StartsWith(url, System.StringComparison.Ordinal) || url.StartsWith(target, System.StringComparison.Ordinal)));
             if (!sent) d.Report(DiagnosticCatalog.ProxyPassReverseUnmatched, at, "ProxyPassReverse " + reverse.Path + " " + reverse.Url + ": no ProxyPass sends requests to this URL, so the rewrite would never apply");
         }
     }
+
+    private static string Normalized(string url) => ProxyUrl.Parse(url, out _, out _)?.ToString() ?? url;
 
     /// <summary>
     /// mod_ssl's start-up checks, at build: SSLEngine on needs an https listener and a

@@ -77,7 +77,7 @@ public sealed class SyntaxTests
     [Fact]
     public void IfModule_is_decided_while_reading_and_a_false_section_is_not_parsed()
     {
-        ServerSettings s = Clean("Listen 80\n<IfModule mod_status.c>\n  ExtendedStatus Off\n</IfModule>\n<IfModule ssl_module>\n  SSLEngine on\n  <Nested>\n  </Nested>\n</IfModule>\n<IfModule !mpm_prefork_module>\n  <IfModule mpm_event_module>\n    ThreadsPerChild 20\n    MaxRequestWorkers 80\n  </IfModule>\n</IfModule>\n");
+        ServerSettings s = Clean("Listen 80\n<IfModule mod_status.c>\n  ExtendedStatus Off\n</IfModule>\n<IfModule rewrite_module>\n  RewriteEngine on\n  <Nested>\n  </Nested>\n</IfModule>\n<IfModule !mpm_prefork_module>\n  <IfModule mpm_event_module>\n    ThreadsPerChild 20\n    MaxRequestWorkers 80\n  </IfModule>\n</IfModule>\n");
         Assert.False(s.ExtendedStatus);
         Assert.Equal(20, s.ThreadsPerChild);
     }

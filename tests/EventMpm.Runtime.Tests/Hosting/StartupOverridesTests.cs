@@ -13,6 +13,7 @@ public sealed class StartupOverridesTests
         SSLCertificateKeyFile = new EquatableArray<string>(["tls/rsa.key", "tls/ecdsa.key"]),
         ProxyPass = new EquatableArray<ProxyRoute>([new("/api", "http://127.0.0.1:8081/api"), new("/static", "!")]),
         ProxyPassReverse = new EquatableArray<ProxyReverse>([new("/api", "http://127.0.0.1:8081/api")]),
+        BalancerMember = new EquatableArray<BalancerMember>([new("balancer://pool", "http://127.0.0.1:9001"), new("balancer://pool", "http://127.0.0.1:9002")]),
     };
 
     private static DeploymentSettings Apply(params string[] directives)
@@ -49,5 +50,19 @@ public sealed class StartupOverridesTests
         // The build's checks hold for -C too: a path an earlier line covers can never match.
         var (_, diagnostics, _) = StartupOverrides.Apply(s_compiled, [], ["ProxyPass / http://a:1/", "ProxyPass /api http://b:2/"], new Dictionary<string, string>());
         Assert.Contains(diagnostics, d => d.Id == DiagnosticCatalog.ProxyPassShadowed.Id && d.Message.Contains("ProxyPass /api can never match"));
+    }
+
+    [Fact]
+    public void A_balancers_members_of_another_environment_replace_the_compiled_ones_and_ProxySet_adds()
+    {
+        DeploymentSettings cluster = Apply("BalancerMember balancer://pool http://app-0.app:8080 loadfactor=2", "BalancerMember balancer://pool http://app-1.app:8080",
+            "ProxySet balancer://pool lbmethod=bybusyness");
+        Assert.Equal(new BalancerMember[] { new("balancer://pool", "http://app-0.app:8080", LoadFactor: 2), new("balancer://pool", "http://app-1.app:8080") }, cluster.BalancerMember);
+        Assert.Equal(new BalancerSet[] { new("balancer://pool", "bybusyness") }, cluster.ProxySet);
+        Assert.Equal(s_compiled.BalancerMember, Apply("ProxySet balancer://pool maxattempts=0").BalancerMember);
+
+        // A ProxyPass to a balancer the members do not name is the build's error, at start too.
+        var (_, diagnostics, _) = StartupOverrides.Apply(s_compiled, [], ["ProxyPass /app balancer://other/"], new Dictionary<string, string>());
+        Assert.Contains(diagnostics, d => d.Id == DiagnosticCatalog.BalancerUndefined.Id && d.Message.Contains("balancer://other has no members"));
     }
 }
