@@ -321,6 +321,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
                         if (parsed < 0) return BackendFailed(c, x, "AH01102", "error reading status line from remote server " + x.Backend.Address + ": malformed response head");
                         if (x.Response.Status >= 200)
                         {
+                            if (TConfig.ProxyErrorOverride && x.Response.Status >= 400 && Overridden(x.Response.Status)) return OverrideError(c, x);
                             if (SendResponseHead(c, x) is NextStep stop) return stop;
                             break; // on to Relaying
                         }
@@ -632,6 +633,49 @@ internal sealed unsafe partial class Http1Session<TConfig>
         c.Output.Keep(_out.AsSpan(headSent, headLength - headSent), buffer, bodySent, x.Have - bodySent, -1, null, 0, 0);
         x.SentBytes += headLength - headSent + x.Have - bodySent; // write completion sends the rest
         x.Sent = x.Have;
+        _score->Status = WorkerStatus.Ready;
+        return NextStep.AwaitWrite;
+    }
+
+    /// <summary>The statuses ProxyErrorOverride names (none: every 4xx and 5xx).</summary>
+    private static readonly int[] s_overridden = Array.ConvertAll(TConfig.ProxyErrorOverrideStatuses.Split(' ', StringSplitOptions.RemoveEmptyEntries), int.Parse);
+
+    private static bool Overridden(int status) => s_overridden.Length == 0 || Array.IndexOf(s_overridden, status) >= 0;
+
+    /// <summary>
+    /// ProxyErrorOverride (mod_proxy_http.c: ap_proxy_http_process_response()): a backend's error
+    /// is answered as this server's own, its status with this server's error page. The backend's
+    /// body is not read, so its connection is kept only when no body follows the head.
+    /// </summary>
+    private NextStep? OverrideError(Connection c, ProxyExchange x)
+    {
+        BackendResponse b = x.Response;
+        int status = b.Status;
+        bool wholeInBuffer = b.Framing == ResponseFraming.None
+            || (b.Framing == ResponseFraming.ContentLength && x.Have - b.HeadLength == b.ContentLength);
+        x.LinkSpoiled |= !wholeInBuffer;
+        x.ClientKeepAlive = x.ClientMayKeepAlive && !StatusText.DropsConnection(status);
+        byte[] page = _site.ErrorBody(status);
+        HeadWriter w = ResponseHead<TConfig>.Begin(_out, status, _site.ServerHeader);
+        w.Field("Content-Length"u8, page.Length);
+        w.Field("Content-Type"u8, "text/html; charset=utf-8"u8);
+        ResponseHead<TConfig>.End(ref w, x.ClientAskedKeepAlive, x.ClientKeepAlive, x.KeepAliveLeft);
+        if (!x.MethodHead)
+        {
+            w.Append(page);
+            x.BodyBytes = page.Length;
+        }
+        x.HeadSent = true;
+        x.Step = ProxyStep.Done;
+        x.Have = x.Sent = 0;
+        int length = w.Length;
+        long sent;
+        fixed (byte* head = _out) sent = c.Transport.Send(c, head, length);
+        if (sent < 0 && sent != ITransport.WouldBlock) return NextStep.Close;
+        x.SentBytes += length;
+        int done = (int)Math.Max(0, sent);
+        if (done == length) return FinishProxy(c, x);
+        c.Output.Keep(_out.AsSpan(done, length - done), null, 0, 0, -1, null, 0, 0); // write completion sends the rest, then FinishProxy
         _score->Status = WorkerStatus.Ready;
         return NextStep.AwaitWrite;
     }

@@ -25,9 +25,10 @@ internal sealed class HttpSite : IDisposable
         Types = types;
         DirectoryIndex = new List<string>(directoryIndex).ToArray();
         ServerHeader = Encoding.ASCII.GetBytes(serverHeader);
-        foreach (int code in new[] { 400, 403, 404, 405, 408, 411, 412, 413, 414, 416, 417, 500, 501, 502, 503, 504, 505 })
+        // Every error status with a reason phrase: the server's own, and a backend's that ProxyErrorOverride replaces.
+        for (int code = 400; code < 600; code++)
         {
-            _errorBodies[code] = StatusText.ErrorBody(code);
+            if (StatusText.Reason(code) != "Unknown") _errorBodies[code] = StatusText.ErrorBody(code);
         }
     }
 
@@ -58,7 +59,7 @@ internal sealed class HttpSite : IDisposable
 
     public byte[] ServerHeader { get; }
 
-    public byte[] ErrorBody(int status) => _errorBodies.TryGetValue(status, out byte[]? body) ? body : _errorBodies[500];
+    public byte[] ErrorBody(int status) => _errorBodies.TryGetValue(status, out byte[]? body) ? body : StatusText.ErrorBody(status);
 
     /// <summary>Closes the files; the workers have handed over their last lines by now.</summary>
     public void Dispose()

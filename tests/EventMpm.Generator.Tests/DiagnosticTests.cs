@@ -43,6 +43,7 @@ public sealed class DiagnosticTests
         Case("EMPM049", DiagnosticSeverity.Warning, "Listen 80\nSSLProtocol all -SSLv3\n", 2, 1, "SSLProtocol allows TLSv1 TLSv1.1, which RFC 8996 deprecates"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPassMatch ^/(.*)$ http://127.0.0.1:9000/$1\n", 2, 1, "ProxyPassMatch is httpd's (mod_proxy), not supported by EventMpm: EventMpm does not have it yet: regular-expression routes are planned"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app https://127.0.0.1:9443/\n", 2, 16, "ProxyPass: the scheme https:// is not built yet"),
+        Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\nProxyErrorOverride On 404 302\n", 2, 27, "ProxyErrorOverride: '302' is not a status from 400 to 599"),
         Case("EMPM092", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app balancer://cluster/\n", 2, 1, "the balancer balancer://cluster has no members; declare them in <Proxy \"balancer://cluster\"> with BalancerMember"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  BalancerMember http://127.0.0.1:9000 loadfactor=101\n</Proxy>\nProxyPass /app balancer://c/\n", 3, 40, "BalancerMember loadfactor takes a whole number from 1 to 100, not '101'"),
         Case("EMPM015", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  Require all granted\n</Proxy>\n", 3, 3, "Require cannot occur within <Proxy> section: EventMpm's <Proxy \"balancer://c\"> holds BalancerMember and ProxySet"),

@@ -53,7 +53,32 @@ public static partial class DirectiveCatalog
               Constants = [CompiledConstant.Int("ProxyTimeoutMilliseconds", s => s.ProxyTimeoutMilliseconds)] };
         yield return OnOff("ProxyPreserveHost", "Whether the backend is sent the client's Host header instead of the ProxyPass URL's host", s => s.ProxyPreserveHost, (s, v) => s with { ProxyPreserveHost = v });
         yield return OnOff("ProxyAddHeaders", "Whether the backend is sent X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Server", s => s.ProxyAddHeaders, (s, v) => s with { ProxyAddHeaders = v });
+        yield return new("ProxyErrorOverride", Arity.OneOrMore, C, "Whether a backend's 4xx/5xx answer is replaced by this server's own error page: On|Off [status ...] (the statuses limit it; none means all)", "Off", ProxyErrorOverride)
+            { Show = s => (s.ProxyErrorOverride ? "On" : "Off") + (s.ProxyErrorOverrideStatuses.Length > 0 ? " " + s.ProxyErrorOverrideStatuses : ""),
+              Constants = [CompiledConstant.Bool("ProxyErrorOverride", s => s.ProxyErrorOverride), CompiledConstant.Text("ProxyErrorOverrideStatuses", s => s.ProxyErrorOverrideStatuses)] };
         yield return new("ProxyRequests", Arity.Flag, C, "Forward proxying: Off only (EventMpm is a reverse proxy)", "Off", ProxyRequests);
+    }
+
+    /// <summary>ProxyErrorOverride On|Off [status ...] (mod_proxy.c: set_override(), whose statuses must be 4xx or 5xx).</summary>
+    private static void ProxyErrorOverride(DirectiveCall c)
+    {
+        if (c.Flag() is not bool on) return;
+        var statuses = new List<string>();
+        for (int i = 1; i < c.Args.Count; i++)
+        {
+            if (!ValueParsers.TryParseWhole(c.Arg(i), out long status) || status < 400 || status > 599)
+            {
+                c.Error(DiagnosticCatalog.OutOfRange, i, "ProxyErrorOverride: '" + c.Arg(i) + "' is not a status from 400 to 599 (only error answers are replaced)");
+                return;
+            }
+            statuses.Add(status.ToString(CultureInfo.InvariantCulture));
+        }
+        if (!on && statuses.Count > 0)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 1, "ProxyErrorOverride Off takes no statuses: they choose which answers On replaces");
+            return;
+        }
+        c.Settings.Settings = c.Settings.Settings with { ProxyErrorOverride = on, ProxyErrorOverrideStatuses = string.Join(" ", statuses) };
     }
 
     private static void ProxyRequests(DirectiveCall c)

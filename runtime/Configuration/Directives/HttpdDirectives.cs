@@ -50,7 +50,6 @@ public static class HttpdDirectives
         ("mod_ssl", VirtualHostsAndMapping, "SSLStrictSNIVHostCheck"),
         ("mod_ssl", Tls, "SSLClientHelloVars SSLCryptoDevice SSLFIPS SSLPolicy SSLRenegBufferSize SSLSRPUnknownUserSeed SSLSRPVerifierFile"),
         ("mod_proxy", Planned + "regular-expression routes are planned; ProxyPass routes by path prefix (and ! excludes)", "ProxyPassMatch"),
-        ("mod_proxy", Planned + "a backend's error pages are relayed as they are; answering them with this server's own is planned", "ProxyErrorOverride"),
         ("mod_proxy", Planned + "Set-Cookie from a backend is relayed unchanged; rewriting its path and domain is planned", "ProxyPassReverseCookieDomain ProxyPassReverseCookiePath"),
         ("mod_proxy", "balancers are fixed at start from the configuration: there is no balancer-manager to add members to", "BalancerGrowth BalancerInherit BalancerPersist"),
         ("mod_proxy", "forward proxying is not built (ProxyRequests Off only): EventMpm is a reverse proxy", "NoProxy ProxyBlock ProxyDomain ProxyRemote ProxyRemoteMatch"),

@@ -89,6 +89,10 @@ public sealed record ServerSettings
     public bool ProxyPreserveHost { get; init; } = false;
     /// <summary>ProxyAddHeaders: X-Forwarded-For, -Host and -Server to the backend (httpd's On).</summary>
     public bool ProxyAddHeaders { get; init; } = true;
+    /// <summary>ProxyErrorOverride: a backend's 4xx/5xx answer is replaced by this server's own error page (httpd's Off).</summary>
+    public bool ProxyErrorOverride { get; init; } = false;
+    /// <summary>The statuses ProxyErrorOverride replaces, space-separated; empty means every 4xx and 5xx.</summary>
+    public string ProxyErrorOverrideStatuses { get; init; } = "";
 
     /// <summary>Every SetHandler that names a C# type, for the generator to look up in the compilation.</summary>
     public EquatableArray<HandlerReference> CodeHandlers { get; init; } = EquatableArray<HandlerReference>.Empty;

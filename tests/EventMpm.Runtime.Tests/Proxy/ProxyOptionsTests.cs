@@ -21,7 +21,17 @@ public struct PreservingProxyConfig : IServerConfig
     public static bool ProxyAddHeaders => false;
 }
 
-/// <summary>What the proxy's directives and ProxyPass parameters change, each seen where it acts: on the backend.</summary>
+/// <summary>ProxyErrorOverride On 404 410: those two statuses from a backend are answered with this server's pages.</summary>
+public struct OverridingProxyConfig : IServerConfig
+{
+    public static int ThreadsPerChild => 1;
+    public static int MaxRequestWorkers => 1;
+    public static int TimeoutMilliseconds => 5_000;
+    public static bool ProxyErrorOverride => true;
+    public static string ProxyErrorOverrideStatuses => "404 410";
+}
+
+/// <summary>What the proxy's directives and ProxyPass parameters change, each seen where it acts: on the backend, or on the client.</summary>
 public sealed class ProxyOptionsTests
 {
     private static TestServer<PreservingProxyConfig> Proxy(params ProxyRoute[] routes)
@@ -62,6 +72,39 @@ public sealed class ProxyOptionsTests
         Thread.Sleep(1_100); // past ttl
         Get(proxy, "/ttl/3");
         Assert.Equal(new[] { 1, 2, 3, 3, 4 }, backend.Requests.Select(r => r.Connection).ToArray());
+    }
+
+    [Fact]
+    public void ProxyErrorOverride_answers_the_statuses_it_names_with_this_servers_page_and_relays_the_others()
+    {
+        using var backend = new TestBackend(r => r.RequestLine.Contains("/missing") ? TestBackend.Response(404, "the backend's own 404 page")
+            : r.RequestLine.Contains("/chunked") ? Encoding.ASCII.GetBytes("HTTP/1.1 410 Gone Away\r\nTransfer-Encoding: chunked\r\n\r\n5\r\ngone!\r\n0\r\n\r\n")
+            : TestBackend.Response(409, "the backend's own 409 page"));
+        using var proxy = new TestServer<OverridingProxyConfig>(d => d with { ProxyPass = new EquatableArray<ProxyRoute>([new("/", "http://127.0.0.1:" + backend.Port + "/")]) });
+        using Socket s = proxy.Connect();
+
+        Wire.Send(s, "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n");
+        var missing = Wire.ReadOne(s);
+        Assert.Equal(404, missing.Status);
+        Assert.Contains("<h1>404 Not Found</h1>", Encoding.ASCII.GetString(missing.Body));
+        Assert.Contains("Content-Type: text/html; charset=utf-8", missing.Head);
+
+        Wire.Send(s, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n"); // the same connection: kept after an overridden answer
+        var other = Wire.ReadOne(s);
+        Assert.Equal(409, other.Status); // not named: relayed as the backend said it
+        Assert.Equal("the backend's own 409 page", Encoding.ASCII.GetString(other.Body));
+
+        Wire.Send(s, "GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n");
+        var gone = Wire.ReadOne(s);
+        Assert.Equal(410, gone.Status);
+        Assert.Contains("<h1>410 Gone</h1>", Encoding.ASCII.GetString(gone.Body));
+        Assert.DoesNotContain("gone!", Encoding.ASCII.GetString(gone.Body));
+
+        // A head with its whole (Content-Length) body leaves a link fit for the next request; a
+        // chunked body it did not read does not: the next request opens a new connection.
+        Wire.Send(s, "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal(409, Wire.ReadOne(s).Status);
+        Assert.Equal(new[] { 1, 1, 1, 2 }, backend.Requests.Select(r => r.Connection).ToArray());
     }
 
     [Fact]
