@@ -49,6 +49,8 @@ public sealed partial class ConfigGenerator
             w.Array(Config + "LogFormatSpec", "LogFormats", s.LogFormats, f => "new(" + Str(f.Nickname) + ", " + Str(f.Format) + ")", "LogFormat");
             w.Array(Config + "MimeMapping", "AddType", s.AddType, m => "new(" + Str(m.Extension) + ", " + Str(m.MediaType) + ")", "AddType");
             w.Array(Config + "LocationSpec", "Locations", s.Locations, l => "new(" + Str(l.Path) + ", " + Str(l.Handler) + ", " + Str(l.Require) + ")", "SetHandler");
+            w.Array(Config + "HeaderRule", "Headers", s.Headers, h => "new(" + Str(h.Location) + ", " + Bool(h.Request) + ", " + Bool(h.Always) + ", " + Config + "HeaderAction." + h.Action
+                + ", " + Str(h.Name) + ", " + Str(h.Value) + ", " + Str(h.Replacement) + ")", "Header");
             EmitDeployment(w, s.Deployment);
             w.Array(Config + "DirectiveValue", "Directives", s.Directives, d => "new(" + Str(d.Name) + ", " + Str(d.Value) + ", " + Str(d.Origin) + ")", null);
             w.Array("string", "Warnings", s.Warnings, Str, null);

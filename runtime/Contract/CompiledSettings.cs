@@ -12,6 +12,7 @@ public static partial class CompiledSettings
         LogFormats = Array(TConfig.LogFormats),
         AddType = Array(TConfig.AddType),
         Locations = Array(TConfig.Locations),
+        Headers = Array(TConfig.Headers),
         Deployment = TConfig.Deployment,
         Directives = Array(TConfig.Directives),
         Warnings = Array(TConfig.Warnings),

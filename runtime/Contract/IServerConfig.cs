@@ -21,6 +21,7 @@ public partial interface IServerConfig
     static virtual IReadOnlyList<LogFormatSpec> LogFormats => System.Array.Empty<LogFormatSpec>();
     static virtual IReadOnlyList<MimeMapping> AddType => System.Array.Empty<MimeMapping>();
     static virtual IReadOnlyList<LocationSpec> Locations => System.Array.Empty<LocationSpec>();
+    static virtual IReadOnlyList<HeaderRule> Headers => System.Array.Empty<HeaderRule>();
 
     /// <summary>
     /// Makes the C# handler a SetHandler names by its full type name: the generator emits one

@@ -17,6 +17,15 @@ public ref struct HeadWriter
 
     public readonly int Length => _length;
 
+    /// <summary>The buffer written into, for a step that rewrites the fields in place (mod_headers' rules).</summary>
+    public readonly Span<byte> Buffer => _buffer;
+
+    /// <summary>Where the fields begin: after the status line.</summary>
+    public readonly int FieldsStart => _buffer.Slice(0, _length).IndexOf("\r\n"u8) + 2;
+
+    /// <summary>Moves the end after the fields were rewritten in place.</summary>
+    public void SetLength(int length) => _length = length;
+
     public void StatusLine(int status)
     {
         Append("HTTP/1.1 "u8);

@@ -20,6 +20,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     private ResponsePlan? Located(Connection c, HttpRequest r, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query)
     {
         Route route = _site.Routes.Find(path);
+        _headers = route.Headers;
         if (route.Rules is not null && !route.Rules.Allows(c.Peer ??= Sys.PeerAddress16(c.Fd))) return ErrorPlan(c, r, 403);
         if (route.Handler is LocationHandler.ServerStatus or LocationHandler.Metrics && r.Method is not (HttpMethod.Get or HttpMethod.Head)) return ErrorPlan(c, r, 405);
         switch (route.Handler)
@@ -69,6 +70,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         if (refresh > 0) w.Field("Refresh"u8, refresh);
         w.Field("Content-Length"u8, body.Length);
         w.Field("Content-Type"u8, contentType);
+        ApplyHeaders(ref w, error: false);
         ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
         plan.Length = w.Length;
         if (r.Method == HttpMethod.Get)

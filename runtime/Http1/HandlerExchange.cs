@@ -103,6 +103,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IHandlerConnection
         HeadWriter w = ResponseHead<TConfig>.Begin(_out, response.Status, _site.ServerHeader);
         foreach (var field in response.Headers) w.Field(field.Key, field.Value);
         if (bodyAllowed) w.Field("Content-Length"u8, response.Length);
+        ApplyHeaders(ref w, error: false);
         ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
         plan.Length = w.Length;
         if (r.Method != HttpMethod.Head && bodyAllowed && response.Length > 0)
@@ -204,6 +205,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IHandlerConnection
             HeadWriter w = ResponseHead<TConfig>.Begin(_out, response.Status, _site.ServerHeader);
             foreach (var field in response.Headers) w.Field(field.Key, field.Value);
             if (_streamChunked || (r.Method == HttpMethod.Head && r.IsHttp11)) w.Field("Transfer-Encoding"u8, "chunked"u8);
+            ApplyHeaders(ref w, error: false);
             ResponseHead<TConfig>.End(ref w, r, _streamKeepAlive, left);
             response.HasStarted = true;
             SendAll(c, _out.AsSpan(0, w.Length), more: response.Length > 0);

@@ -130,10 +130,28 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         return deadline;
     }
 
+    /// <summary>The Header and RequestHeader rules of the place the request being answered maps to (null: none).</summary>
+    private HeaderRules? _headers;
+
+    /// <summary>
+    /// The Header rules of the request's place, applied to the fields written so far (the status
+    /// line's and the connection's excepted); <paramref name="error"/>: this server's own error
+    /// answer, which only "Header always" rules change (mod_headers' err_headers_out).
+    /// </summary>
+    private void ApplyHeaders(ref HeadWriter w, bool error)
+    {
+        if (_headers is not { HasResponse: true } rules) return;
+        w.SetLength(rules.Response(w.Buffer, w.FieldsStart, w.Length, w.Buffer.Length - HeadRoom, error));
+    }
+
+    /// <summary>What the connection fields and the blank line after the rewritten fields may need.</summary>
+    private const int HeadRoom = 256;
+
     /// <summary>Answers the parsed request; true when the connection stays with this worker for a pipelined request.</summary>
     private bool Respond(Connection c, ref int have)
     {
         HttpRequest r = _request;
+        _headers = _site.Routes.Root.Headers; // until a section's route is found for the path
         _requestStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         _score->Status = WorkerStatus.Write; // httpd's 'W' covers the handler's run, not only the sending
         if (TConfig.ExtendedStatus) RecordRequest(c, r);
@@ -252,6 +270,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         if (status == 405) w.Field("Allow"u8, "GET, HEAD"u8);
         w.Field("Content-Length"u8, body.Length);
         w.Field("Content-Type"u8, "text/html; charset=utf-8"u8);
+        ApplyHeaders(ref w, error: true);
         ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
         if (r.Method != HttpMethod.Head) w.Append(body);
         plan.Length = w.Length;
@@ -262,7 +281,13 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     private NextStep SendError(Connection c, int status)
     {
         byte[] body = _site.ErrorBody(status);
-        var plan = new ResponsePlan(status) { Length = ResponseHead<TConfig>.ErrorClosing(_out, status, _site.ServerHeader, body) };
+        HeadWriter w = ResponseHead<TConfig>.Begin(_out, status, _site.ServerHeader);
+        w.Field("Content-Length"u8, body.Length);
+        w.Field("Content-Type"u8, "text/html; charset=utf-8"u8);
+        ApplyHeaders(ref w, error: true);
+        ResponseHead<TConfig>.EndClosing(ref w);
+        w.Append(body);
+        var plan = new ResponsePlan(status) { Length = w.Length };
         c.Served++;
         if (_logLines.Length != 0)
         {

@@ -51,6 +51,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         if (!_site.Routes.IsEmpty)
         {
             Site.Route route = _site.Routes.Find(Encoding.UTF8.GetBytes(path));
+            _headers = route.Headers;
             if (route.Rules is not null && !route.Rules.Allows(c.Peer ??= Sys.PeerAddress16(c.Fd))) return Refuse(c, 403, ref have, consumed);
         }
         if (destination.Pick(Environment.TickCount64) is not Backend backend)
@@ -70,6 +71,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             ExpectContinue = r.ExpectContinue,
             Secure = c.TransportReadyAt != 0,
             LogHead = _logLines.Length != 0 ? _in.AsSpan(0, r.HeadLength).ToArray() : Array.Empty<byte>(),
+            Headers = _headers,
         };
         x.ClientMayKeepAlive = KeepsAlive(c, r, 200, out x.KeepAliveLeft);
 
@@ -120,7 +122,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         // that came with much of its body takes a larger buffer (the head grows by what is added).
         int room = r.HeadLength + facts.Target.Length + facts.Host.Length + facts.ClientAddress.Length + facts.ForwardedHost.Length + facts.ForwardedServer.Length + 256 + bodyHere;
         if (room > x.Buffer.Length) x.Grow(room);
-        int headLength = ProxyRequestHead.Write(_in.AsSpan(0, r.HeadLength), facts, x.Buffer.AsSpan(0, x.Buffer.Length - bodyHere));
+        int headLength = WriteBackendHead(x, _in.AsSpan(0, r.HeadLength), facts, x.Buffer.AsSpan(0, x.Buffer.Length - bodyHere));
         if (headLength < 0)
         {
             // A head near the receive buffer's size, with what the proxy adds, does not fit the relay buffer.
@@ -156,6 +158,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     private bool ContinueProxy(Connection c, ProxyExchange x, ref int have)
     {
         _score->Status = WorkerStatus.Write;
+        _headers = x.Headers; // a later turn: the worker may have answered others meanwhile
         c.Upstream = -1; // each wait names what it waits on
         c.UpstreamEvents = 0;
         if (Drive(c, x) is NextStep next)
@@ -603,6 +606,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             return BackendFailed(c, x, "AH01102", "the response head from " + x.Backend.Address + " does not fit the " + _out.Length + " bytes a head may take");
         }
         if (b.Framing == ResponseFraming.Chunked && x.ClientHttp11) w.Field("Transfer-Encoding"u8, "chunked"u8);
+        ApplyHeaders(ref w, error: false); // a backend's answer, whatever its status, is not this server's error (mod_headers' onsuccess acts on it)
         ResponseHead<TConfig>.End(ref w, x.ClientAskedKeepAlive, x.ClientKeepAlive, x.KeepAliveLeft);
         x.ResponseLeft = b.Framing == ResponseFraming.ContentLength ? b.ContentLength : 0;
         x.Step = ProxyStep.Relaying;
@@ -659,6 +663,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         HeadWriter w = ResponseHead<TConfig>.Begin(_out, status, _site.ServerHeader);
         w.Field("Content-Length"u8, page.Length);
         w.Field("Content-Type"u8, "text/html; charset=utf-8"u8);
+        ApplyHeaders(ref w, error: true);
         ResponseHead<TConfig>.End(ref w, x.ClientAskedKeepAlive, x.ClientKeepAlive, x.KeepAliveLeft);
         if (!x.MethodHead)
         {
@@ -787,6 +792,17 @@ internal sealed unsafe partial class Http1Session<TConfig>
         return RewriteHead(x) ? Drive(c, x) : ProxyError(c, x, 400, null, null);
     }
 
+    /// <summary>The backend request's head, with the RequestHeader rules of the request's place applied to its fields; -1 when it does not fit.</summary>
+    private static int WriteBackendHead(ProxyExchange x, ReadOnlySpan<byte> clientHead, in ProxyRequestFacts facts, Span<byte> destination)
+    {
+        int length = ProxyRequestHead.Write(clientHead, facts, destination);
+        if (length < 0 || x.Headers is not { HasRequest: true } rules) return length;
+        int fieldsEnd = length - 2; // before the blank line
+        int end = rules.Request(destination, destination.IndexOf("\r\n"u8) + 2, fieldsEnd, destination.Length - 2);
+        "\r\n"u8.CopyTo(destination.Slice(end));
+        return end + 2;
+    }
+
     /// <summary>
     /// Writes the backend request's head again for the member the request moved to (its Host and
     /// path), ahead of the body bytes that came with the client's head; false when it does not fit.
@@ -803,7 +819,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             Upgrade = upgrade,
         };
         byte[] body = x.Buffer.AsSpan(x.HeadLength, x.RequestLength - x.HeadLength).ToArray();
-        int headLength = ProxyRequestHead.Write(x.ClientHead, x.Facts, x.Buffer.AsSpan(0, x.Buffer.Length - body.Length));
+        int headLength = WriteBackendHead(x, x.ClientHead, x.Facts, x.Buffer.AsSpan(0, x.Buffer.Length - body.Length));
         if (headLength < 0) return false;
         body.CopyTo(x.Buffer.AsSpan(headLength));
         x.HeadLength = headLength;

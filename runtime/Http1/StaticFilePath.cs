@@ -163,6 +163,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         {
             w.Field("Content-Length"u8, 0);
         }
+        ApplyHeaders(ref w, error: answer.Status >= 400);
         ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
         plan.Length = w.Length;
         return plan;
@@ -199,6 +200,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         w.Field("Accept-Ranges"u8, "bytes"u8);
         w.Field("Content-Length"u8, body.Length);
         w.Field("Content-Type"u8, MultipartByteranges.ContentType);
+        ApplyHeaders(ref w, error: false);
         ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
         plan.Length = w.Length;
         return plan;
@@ -224,6 +226,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         if (query >= 0) w.Append(target.Slice(query));
         w.Append("\r\n"u8);
         w.Field("Content-Length"u8, 0);
+        ApplyHeaders(ref w, error: true); // httpd sends mod_dir's redirect as an error answer
         ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
         plan.Length = w.Length;
         return plan;

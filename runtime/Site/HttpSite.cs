@@ -13,11 +13,12 @@ internal sealed class HttpSite : IDisposable
     private readonly Dictionary<int, byte[]> _errorBodies = new();
 
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
-        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null, Proxy.ProxyRouter? proxy = null)
+        IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null, Proxy.ProxyRouter? proxy = null,
+        IReadOnlyList<HeaderRule>? headers = null)
     {
         Proxy = proxy;
         Logs = logs ?? Array.Empty<Logging.AccessLog>();
-        Routes = new RouteTable(locations);
+        Routes = new RouteTable(locations, headers);
         ServerName = serverName;
         VHost = Encoding.ASCII.GetBytes(serverName);
         Status = status;

@@ -4,6 +4,7 @@ using System.Text;
 using EventMpm.Configuration;
 using EventMpm.Configuration.Directives;
 using EventMpm.Handlers;
+using EventMpm.Http;
 
 namespace EventMpm.Site;
 
@@ -20,8 +21,8 @@ internal enum LocationHandler : byte
     Code,
 }
 
-/// <summary>What a path resolves to: its handler (and the C# one's instance) and its access rules.</summary>
-internal readonly record struct Route(LocationHandler Handler, CodeHandler? Code, RequireRules? Rules)
+/// <summary>What a path resolves to: its handler (and the C# one's instance), its access rules and its Header/RequestHeader rules.</summary>
+internal readonly record struct Route(LocationHandler Handler, CodeHandler? Code, RequireRules? Rules, HeaderRules? Headers = null)
 {
     public static readonly Route Files = new(LocationHandler.Files, null, null);
 }
@@ -50,17 +51,28 @@ internal sealed class RouteTable
 
     private readonly Dictionary<string, CodeHandler> _code = new(StringComparer.Ordinal);
 
-    public RouteTable(IReadOnlyList<LocationSpec> locations)
+    public RouteTable(IReadOnlyList<LocationSpec> locations, IReadOnlyList<HeaderRule>? headers = null)
     {
+        headers ??= Array.Empty<HeaderRule>();
         var paths = new List<string>();
         foreach (LocationSpec l in locations)
         {
             string path = Widen(l.Path);
             if (!paths.Contains(path)) paths.Add(path);
         }
+        foreach (HeaderRule h in headers)
+        {
+            if (h.Location.Length > 0 && !paths.Contains(Widen(h.Location))) paths.Add(Widen(h.Location));
+        }
+        var topLevel = new List<HeaderRule>();
+        foreach (HeaderRule h in headers) if (h.Location.Length == 0) topLevel.Add(h);
+        Root = Route.Files with { Headers = topLevel.Count > 0 ? new HeaderRules(topLevel) : null };
         foreach (string path in paths)
         {
-            Route merged = Route.Files;
+            // mod_headers merges the top level's rules first, then each section's that covers the path, in order.
+            var rules = new List<HeaderRule>(topLevel);
+            foreach (HeaderRule h in headers) if (h.Location.Length > 0 && Covers(Widen(h.Location), path)) rules.Add(h);
+            Route merged = Root with { Headers = rules.Count > 0 ? new HeaderRules(rules) : null };
             foreach (LocationSpec l in locations)
             {
                 if (!Covers(Widen(l.Path), path)) continue;
@@ -76,7 +88,7 @@ internal sealed class RouteTable
             _byPrefix[path] = merged;
         }
         _lookup = _byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
-        _root = _byPrefix.TryGetValue("", out Route root) ? root : Route.Files;
+        _root = _byPrefix.TryGetValue("", out Route root) ? root : Root;
         IsEmpty = paths.Count == 0;
     }
 
@@ -93,6 +105,9 @@ internal sealed class RouteTable
         }
     }
 
+    /// <summary>What a path no section covers gets: files, with the top level's Header rules.</summary>
+    public Route Root { get; }
+
     /// <summary>No Location sections: every path is served from files, without a lookup.</summary>
     public bool IsEmpty { get; }
 
@@ -102,7 +117,7 @@ internal sealed class RouteTable
     /// <summary>The route of a decoded path that starts with '/'.</summary>
     public Route Find(ReadOnlySpan<byte> path)
     {
-        if (IsEmpty) return Route.Files;
+        if (IsEmpty) return Root;
         // Paths are ASCII or decoded UTF-8; a Location path is matched as the same bytes, widened to chars.
         Span<char> chars = path.Length <= 512 ? stackalloc char[path.Length] : new char[path.Length];
         for (int i = 0; i < path.Length; i++) chars[i] = (char)path[i];

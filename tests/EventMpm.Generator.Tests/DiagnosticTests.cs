@@ -44,6 +44,13 @@ public sealed class DiagnosticTests
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPassMatch ^/(.*)$ http://127.0.0.1:9000/$1\n", 2, 1, "ProxyPassMatch is httpd's (mod_proxy), not supported by EventMpm: EventMpm does not have it yet: regular-expression routes are planned"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app https://127.0.0.1:9443/\n", 2, 16, "ProxyPass: the scheme https:// is not built yet"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\nProxyErrorOverride On 404 302\n", 2, 27, "ProxyErrorOverride: '302' is not a status from 400 to 599"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nHeader set Content-Length 5\n", 2, 12, "Header set Content-Length is refused: it frames the message"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nHeader always sett X-A b\n", 2, 15, "Header: 'sett' is not an action; mod_headers' actions are set, setifempty"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nHeader echo ^X-\n", 2, 8, "Header echo is mod_headers', but EventMpm does not build it"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nHeader set X-A b env=HTTPS\n", 2, 18, "Header: env= conditions are not built"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nHeader set X-Time \"%D %t\"\n", 2, 19, "format specifiers (%t, %D, %{NAME}e, ...) are not built"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nRequestHeader edit Cookie \"(a\" b\n", 2, 27, "is not a regular expression"),
+        Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nHeader set X-A\n", 2, 1, "Header set needs a value after the field's name"),
         Case("EMPM092", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app balancer://cluster/\n", 2, 1, "the balancer balancer://cluster has no members; declare them in <Proxy \"balancer://cluster\"> with BalancerMember"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  BalancerMember http://127.0.0.1:9000 loadfactor=101\n</Proxy>\nProxyPass /app balancer://c/\n", 3, 40, "BalancerMember loadfactor takes a whole number from 1 to 100, not '101'"),
         Case("EMPM015", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  Require all granted\n</Proxy>\n", 3, 3, "Require cannot occur within <Proxy> section: EventMpm's <Proxy \"balancer://c\"> holds BalancerMember and ProxySet"),
@@ -102,7 +109,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "Header", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
+        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

@@ -166,6 +166,7 @@ public static partial class DirectiveCatalog
         };
         list.AddRange(TlsRows());
         list.AddRange(ProxyRows());
+        list.AddRange(HeaderRows());
         return list;
     }
 

@@ -12,7 +12,7 @@ namespace EventMpm.Configuration.Directives;
 public static class HttpdDirectives
 {
     private const string Planned = "EventMpm does not have it yet: ";
-    private const string VirtualHostsAndMapping = Planned + "virtual hosts, URL mapping, response headers and rewrite rules are planned";
+    private const string VirtualHostsAndMapping = Planned + "virtual hosts, URL mapping, caching headers and rewrite rules are planned";
     private const string ClientCertificates = Planned + "client certificates are checked with SSLVerifyClient, SSLVerifyDepth and SSLCACertificateFile; this one is not built";
     private const string Tls = Planned + "TLS serves with the SSL directives EventMpm has (SSLProtocol, SSLCipherSuite, SSLOpenSSLConfCmd, ...); this one is not built";
     private const string BackendTls = Planned + "TLS to backends (https://) is planned; ProxyPass sends to http:// backends";
@@ -34,7 +34,6 @@ public static class HttpdDirectives
         ("mod_alias", VirtualHostsAndMapping, "Alias AliasMatch AliasPreservePath Redirect RedirectMatch RedirectPermanent RedirectRelative RedirectTemp"),
         ("mod_alias", Handlers, "ScriptAlias ScriptAliasMatch"),
         ("mod_rewrite", VirtualHostsAndMapping, "RewriteBase RewriteCond RewriteEngine RewriteMap RewriteOptions RewriteRule"),
-        ("mod_headers", VirtualHostsAndMapping, "Header RequestHeader"),
         ("mod_expires", VirtualHostsAndMapping, "ExpiresActive ExpiresByType ExpiresDefault"),
         ("mod_dir", VirtualHostsAndMapping, "DirectoryCheckHandler DirectoryIndexRedirect DirectorySlash FallbackResource"),
         ("mod_autoindex", VirtualHostsAndMapping, "AddAlt AddAltByEncoding AddAltByType AddDescription AddIcon AddIconByEncoding AddIconByType DefaultIcon HeaderName IndexForbiddenReturn404 IndexHeadInsert IndexIgnore IndexIgnoreReset IndexOptions IndexOrderDefault IndexStyleSheet ReadmeName"),

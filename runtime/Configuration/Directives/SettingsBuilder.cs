@@ -30,6 +30,8 @@ public sealed class SettingsBuilder
 
     public List<LocationSpec> Locations { get; } = new();
 
+    public List<HeaderRule> Headers { get; } = new();
+
     public List<HandlerReference> CodeHandlers { get; } = new();
 
     /// <summary>ProxyPass lines in file order, with where each was written (for the shadowing check).</summary>

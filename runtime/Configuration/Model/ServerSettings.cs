@@ -82,6 +82,9 @@ public sealed record ServerSettings
     public bool ExtendedStatus { get; init; } = true;
     public EquatableArray<LocationSpec> Locations { get; init; } = EquatableArray<LocationSpec>.Empty;
 
+    /// <summary>mod_headers' Header and RequestHeader rules, in the order written (a &lt;Location&gt;'s apply after the top level's).</summary>
+    public EquatableArray<HeaderRule> Headers { get; init; } = EquatableArray<HeaderRule>.Empty;
+
     // mod_proxy, mod_proxy_http.
     // (ProxyPass and ProxyPassReverse are deployment values: DeploymentSettings.)
     /// <summary>ProxyTimeout in milliseconds; 0 means Timeout's (httpd's default).</summary>

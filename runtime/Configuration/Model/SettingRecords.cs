@@ -87,3 +87,33 @@ public sealed record BalancerMember(string Balancer, string Url, int LoadFactor 
 /// -1 when not said: mod_proxy_balancer's default, every other member once).
 /// </summary>
 public sealed record BalancerSet(string Balancer, string LbMethod = "", int MaxAttempts = -1);
+
+/// <summary>What a mod_headers rule does to its field (mod_headers.c: hdr_actions).</summary>
+public enum HeaderAction : byte
+{
+    /// <summary>Replaces every field of the name with one.</summary>
+    Set,
+    /// <summary>Sets the field only when there is none.</summary>
+    SetIfEmpty,
+    /// <summary>Appends ", value" to the first field of the name, or sets it.</summary>
+    Append,
+    /// <summary>Appends as Append does, unless the value is already one of the field's comma-separated values.</summary>
+    Merge,
+    /// <summary>Adds a field, even when one of the name is there.</summary>
+    Add,
+    /// <summary>Removes every field of the name.</summary>
+    Unset,
+    /// <summary>Replaces the first match of a regular expression in each field of the name.</summary>
+    Edit,
+    /// <summary>Replaces every match (edit*).</summary>
+    EditAll,
+}
+
+/// <summary>
+/// A mod_headers <c>Header</c> (<paramref name="Request"/> false) or <c>RequestHeader</c> rule,
+/// written at the top level (<paramref name="Location"/> empty) or in a &lt;Location&gt;;
+/// <paramref name="Always"/> also acts on the server's own error answers (Header always). For
+/// edit and edit*, <paramref name="Value"/> is the regular expression and
+/// <paramref name="Replacement"/> what replaces its match ($1 for a group).
+/// </summary>
+public sealed record HeaderRule(string Location, bool Request, bool Always, HeaderAction Action, string Name, string Value = "", string Replacement = "");

@@ -37,6 +37,7 @@ internal static class ConfigChecks
             LogFormats = new EquatableArray<LogFormatSpec>(b.LogFormats),
             AddType = new EquatableArray<MimeMapping>(b.AddTypes),
             Locations = new EquatableArray<LocationSpec>(b.Locations),
+            Headers = new EquatableArray<HeaderRule>(b.Headers),
             CodeHandlers = new EquatableArray<HandlerReference>(b.CodeHandlers),
             Deployment = b.Deployment with
             {
