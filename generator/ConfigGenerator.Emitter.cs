@@ -51,6 +51,7 @@ public sealed partial class ConfigGenerator
             w.Array(Config + "LocationSpec", "Locations", s.Locations, l => "new(" + Str(l.Path) + ", " + Str(l.Handler) + ", " + Str(l.Require) + ")", "SetHandler");
             w.Array(Config + "HeaderRule", "Headers", s.Headers, h => "new(" + Str(h.Location) + ", " + Bool(h.Request) + ", " + Bool(h.Always) + ", " + Config + "HeaderAction." + h.Action
                 + ", " + Str(h.Name) + ", " + Str(h.Value) + ", " + Str(h.Replacement) + ")", "Header");
+            w.Array(Config + "RedirectRule", "Redirects", s.Redirects, r => "new(" + Str(r.Path) + ", " + Int(r.Status) + ", " + Str(r.Url) + ", " + Bool(r.InLocation) + ")", "Redirect");
             EmitDeployment(w, s.Deployment);
             w.Array(Config + "DirectiveValue", "Directives", s.Directives, d => "new(" + Str(d.Name) + ", " + Str(d.Value) + ", " + Str(d.Origin) + ")", null);
             w.Array("string", "Warnings", s.Warnings, Str, null);

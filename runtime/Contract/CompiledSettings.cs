@@ -13,6 +13,7 @@ public static partial class CompiledSettings
         AddType = Array(TConfig.AddType),
         Locations = Array(TConfig.Locations),
         Headers = Array(TConfig.Headers),
+        Redirects = Array(TConfig.Redirects),
         Deployment = TConfig.Deployment,
         Directives = Array(TConfig.Directives),
         Warnings = Array(TConfig.Warnings),

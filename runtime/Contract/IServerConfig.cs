@@ -22,6 +22,7 @@ public partial interface IServerConfig
     static virtual IReadOnlyList<MimeMapping> AddType => System.Array.Empty<MimeMapping>();
     static virtual IReadOnlyList<LocationSpec> Locations => System.Array.Empty<LocationSpec>();
     static virtual IReadOnlyList<HeaderRule> Headers => System.Array.Empty<HeaderRule>();
+    static virtual IReadOnlyList<RedirectRule> Redirects => System.Array.Empty<RedirectRule>();
 
     /// <summary>
     /// Makes the C# handler a SetHandler names by its full type name: the generator emits one

@@ -91,6 +91,26 @@ public static class RequestPath
         return 0;
     }
 
+    /// <summary>
+    /// Appends a decoded path encoded again for a URL (util.c: ap_os_escape_path()): its UTF-8
+    /// bytes, those outside the unreserved and sub-delimiter characters, ':', '@' and '/' as %XX.
+    /// </summary>
+    public static void Escape(string path, System.Text.StringBuilder to)
+    {
+        foreach (byte b in System.Text.Encoding.UTF8.GetBytes(path))
+        {
+            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9'
+                || "-._~!$&'()*+,;=:@/".IndexOf((char)b) >= 0)
+            {
+                to.Append((char)b);
+            }
+            else
+            {
+                to.Append('%').Append("0123456789ABCDEF"[b >> 4]).Append("0123456789ABCDEF"[b & 15]);
+            }
+        }
+    }
+
     /// <summary>Printable ASCII with no escapes, no empty segments and no segment starting with a dot.</summary>
     public static bool IsPlain(ReadOnlySpan<byte> target)
     {

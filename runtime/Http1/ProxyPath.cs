@@ -888,18 +888,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         var target = new StringBuilder(backendPath.Length + rest.Length + query.Length + 8);
         target.Append(backendPath);
         if (backendPath.EndsWith('/') && rest.StartsWith('/')) rest = rest.Substring(1);
-        foreach (byte b in Encoding.UTF8.GetBytes(rest))
-        {
-            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9'
-                || "-._~!$&'()*+,;=:@/".IndexOf((char)b) >= 0)
-            {
-                target.Append((char)b);
-            }
-            else
-            {
-                target.Append('%').Append("0123456789ABCDEF"[b >> 4]).Append("0123456789ABCDEF"[b & 15]);
-            }
-        }
+        RequestPath.Escape(rest, target);
         if (target.Length == 0 || target[0] != '/') target.Insert(0, '/');
         target.Append(query);
         return target.ToString();

@@ -19,12 +19,13 @@ internal sealed unsafe partial class Http1Session<TConfig>
     {
         if (r.Method == HttpMethod.Unknown) return ErrorPlan(c, r, 501);
         bool readOnly = r.Method is HttpMethod.Get or HttpMethod.Head;
-        if (!readOnly && !_site.Routes.HasCode) return ErrorPlan(c, r, 405); // only C# handlers take other methods
-
         ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
         int queryAt = target.IndexOf((byte)'?');
         ReadOnlySpan<byte> path = queryAt < 0 ? target : target.Slice(0, queryAt);
         bool plain = path.Length > 0 && path[0] == (byte)'/' && RequestPath.IsPlain(path);
+        if (!_site.Redirects.IsEmpty && Redirected(c, r, target, path, plain) is ResponsePlan moved) return moved; // any method, as mod_alias
+        if (!readOnly && !_site.Routes.HasCode) return ErrorPlan(c, r, 405); // only C# handlers take other methods
+
         ReadOnlySpan<byte> query = queryAt < 0 ? default : target.Slice(queryAt + 1);
         if (plain)
         {

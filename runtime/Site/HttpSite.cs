@@ -14,8 +14,9 @@ internal sealed class HttpSite : IDisposable
 
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
         IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null, Proxy.ProxyRouter? proxy = null,
-        IReadOnlyList<HeaderRule>? headers = null)
+        IReadOnlyList<HeaderRule>? headers = null, IReadOnlyList<RedirectRule>? redirects = null)
     {
+        Redirects = new RedirectTable(redirects ?? Array.Empty<RedirectRule>());
         Proxy = proxy;
         Logs = logs ?? Array.Empty<Logging.AccessLog>();
         Routes = new RouteTable(locations, headers);
@@ -51,6 +52,8 @@ internal sealed class HttpSite : IDisposable
 
     /// <summary>The ProxyPass lines and their backends; null without any.</summary>
     public Proxy.ProxyRouter? Proxy { get; }
+
+    public RedirectTable Redirects { get; }
 
     public FileCache Cache { get; } = new();
 

@@ -51,6 +51,11 @@ public sealed class DiagnosticTests
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nHeader set X-Time \"%D %t\"\n", 2, 19, "format specifiers (%t, %D, %{NAME}e, ...) are not built"),
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nRequestHeader edit Cookie \"(a\" b\n", 2, 27, "is not a regular expression"),
         Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nHeader set X-A\n", 2, 1, "Header set needs a value after the field's name"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nRedirect permanent /old www.example.org/new\n", 2, 25, "Redirect to non-URL 'www.example.org/new'"),
+        Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\nRedirect 200 /old https://x/\n", 2, 10, "Redirect: status 200 is neither a redirect (300-399) nor an error status"),
+        Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nRedirect seeother /old\n", 2, 1, "Redirect: a 303 redirect needs the URL it sends to"),
+        Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nRedirect gone /old https://x/\n", 2, 20, "status 410 takes a path and no URL"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nRedirectMatch ^/(.*)\\.gif$ /images/$1.png\n", 2, 1, "RedirectMatch is httpd's (mod_alias), not supported by EventMpm: EventMpm does not have it yet: regular-expression redirects are planned"),
         Case("EMPM092", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app balancer://cluster/\n", 2, 1, "the balancer balancer://cluster has no members; declare them in <Proxy \"balancer://cluster\"> with BalancerMember"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  BalancerMember http://127.0.0.1:9000 loadfactor=101\n</Proxy>\nProxyPass /app balancer://c/\n", 3, 40, "BalancerMember loadfactor takes a whole number from 1 to 100, not '101'"),
         Case("EMPM015", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  Require all granted\n</Proxy>\n", 3, 3, "Require cannot occur within <Proxy> section: EventMpm's <Proxy \"balancer://c\"> holds BalancerMember and ProxySet"),
@@ -68,7 +73,7 @@ public sealed class DiagnosticTests
         Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nProxyPass http://127.0.0.1:9000/\n", 2, 1, "ProxyPass needs a path and a URL outside <Location>"),
         Case("EMPM090", DiagnosticSeverity.Error, "Listen 80\nProxyPass /api http://127.0.0.1:9000/\nProxyPass /api/v2 http://127.0.0.1:9001/\n", 3, 1, "ProxyPass /api/v2 can never match: the ProxyPass /api at /src/Site/httpd.conf(2,1) comes first and covers it"),
         Case("EMPM091", DiagnosticSeverity.Warning, "Listen 80\nProxyPass /api http://127.0.0.1:9000/\nProxyPassReverse /api http://127.0.0.1:9999/\n", 3, 1, "no ProxyPass sends requests to this URL"),
-        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nRedirect /old /new\n", 2, 1, "Redirect is httpd's (mod_alias), not supported by EventMpm"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nAlias /icons/ /usr/share/icons/\n", 2, 1, "Alias is httpd's (mod_alias), not supported by EventMpm"),
         Case("EMPM020", DiagnosticSeverity.Error, "Listen 80\nInclude conf/missing.conf\n", 2, 9, "Could not open configuration file /src/Site/conf/missing.conf"),
         Case("EMPM021", DiagnosticSeverity.Error, "Listen 80\nInclude conf.d/*.conf\n", 2, 9, "No matches for the wildcard '*.conf'"),
         Case("EMPM022", DiagnosticSeverity.Error, "Listen 80\nInclude httpd.conf\n", 2, 9, "includes itself"),
@@ -109,7 +114,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "Redirect", "ErrorDocument", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
+        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "RedirectMatch", "ErrorDocument", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

@@ -167,6 +167,7 @@ public static partial class DirectiveCatalog
         list.AddRange(TlsRows());
         list.AddRange(ProxyRows());
         list.AddRange(HeaderRows());
+        list.AddRange(AliasRows());
         return list;
     }
 

@@ -1,7 +1,8 @@
 namespace EventMpm.Configuration.Directives;
 
 /// <summary>
-/// How a ProxyPass path matches a request's path (mod_proxy.c: alias_match()): character by
+/// How a ProxyPass (or Redirect) path matches a request's path (mod_proxy.c: alias_match(), as
+/// mod_alias.c: alias_matches()): character by
 /// character, except that a run of '/' in either matches a run in the other, and the match
 /// must end at a segment boundary unless the ProxyPass path ends with '/' ("/api" covers
 /// "/api" and "/api/x", not "/apix").

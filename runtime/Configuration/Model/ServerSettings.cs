@@ -85,6 +85,9 @@ public sealed record ServerSettings
     /// <summary>mod_headers' Header and RequestHeader rules, in the order written (a &lt;Location&gt;'s apply after the top level's).</summary>
     public EquatableArray<HeaderRule> Headers { get; init; } = EquatableArray<HeaderRule>.Empty;
 
+    /// <summary>mod_alias' Redirect lines, in the order written (the first that matches answers).</summary>
+    public EquatableArray<RedirectRule> Redirects { get; init; } = EquatableArray<RedirectRule>.Empty;
+
     // mod_proxy, mod_proxy_http.
     // (ProxyPass and ProxyPassReverse are deployment values: DeploymentSettings.)
     /// <summary>ProxyTimeout in milliseconds; 0 means Timeout's (httpd's default).</summary>

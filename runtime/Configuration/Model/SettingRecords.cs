@@ -117,3 +117,12 @@ public enum HeaderAction : byte
 /// <paramref name="Replacement"/> what replaces its match ($1 for a group).
 /// </summary>
 public sealed record HeaderRule(string Location, bool Request, bool Always, HeaderAction Action, string Name, string Value = "", string Replacement = "");
+
+/// <summary>
+/// A mod_alias <c>Redirect</c> (or RedirectPermanent, RedirectTemp): requests whose path starts
+/// with <paramref name="Path"/> (at a segment boundary) are answered <paramref name="Status"/>
+/// with <paramref name="Url"/> and the rest of their path as Location; in a &lt;Location&gt;
+/// (<paramref name="InLocation"/>) the section's path, and the URL as written. A status outside
+/// 300-399 has no URL: its error page is the answer (Redirect gone: 410).
+/// </summary>
+public sealed record RedirectRule(string Path, int Status, string Url, bool InLocation = false);

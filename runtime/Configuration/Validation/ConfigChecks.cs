@@ -38,6 +38,7 @@ internal static class ConfigChecks
             AddType = new EquatableArray<MimeMapping>(b.AddTypes),
             Locations = new EquatableArray<LocationSpec>(b.Locations),
             Headers = new EquatableArray<HeaderRule>(b.Headers),
+            Redirects = new EquatableArray<RedirectRule>(b.Redirects.ConvertAll(r => r.Rule)),
             CodeHandlers = new EquatableArray<HandlerReference>(b.CodeHandlers),
             Deployment = b.Deployment with
             {

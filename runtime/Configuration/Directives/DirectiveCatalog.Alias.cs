@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+
+namespace EventMpm.Configuration.Directives;
+
+/// <summary>mod_alias' redirects: Redirect, RedirectPermanent and RedirectTemp.</summary>
+public static partial class DirectiveCatalog
+{
+    private static IEnumerable<DirectiveDefinition> AliasRows()
+    {
+        const DirectiveContexts Both = DirectiveContexts.Server | DirectiveContexts.Location;
+        yield return new("Redirect", Arity.OneOrMore, C, "Answers a path with a redirect: Redirect [permanent|temp|seeother|gone|status] /path URL (in <Location>: Redirect [status] URL)", "", c => Redirect(c, null), Both, repeatable: true)
+            { Show = s => s.Redirects.Count == 0 ? "" : s.Redirects.Count + (s.Redirects.Count == 1 ? " redirect" : " redirects") };
+        yield return new("RedirectPermanent", Arity.OneOrMore, C, "Redirect permanent (301): RedirectPermanent /path URL", "", c => Redirect(c, 301), Both, repeatable: true);
+        yield return new("RedirectTemp", Arity.OneOrMore, C, "Redirect temp (302): RedirectTemp /path URL", "", c => Redirect(c, 302), Both, repeatable: true);
+    }
+
+    /// <summary>mod_alias.c: add_redirect_internal(): an optional status word or number, the path (not in &lt;Location&gt;), and a URL for a 3xx.</summary>
+    private static void Redirect(DirectiveCall c, int? fixedStatus)
+    {
+        string directive = c.Definition.Name;
+        int i = 0, status = fixedStatus ?? 302;
+        if (fixedStatus is null)
+        {
+            int? word = c.Arg(0).ToLowerInvariant() switch { "permanent" => 301, "temp" => 302, "seeother" => 303, "gone" => 410, _ => null };
+            if (word is int named)
+            {
+                status = named;
+                i = 1;
+            }
+            else if (ValueParsers.TryParseWhole(c.Arg(0), out long number))
+            {
+                if (number < 300 || number > 599)
+                {
+                    c.Error(DiagnosticCatalog.OutOfRange, 0, directive + ": status " + c.Arg(0) + " is neither a redirect (300-399) nor an error status with its page (4xx, 5xx)");
+                    return;
+                }
+                status = (int)number;
+                i = 1;
+            }
+        }
+        bool redirect = status is >= 300 and < 400;
+        string path;
+        if (c.Location is not null) path = c.Location;
+        else
+        {
+            if (i >= c.Args.Count || !c.Arg(i).StartsWith("/", System.StringComparison.Ordinal))
+            {
+                c.Error(i >= c.Args.Count ? DiagnosticCatalog.WrongArgumentCount : DiagnosticCatalog.InvalidValue, i >= c.Args.Count ? -1 : i,
+                    directive + " needs the URL-path it answers, starting with '/': " + directive + " " + (fixedStatus is null ? "[status] " : "") + "/old " + (redirect ? "https://www.example.org/new" : ""));
+                return;
+            }
+            path = c.Arg(i++);
+        }
+        string url = "";
+        if (redirect)
+        {
+            if (i >= c.Args.Count)
+            {
+                c.Error(DiagnosticCatalog.WrongArgumentCount, -1, directive + ": a " + status + " redirect needs the URL it sends to");
+                return;
+            }
+            url = c.Arg(i++);
+            int scheme = url.IndexOf("://", System.StringComparison.Ordinal);
+            bool absolute = scheme > 0 && url.Length > scheme + 3;
+            if (!absolute && !url.StartsWith("/", System.StringComparison.Ordinal))
+            {
+                c.Error(DiagnosticCatalog.InvalidValue, i - 1, directive + " to non-URL '" + url + "': write an absolute URL (https://host/path) or a path starting with '/' on this server");
+                return;
+            }
+            foreach (char ch in url)
+            {
+                if (ch <= ' ' || ch == 127)
+                {
+                    c.Error(DiagnosticCatalog.InvalidValue, i - 1, directive + ": the URL '" + url + "' holds a space or a control character; encode it (%20)");
+                    return;
+                }
+            }
+        }
+        if (i < c.Args.Count)
+        {
+            c.Error(DiagnosticCatalog.WrongArgumentCount, i, directive + ": " + (redirect ? "a redirect takes " + (c.Location is null ? "a path and a URL" : "a URL") : "status " + status + " takes " + (c.Location is null ? "a path and no URL" : "no URL")) + " after its status");
+            return;
+        }
+        c.Settings.Redirects.Add((new RedirectRule(path, status, url, c.Location is not null), c.Name.Location));
+    }
+}
