@@ -52,11 +52,13 @@ public sealed partial class ConfigGenerator
             w.Array(Config + "HeaderRule", "Headers", s.Headers, h => "new(" + Str(h.Location) + ", " + Bool(h.Request) + ", " + Bool(h.Always) + ", " + Config + "HeaderAction." + h.Action
                 + ", " + Str(h.Name) + ", " + Str(h.Value) + ", " + Str(h.Replacement) + ")", "Header");
             w.Array(Config + "RedirectRule", "Redirects", s.Redirects, r => "new(" + Str(r.Path) + ", " + Int(r.Status) + ", " + Str(r.Url) + ", " + Bool(r.InLocation) + ")", "Redirect");
+            w.Array(Config + "ErrorDocumentRule", "ErrorDocuments", s.ErrorDocuments, e => "new(" + Str(e.Location) + ", " + Int(e.Status) + ", " + Str(e.Document) + ")", "ErrorDocument");
             EmitDeployment(w, s.Deployment);
             w.Array(Config + "DirectiveValue", "Directives", s.Directives, d => "new(" + Str(d.Name) + ", " + Str(d.Value) + ", " + Str(d.Origin) + ")", null);
             w.Array("string", "Warnings", s.Warnings, Str, null);
             w.Array("string", "Sources", model.Sources, Str, null);
             EmitHandlers(w, model.Handlers);
+            EmitHeaderEdits(w, s.Headers);
 
             w.Close();
             if (model.EmitEntryPoint)
@@ -94,6 +96,33 @@ public sealed partial class ConfigGenerator
                 w.Line(Str(h.TypeName) + " => new " + h.FullyQualifiedName + "(), // " + System.IO.Path.GetFileName(h.Location.File) + ":" + h.Location.Line.ToString(CultureInfo.InvariantCulture));
             }
             w.Line("_ => null,");
+            w.Close(";");
+        }
+
+        /// <summary>
+        /// The edit and edit* rules' patterns as Regex instances made once, and the switch that
+        /// applies them by the rule's place; nothing when there are none, so the binary carries no
+        /// regular-expression engine it does not use.
+        /// </summary>
+        private static void EmitHeaderEdits(Writer w, EquatableArray<HeaderRule> headers)
+        {
+            var edits = new List<int>();
+            for (int i = 0; i < headers.Count; i++) if (headers[i].Action is HeaderAction.Edit or HeaderAction.EditAll) edits.Add(i);
+            if (edits.Count == 0) return;
+            const string Regex = "global::System.Text.RegularExpressions.Regex";
+            w.Line("");
+            w.Line("/// <summary>The Header and RequestHeader edit rules' patterns, each made once.</summary>");
+            foreach (int i in edits)
+            {
+                w.Line("private static readonly " + Regex + " s_headerEdit" + Int(i) + " = new(" + Str(headers[i].Value) + ", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);");
+            }
+            w.Line("public static string EditHeader(int rule, string value) => rule switch");
+            w.Open();
+            foreach (int i in edits)
+            {
+                w.Line(Int(i) + " => s_headerEdit" + Int(i) + ".Replace(value, " + Str(headers[i].Replacement) + (headers[i].Action == HeaderAction.Edit ? ", 1" : "") + "), // " + headers[i].Name);
+            }
+            w.Line("_ => value,");
             w.Close(";");
         }
 

@@ -25,6 +25,26 @@ public sealed partial class ConfigGenerator : IIncrementalGenerator
         public const string Handlers = "EventMpm.Handlers";
     }
 
+    /// <summary>
+    /// The configuration's regular expressions (Header edit rules) are checked here, with the
+    /// engine the emitted code will run them on; the runtime itself never parses one.
+    /// </summary>
+    static ConfigGenerator()
+    {
+        EventMpm.Configuration.Directives.DirectiveCatalog.PatternProblem = static pattern =>
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+                return null;
+            }
+            catch (System.ArgumentException e)
+            {
+                return e.Message;
+            }
+        };
+    }
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // On the runtime itself: the contract's constants, and nothing else (it has no configuration).

@@ -14,6 +14,7 @@ public static partial class CompiledSettings
         Locations = Array(TConfig.Locations),
         Headers = Array(TConfig.Headers),
         Redirects = Array(TConfig.Redirects),
+        ErrorDocuments = Array(TConfig.ErrorDocuments),
         Deployment = TConfig.Deployment,
         Directives = Array(TConfig.Directives),
         Warnings = Array(TConfig.Warnings),

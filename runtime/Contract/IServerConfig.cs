@@ -22,7 +22,15 @@ public partial interface IServerConfig
     static virtual IReadOnlyList<MimeMapping> AddType => System.Array.Empty<MimeMapping>();
     static virtual IReadOnlyList<LocationSpec> Locations => System.Array.Empty<LocationSpec>();
     static virtual IReadOnlyList<HeaderRule> Headers => System.Array.Empty<HeaderRule>();
+
+    /// <summary>
+    /// What an edit or edit* rule (by its place in <see cref="Headers"/>) makes of a field's value:
+    /// the generator compiles each rule's pattern into this member, so only a server with such
+    /// rules carries a regular-expression engine.
+    /// </summary>
+    static virtual string EditHeader(int rule, string value) => value;
     static virtual IReadOnlyList<RedirectRule> Redirects => System.Array.Empty<RedirectRule>();
+    static virtual IReadOnlyList<ErrorDocumentRule> ErrorDocuments => System.Array.Empty<ErrorDocumentRule>();
 
     /// <summary>
     /// Makes the C# handler a SetHandler names by its full type name: the generator emits one

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
-using System.Text.RegularExpressions;
 using EventMpm.Configuration;
 
 namespace EventMpm.Http;
@@ -15,14 +14,15 @@ namespace EventMpm.Http;
 /// </summary>
 public sealed class HeaderRules
 {
-    private sealed class Rule(HeaderRule rule)
+    private sealed class Rule(HeaderRule rule, int index)
     {
         public readonly HeaderAction Action = rule.Action;
         public readonly bool Always = rule.Always;
         public readonly byte[] Name = Encoding.ASCII.GetBytes(rule.Name);
         public readonly byte[] Value = Encoding.Latin1.GetBytes(rule.Value);
-        public readonly Regex? Pattern = rule.Action is HeaderAction.Edit or HeaderAction.EditAll ? new Regex(rule.Value, RegexOptions.CultureInvariant) : null;
-        public readonly string Replacement = rule.Replacement;
+
+        /// <summary>The rule's place in the configuration's list, by which the compiled edit code knows it.</summary>
+        public readonly int Index = index;
     }
 
     /// <summary>One field while the rules run: a place in the head it came from, or bytes a rule made.</summary>
@@ -34,15 +34,22 @@ public sealed class HeaderRules
     }
 
     private readonly Rule[] _response, _request;
+    private readonly Func<int, string, string> _edit;
 
     [ThreadStatic] private static Field[]? t_fields;
     [ThreadStatic] private static byte[]? t_copy;
 
-    public HeaderRules(IEnumerable<HeaderRule> rules)
+    /// <param name="rules">The rules with their places in the configuration's list.</param>
+    /// <param name="edit">
+    /// An edit or edit* rule's replacement, by the rule's place: the generator compiles each
+    /// pattern into the configuration's code (IServerConfig.EditHeader).
+    /// </param>
+    public HeaderRules(IEnumerable<(HeaderRule Rule, int Index)> rules, Func<int, string, string> edit)
     {
+        _edit = edit;
         var response = new List<Rule>();
         var request = new List<Rule>();
-        foreach (HeaderRule r in rules) (r.Request ? request : response).Add(new Rule(r));
+        foreach (var (r, index) in rules) (r.Request ? request : response).Add(new Rule(r, index));
         _response = response.ToArray();
         _request = request.ToArray();
     }
@@ -62,7 +69,7 @@ public sealed class HeaderRules
     /// <summary>Applies the RequestHeader rules, as <see cref="Response"/> does.</summary>
     public int Request(Span<byte> head, int start, int end, int limit) => Rewrite(_request, head, start, end, limit, error: false);
 
-    private static int Rewrite(Rule[] rules, Span<byte> head, int start, int end, int limit, bool error)
+    private int Rewrite(Rule[] rules, Span<byte> head, int start, int end, int limit, bool error)
     {
         if (rules.Length == 0) return end;
         int length = end - start;
@@ -74,7 +81,7 @@ public sealed class HeaderRules
         foreach (Rule rule in rules)
         {
             if (error && !rule.Always) continue;
-            Apply(rule, fields, ref list, ref count);
+            Apply(rule, fields, ref list, ref count, _edit);
         }
         t_fields = list;
         int at = start;
@@ -125,7 +132,7 @@ public sealed class HeaderRules
         return count;
     }
 
-    private static void Apply(Rule rule, ReadOnlySpan<byte> fields, ref Field[] list, ref int count)
+    private static void Apply(Rule rule, ReadOnlySpan<byte> fields, ref Field[] list, ref int count, Func<int, string, string> edit)
     {
         int first = -1;
         for (int i = 0; i < count; i++)
@@ -141,7 +148,7 @@ public sealed class HeaderRules
                 case HeaderAction.Edit:
                 case HeaderAction.EditAll:
                     string before = Encoding.Latin1.GetString(ValueOf(list[i], fields));
-                    string after = rule.Action == HeaderAction.Edit ? rule.Pattern!.Replace(before, rule.Replacement, 1) : rule.Pattern!.Replace(before, rule.Replacement);
+                    string after = edit(rule.Index, before);
                     if (after != before) list[i].Value = Encoding.Latin1.GetBytes(after);
                     break;
             }

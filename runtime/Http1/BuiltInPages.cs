@@ -20,7 +20,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     private ResponsePlan? Located(Connection c, HttpRequest r, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query)
     {
         Route route = _site.Routes.Find(path);
-        _headers = route.Headers;
+        _place = route;
         if (route.Rules is not null && !route.Rules.Allows(c.Peer ??= Sys.PeerAddress16(c.Fd))) return ErrorPlan(c, r, 403);
         if (route.Handler is LocationHandler.ServerStatus or LocationHandler.Metrics && r.Method is not (HttpMethod.Get or HttpMethod.Head)) return ErrorPlan(c, r, 405);
         switch (route.Handler)

@@ -130,8 +130,8 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         return deadline;
     }
 
-    /// <summary>The Header and RequestHeader rules of the place the request being answered maps to (null: none).</summary>
-    private HeaderRules? _headers;
+    /// <summary>The place (its &lt;Location&gt; sections merged) of the request being answered: its Header rules and ErrorDocuments.</summary>
+    private Site.Route _place;
 
     /// <summary>
     /// The Header rules of the request's place, applied to the fields written so far (the status
@@ -140,7 +140,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     /// </summary>
     private void ApplyHeaders(ref HeadWriter w, bool error)
     {
-        if (_headers is not { HasResponse: true } rules) return;
+        if (_place.Headers is not { HasResponse: true } rules) return;
         w.SetLength(rules.Response(w.Buffer, w.FieldsStart, w.Length, w.Buffer.Length - HeadRoom, error));
     }
 
@@ -151,7 +151,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     private bool Respond(Connection c, ref int have)
     {
         HttpRequest r = _request;
-        _headers = _site.Routes.Root.Headers; // until a section's route is found for the path
+        _place = _site.Routes.Root; // until a section's route is found for the path
         _requestStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         _score->Status = WorkerStatus.Write; // httpd's 'W' covers the handler's run, not only the sending
         if (TConfig.ExtendedStatus) RecordRequest(c, r);
@@ -265,12 +265,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     {
         var plan = new ResponsePlan(status);
         plan.KeepAlive = KeepsAlive(c, r, status, out int left);
-        byte[] body = _site.ErrorBody(status);
-        HeadWriter w = ResponseHead<TConfig>.Begin(_out, status, _site.ServerHeader);
-        if (status == 405) w.Field("Allow"u8, "GET, HEAD"u8);
-        w.Field("Content-Length"u8, body.Length);
-        w.Field("Content-Type"u8, "text/html; charset=utf-8"u8);
-        ApplyHeaders(ref w, error: true);
+        HeadWriter w = ErrorHead(c, ref plan.Status, out byte[] body);
         ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
         if (r.Method != HttpMethod.Head) w.Append(body);
         plan.Length = w.Length;
@@ -280,11 +275,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     /// <summary>Answers a request that could not be read, then closes with lingering (the rest of it is drained).</summary>
     private NextStep SendError(Connection c, int status)
     {
-        byte[] body = _site.ErrorBody(status);
-        HeadWriter w = ResponseHead<TConfig>.Begin(_out, status, _site.ServerHeader);
-        w.Field("Content-Length"u8, body.Length);
-        w.Field("Content-Type"u8, "text/html; charset=utf-8"u8);
-        ApplyHeaders(ref w, error: true);
+        HeadWriter w = ErrorHead(c, ref status, out byte[] body);
         ResponseHead<TConfig>.EndClosing(ref w);
         w.Append(body);
         var plan = new ResponsePlan(status) { Length = w.Length };

@@ -73,8 +73,8 @@ internal sealed class ProxyExchange : IDisposable
     public byte[]? ClientHead;
     public ProxyRequestFacts Facts;
 
-    /// <summary>The Header and RequestHeader rules of the request's place.</summary>
-    public HeaderRules? Headers;
+    /// <summary>The request's place: its Header and RequestHeader rules and ErrorDocuments.</summary>
+    public Site.Route Place;
 
     /// <summary>The client's path after the ProxyPass path, and its query ("?..." or empty), for the backend's target.</summary>
     public string PathRest = "", Query = "";

@@ -51,7 +51,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         if (!_site.Routes.IsEmpty)
         {
             Site.Route route = _site.Routes.Find(Encoding.UTF8.GetBytes(path));
-            _headers = route.Headers;
+            _place = route;
             if (route.Rules is not null && !route.Rules.Allows(c.Peer ??= Sys.PeerAddress16(c.Fd))) return Refuse(c, 403, ref have, consumed);
         }
         if (destination.Pick(Environment.TickCount64) is not Backend backend)
@@ -71,7 +71,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             ExpectContinue = r.ExpectContinue,
             Secure = c.TransportReadyAt != 0,
             LogHead = _logLines.Length != 0 ? _in.AsSpan(0, r.HeadLength).ToArray() : Array.Empty<byte>(),
-            Headers = _headers,
+            Place = _place,
         };
         x.ClientMayKeepAlive = KeepsAlive(c, r, 200, out x.KeepAliveLeft);
 
@@ -158,7 +158,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     private bool ContinueProxy(Connection c, ProxyExchange x, ref int have)
     {
         _score->Status = WorkerStatus.Write;
-        _headers = x.Headers; // a later turn: the worker may have answered others meanwhile
+        _place = x.Place; // a later turn: the worker may have answered others meanwhile
         c.Upstream = -1; // each wait names what it waits on
         c.UpstreamEvents = 0;
         if (Drive(c, x) is NextStep next)
@@ -659,11 +659,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             || (b.Framing == ResponseFraming.ContentLength && x.Have - b.HeadLength == b.ContentLength);
         x.LinkSpoiled |= !wholeInBuffer;
         x.ClientKeepAlive = x.ClientMayKeepAlive && !StatusText.DropsConnection(status);
-        byte[] page = _site.ErrorBody(status);
-        HeadWriter w = ResponseHead<TConfig>.Begin(_out, status, _site.ServerHeader);
-        w.Field("Content-Length"u8, page.Length);
-        w.Field("Content-Type"u8, "text/html; charset=utf-8"u8);
-        ApplyHeaders(ref w, error: true);
+        HeadWriter w = ErrorHead(c, ref status, out byte[] page); // httpd answers with the place's ErrorDocument
         ResponseHead<TConfig>.End(ref w, x.ClientAskedKeepAlive, x.ClientKeepAlive, x.KeepAliveLeft);
         if (!x.MethodHead)
         {
@@ -796,7 +792,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     private static int WriteBackendHead(ProxyExchange x, ReadOnlySpan<byte> clientHead, in ProxyRequestFacts facts, Span<byte> destination)
     {
         int length = ProxyRequestHead.Write(clientHead, facts, destination);
-        if (length < 0 || x.Headers is not { HasRequest: true } rules) return length;
+        if (length < 0 || x.Place.Headers is not { HasRequest: true } rules) return length;
         int fieldsEnd = length - 2; // before the blank line
         int end = rules.Request(destination, destination.IndexOf("\r\n"u8) + 2, fieldsEnd, destination.Length - 2);
         "\r\n"u8.CopyTo(destination.Slice(end));

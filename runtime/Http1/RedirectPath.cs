@@ -39,8 +39,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         if (query >= 0 && rule.Url.IndexOf('?') < 0) url.Append(Encoding.Latin1.GetString(target.Slice(query)));
         string location = url.ToString();
 
-        byte[] body = Encoding.UTF8.GetBytes("<!DOCTYPE html>\n<html><head><title>" + rule.Status + " " + StatusText.Reason(rule.Status) + "</title></head>\n<body><h1>"
-            + StatusText.Reason(rule.Status) + "</h1>\n<p>The document has moved <a href=\"" + System.Net.WebUtility.HtmlEncode(location) + "\">here</a>.</p></body></html>\n");
+        byte[] body = MovedPage(rule.Status, location);
         var plan = new ResponsePlan(rule.Status);
         plan.KeepAlive = KeepsAlive(c, r, rule.Status, out int left);
         HeadWriter w = ResponseHead<TConfig>.Begin(_out, rule.Status, _site.ServerHeader);

@@ -14,12 +14,13 @@ internal sealed class HttpSite : IDisposable
 
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
         IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null, Proxy.ProxyRouter? proxy = null,
-        IReadOnlyList<HeaderRule>? headers = null, IReadOnlyList<RedirectRule>? redirects = null)
+        IReadOnlyList<HeaderRule>? headers = null, IReadOnlyList<RedirectRule>? redirects = null, IReadOnlyList<ErrorDocumentRule>? errors = null,
+        Func<int, string, string>? editHeader = null)
     {
         Redirects = new RedirectTable(redirects ?? Array.Empty<RedirectRule>());
         Proxy = proxy;
         Logs = logs ?? Array.Empty<Logging.AccessLog>();
-        Routes = new RouteTable(locations, headers);
+        Routes = new RouteTable(locations, headers, errors, editHeader);
         ServerName = serverName;
         VHost = Encoding.ASCII.GetBytes(serverName);
         Status = status;

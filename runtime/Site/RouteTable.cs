@@ -21,8 +21,8 @@ internal enum LocationHandler : byte
     Code,
 }
 
-/// <summary>What a path resolves to: its handler (and the C# one's instance), its access rules and its Header/RequestHeader rules.</summary>
-internal readonly record struct Route(LocationHandler Handler, CodeHandler? Code, RequireRules? Rules, HeaderRules? Headers = null)
+/// <summary>What a path resolves to: its handler (and the C# one's instance), its access rules, its Header/RequestHeader rules and its ErrorDocuments.</summary>
+internal readonly record struct Route(LocationHandler Handler, CodeHandler? Code, RequireRules? Rules, HeaderRules? Headers = null, ErrorDocuments? Errors = null)
 {
     public static readonly Route Files = new(LocationHandler.Files, null, null);
 }
@@ -51,9 +51,12 @@ internal sealed class RouteTable
 
     private readonly Dictionary<string, CodeHandler> _code = new(StringComparer.Ordinal);
 
-    public RouteTable(IReadOnlyList<LocationSpec> locations, IReadOnlyList<HeaderRule>? headers = null)
+    public RouteTable(IReadOnlyList<LocationSpec> locations, IReadOnlyList<HeaderRule>? headers = null, IReadOnlyList<ErrorDocumentRule>? errors = null,
+        Func<int, string, string>? editHeader = null)
     {
+        editHeader ??= static (_, value) => value;
         headers ??= Array.Empty<HeaderRule>();
+        errors ??= Array.Empty<ErrorDocumentRule>();
         var paths = new List<string>();
         foreach (LocationSpec l in locations)
         {
@@ -64,15 +67,23 @@ internal sealed class RouteTable
         {
             if (h.Location.Length > 0 && !paths.Contains(Widen(h.Location))) paths.Add(Widen(h.Location));
         }
-        var topLevel = new List<HeaderRule>();
-        foreach (HeaderRule h in headers) if (h.Location.Length == 0) topLevel.Add(h);
-        Root = Route.Files with { Headers = topLevel.Count > 0 ? new HeaderRules(topLevel) : null };
+        foreach (ErrorDocumentRule e in errors)
+        {
+            if (e.Location.Length > 0 && !paths.Contains(Widen(e.Location))) paths.Add(Widen(e.Location));
+        }
+        var topLevel = new List<(HeaderRule, int)>();
+        for (int i = 0; i < headers.Count; i++) if (headers[i].Location.Length == 0) topLevel.Add((headers[i], i));
+        var topErrors = new List<ErrorDocumentRule>();
+        foreach (ErrorDocumentRule e in errors) if (e.Location.Length == 0) topErrors.Add(e);
+        Root = Route.Files with { Headers = topLevel.Count > 0 ? new HeaderRules(topLevel, editHeader) : null, Errors = topErrors.Count > 0 ? new ErrorDocuments(topErrors) : null };
         foreach (string path in paths)
         {
             // mod_headers merges the top level's rules first, then each section's that covers the path, in order.
-            var rules = new List<HeaderRule>(topLevel);
-            foreach (HeaderRule h in headers) if (h.Location.Length > 0 && Covers(Widen(h.Location), path)) rules.Add(h);
-            Route merged = Root with { Headers = rules.Count > 0 ? new HeaderRules(rules) : null };
+            var rules = new List<(HeaderRule, int)>(topLevel);
+            for (int i = 0; i < headers.Count; i++) if (headers[i].Location.Length > 0 && Covers(Widen(headers[i].Location), path)) rules.Add((headers[i], i));
+            var documents = new List<ErrorDocumentRule>(topErrors);
+            foreach (ErrorDocumentRule e in errors) if (e.Location.Length > 0 && Covers(Widen(e.Location), path)) documents.Add(e);
+            Route merged = Root with { Headers = rules.Count > 0 ? new HeaderRules(rules, editHeader) : null, Errors = documents.Count > 0 ? new ErrorDocuments(documents) : null };
             foreach (LocationSpec l in locations)
             {
                 if (!Covers(Widen(l.Path), path)) continue;

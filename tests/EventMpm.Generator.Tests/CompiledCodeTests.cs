@@ -63,6 +63,26 @@ public sealed class CompiledCodeTests
     }
 
     /// <summary>
+    /// A Header edit rule's pattern is compiled into the configuration's EditHeader, by the
+    /// rule's place; a configuration without one leaves the runtime's (no regular expression).
+    /// </summary>
+    [Fact]
+    public void Header_edit_rules_are_compiled_into_EditHeader_and_only_they()
+    {
+        GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\nHeader set X-A 1\nHeader edit Set-Cookie \"^(.*); path=/base$\" \"$1; path=/app\"\n"
+            + "<Location /api>\n RequestHeader edit* Cookie \"[0-9]\" \"#\"\n</Location>\n"));
+        Assert.Empty(run.Errors);
+        System.Type config = run.Load().GetType("EventMpm.Generated.CompiledConfig", throwOnError: true)!;
+        string Edit(int rule, string value) => (string)config.GetMethod("EditHeader")!.Invoke(null, [rule, value])!;
+        Assert.Equal("id=1; path=/app", Edit(1, "id=1; path=/base"));
+        Assert.Equal("a=#; b=##", Edit(2, "a=1; b=23"));
+        Assert.Equal("unchanged", Edit(0, "unchanged"));
+
+        GeneratorRun plain = GeneratorHarness.Run(TestProject.WithConf("Listen 80\nHeader set X-A 1\n"));
+        Assert.DoesNotContain("Regex", plain.Source);
+    }
+
+    /// <summary>
     /// IServerConfig's constant members and CompiledSettings are generated from the catalogue's
     /// rows: a config that sets every constant to something other than its default reads back
     /// every one of them (a member the contract lacked would not compile; one CompiledSettings

@@ -56,6 +56,8 @@ public sealed class DiagnosticTests
         Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nRedirect seeother /old\n", 2, 1, "Redirect: a 303 redirect needs the URL it sends to"),
         Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nRedirect gone /old https://x/\n", 2, 20, "status 410 takes a path and no URL"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nRedirectMatch ^/(.*)\\.gif$ /images/$1.png\n", 2, 1, "RedirectMatch is httpd's (mod_alias), not supported by EventMpm: EventMpm does not have it yet: regular-expression redirects are planned"),
+        Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\nErrorDocument 200 /ok.html\n", 2, 15, "ErrorDocument: '200' is not an error status (400-599)"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nErrorDocument 404 /../etc/passwd\n", 2, 19, "must not hold '.' or '..' segments"),
         Case("EMPM092", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app balancer://cluster/\n", 2, 1, "the balancer balancer://cluster has no members; declare them in <Proxy \"balancer://cluster\"> with BalancerMember"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  BalancerMember http://127.0.0.1:9000 loadfactor=101\n</Proxy>\nProxyPass /app balancer://c/\n", 3, 40, "BalancerMember loadfactor takes a whole number from 1 to 100, not '101'"),
         Case("EMPM015", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  Require all granted\n</Proxy>\n", 3, 3, "Require cannot occur within <Proxy> section: EventMpm's <Proxy \"balancer://c\"> holds BalancerMember and ProxySet"),
@@ -114,7 +116,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "RedirectMatch", "ErrorDocument", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
+        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "RedirectMatch", "FallbackResource", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

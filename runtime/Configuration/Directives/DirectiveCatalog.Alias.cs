@@ -11,7 +11,42 @@ public static partial class DirectiveCatalog
         yield return new("Redirect", Arity.OneOrMore, C, "Answers a path with a redirect: Redirect [permanent|temp|seeother|gone|status] /path URL (in <Location>: Redirect [status] URL)", "", c => Redirect(c, null), Both, repeatable: true)
             { Show = s => s.Redirects.Count == 0 ? "" : s.Redirects.Count + (s.Redirects.Count == 1 ? " redirect" : " redirects") };
         yield return new("RedirectPermanent", Arity.OneOrMore, C, "Redirect permanent (301): RedirectPermanent /path URL", "", c => Redirect(c, 301), Both, repeatable: true);
+        yield return new("ErrorDocument", Arity.Two, C, "What the server's own error answer carries: ErrorDocument status /local/path | URL | \"message\" | default", "", ErrorDocument, Both, repeatable: true)
+            { Show = s => s.ErrorDocuments.Count == 0 ? "" : s.ErrorDocuments.Count + (s.ErrorDocuments.Count == 1 ? " document" : " documents") };
         yield return new("RedirectTemp", Arity.OneOrMore, C, "Redirect temp (302): RedirectTemp /path URL", "", c => Redirect(c, 302), Both, repeatable: true);
+    }
+
+    /// <summary>core.c: set_error_document(): a status from 400 to 599, then a local path, a URL, a message, or default (the server's own page again).</summary>
+    private static void ErrorDocument(DirectiveCall c)
+    {
+        if (!ValueParsers.TryParseWhole(c.Arg(0), out long status) || status < 400 || status > 599)
+        {
+            c.Error(DiagnosticCatalog.OutOfRange, 0, "ErrorDocument: '" + c.Arg(0) + "' is not an error status (400-599): the server's own answers with a document are its errors");
+            return;
+        }
+        string document = c.Arg(1), place = c.Location ?? "";
+        c.Settings.ErrorDocuments.RemoveAll(e => e.Location == place && e.Status == status);
+        if (document == "default") return; // the server's own page again, as httpd's "default"
+        if (document.StartsWith("/", System.StringComparison.Ordinal))
+        {
+            foreach (char ch in document)
+            {
+                if (ch <= ' ' || ch > '~' || ch is '?' or '#' or '%')
+                {
+                    c.Error(DiagnosticCatalog.InvalidValue, 1, "ErrorDocument: the local path '" + document + "' must be a plain path under DocumentRoot (printable ASCII, no query, no escapes)");
+                    return;
+                }
+            }
+            foreach (string segment in document.Split('/'))
+            {
+                if (segment is "." or "..")
+                {
+                    c.Error(DiagnosticCatalog.InvalidValue, 1, "ErrorDocument: the local path '" + document + "' must not hold '.' or '..' segments");
+                    return;
+                }
+            }
+        }
+        c.Settings.ErrorDocuments.Add(new ErrorDocumentRule(place, (int)status, document));
     }
 
     /// <summary>mod_alias.c: add_redirect_internal(): an optional status word or number, the path (not in &lt;Location&gt;), and a URL for a 3xx.</summary>

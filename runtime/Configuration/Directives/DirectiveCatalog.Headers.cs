@@ -129,6 +129,13 @@ public static partial class DirectiveCatalog
         return true;
     }
 
+    /// <summary>
+    /// Why a regular expression does not parse (null when it does): set by the generator, which
+    /// checks and compiles the patterns. The server itself never parses one (its edit rules are
+    /// compiled code), so a binary without them carries no regular-expression engine.
+    /// </summary>
+    public static System.Func<string, string?>? PatternProblem { get; set; }
+
     /// <summary>Why a value (or, for edit, a regular expression) cannot be sent or used; null when it can.</summary>
     private static string? HeaderValueProblem(string value, HeaderAction action)
     {
@@ -137,18 +144,7 @@ public static partial class DirectiveCatalog
         {
             if (ch < ' ' && ch != '\t' || ch == 127) return "a field value cannot hold control characters (RFC 9110 §5.5)";
         }
-        if (action is HeaderAction.Edit or HeaderAction.EditAll)
-        {
-            try
-            {
-                _ = new System.Text.RegularExpressions.Regex(value, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-            }
-            catch (System.ArgumentException e)
-            {
-                return "'" + value + "' is not a regular expression: " + e.Message;
-            }
-            return null;
-        }
+        if (action is HeaderAction.Edit or HeaderAction.EditAll) return PatternProblem?.Invoke(value) is string why ? "'" + value + "' is not a regular expression: " + why : null;
         for (int i = 0; i < value.Length; i++)
         {
             if (value[i] != '%') continue;

@@ -34,6 +34,8 @@ public sealed class SettingsBuilder
 
     public List<(RedirectRule Rule, SourceLocation Location)> Redirects { get; } = new();
 
+    public List<ErrorDocumentRule> ErrorDocuments { get; } = new();
+
     public List<HandlerReference> CodeHandlers { get; } = new();
 
     /// <summary>ProxyPass lines in file order, with where each was written (for the shadowing check).</summary>

@@ -88,6 +88,9 @@ public sealed record ServerSettings
     /// <summary>mod_alias' Redirect lines, in the order written (the first that matches answers).</summary>
     public EquatableArray<RedirectRule> Redirects { get; init; } = EquatableArray<RedirectRule>.Empty;
 
+    /// <summary>ErrorDocument lines (a later one for the same status and place replaces an earlier one).</summary>
+    public EquatableArray<ErrorDocumentRule> ErrorDocuments { get; init; } = EquatableArray<ErrorDocumentRule>.Empty;
+
     // mod_proxy, mod_proxy_http.
     // (ProxyPass and ProxyPassReverse are deployment values: DeploymentSettings.)
     /// <summary>ProxyTimeout in milliseconds; 0 means Timeout's (httpd's default).</summary>

@@ -126,3 +126,15 @@ public sealed record HeaderRule(string Location, bool Request, bool Always, Head
 /// 300-399 has no URL: its error page is the answer (Redirect gone: 410).
 /// </summary>
 public sealed record RedirectRule(string Path, int Status, string Url, bool InLocation = false);
+
+/// <summary>
+/// An <c>ErrorDocument</c>: what the server's own <paramref name="Status"/> answer carries, at the
+/// top level (<paramref name="Location"/> empty) or in a &lt;Location&gt;: a local path (starting
+/// with '/', served with the error's status), a URL (a 302 to it), or a message sent as the body.
+/// </summary>
+public sealed record ErrorDocumentRule(string Location, int Status, string Document)
+{
+    public bool IsLocal => Document.StartsWith("/", System.StringComparison.Ordinal);
+
+    public bool IsUrl => !IsLocal && Document.IndexOf("://", System.StringComparison.Ordinal) > 0;
+}

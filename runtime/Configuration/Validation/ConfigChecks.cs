@@ -39,6 +39,7 @@ internal static class ConfigChecks
             Locations = new EquatableArray<LocationSpec>(b.Locations),
             Headers = new EquatableArray<HeaderRule>(b.Headers),
             Redirects = new EquatableArray<RedirectRule>(b.Redirects.ConvertAll(r => r.Rule)),
+            ErrorDocuments = new EquatableArray<ErrorDocumentRule>(b.ErrorDocuments),
             CodeHandlers = new EquatableArray<HandlerReference>(b.CodeHandlers),
             Deployment = b.Deployment with
             {

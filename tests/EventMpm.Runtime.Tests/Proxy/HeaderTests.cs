@@ -29,6 +29,11 @@ public struct HeaderConfig : IServerConfig
         new("/api", true, false, HeaderAction.Unset, "Cookie"),
         new("/api", false, false, HeaderAction.Edit, "Set-Cookie", "; path=/base", "; path=/api"),
     ];
+
+    /// <summary>What the generator emits for the edit rule above (its place in Headers is 6).</summary>
+    public static string EditHeader(int rule, string value) => rule == 6 ? s_cookiePath.Replace(value, "; path=/api", 1) : value;
+
+    private static readonly System.Text.RegularExpressions.Regex s_cookiePath = new("; path=/base");
 }
 
 /// <summary>mod_headers' Header and RequestHeader over real sockets: on files, on the server's errors (always only), on a backend's request and answer.</summary>
