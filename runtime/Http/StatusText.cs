@@ -59,6 +59,15 @@ public static class StatusText
             + status + " " + reason + "</h1></body></html>\n");
     }
 
+    /// <summary>The page with ServerSignature's line (core.c: ap_psignature()): the server, the host and the port the client named.</summary>
+    public static byte[] SignedErrorBody(int status, string banner, string host, int port)
+    {
+        string reason = Reason(status);
+        return Encoding.UTF8.GetBytes("<!DOCTYPE html>\n<html><head><title>" + status + " " + reason + "</title></head>\n<body><h1>"
+            + status + " " + reason + "</h1>\n<hr>\n<address>" + System.Net.WebUtility.HtmlEncode(banner) + " Server at " + System.Net.WebUtility.HtmlEncode(host)
+            + " Port " + port + "</address>\n</body></html>\n");
+    }
+
     /// <summary>
     /// The statuses after which httpd drops the connection (ap_status_drops_connection):
     /// the request may not have been read to its end.

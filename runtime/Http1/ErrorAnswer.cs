@@ -21,10 +21,14 @@ internal sealed unsafe partial class Http1Session<TConfig>
     /// <summary>httpd sends an ErrorDocument message as HTML in ISO-8859-1, the bytes as written.</summary>
     private static ReadOnlySpan<byte> HtmlLatin1 => "text/html; charset=iso-8859-1"u8;
 
-    /// <summary>The head of an error answer up to its connection fields, and its body; <paramref name="status"/> becomes 302 for an ErrorDocument URL.</summary>
-    private HeadWriter ErrorHead(Connection c, ref int status, out byte[] body)
+    /// <summary>
+    /// The head of an error answer up to its connection fields, and its body; <paramref name="status"/>
+    /// becomes 302 for an ErrorDocument URL. <paramref name="host"/>: the Host the client named
+    /// (empty when unknown), for ServerSignature's line.
+    /// </summary>
+    private HeadWriter ErrorHead(Connection c, ref int status, out byte[] body, string host)
     {
-        body = _site.ErrorBody(status);
+        body = TConfig.ServerSignature ? Signed(c, status, host) : _site.ErrorBody(status);
         ReadOnlySpan<byte> contentType = HtmlUtf8;
         string? location = null;
         if (_place.Errors?.Find(status, out byte[] bytes) is ErrorDocumentRule document)
@@ -53,6 +57,21 @@ internal sealed unsafe partial class Http1Session<TConfig>
         w.Field("Content-Type"u8, contentType);
         ApplyHeaders(ref w, error: true);
         return w;
+    }
+
+    /// <summary>The page with ServerSignature's line: the Host's name and port (UseCanonicalName Off), else ServerName and the scheme's port.</summary>
+    private byte[] Signed(Connection c, int status, string host)
+    {
+        int port = c.TransportReadyAt != 0 ? 443 : 80;
+        string name = host;
+        int colon = host.LastIndexOf(':');
+        if (colon > 0 && host.IndexOf(']', colon) < 0 && int.TryParse(host.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int given))
+        {
+            name = host.Substring(0, colon);
+            port = given;
+        }
+        if (name.Length == 0) name = _site.ServerName.Length > 0 ? _site.ServerName : "localhost";
+        return StatusText.SignedErrorBody(status, Encoding.Latin1.GetString(_site.ServerHeader), name, port);
     }
 
     /// <summary>An ErrorDocument's local file, from the file cache or opened and cached now; null when it is missing or too large to be held in memory.</summary>

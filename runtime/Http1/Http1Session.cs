@@ -164,7 +164,8 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
             return false;
         }
 
-        if (_site.Proxy is not null && ProxyTarget(r, out string proxiedPath, out int matched) is Proxy.ProxyDestination destination)
+        if (_site.Proxy is not null && (TConfig.TraceEnable || r.Method != HttpMethod.Trace) // TraceEnable Off: mod_proxy refuses TRACE too
+            && ProxyTarget(r, out string proxiedPath, out int matched) is Proxy.ProxyDestination destination)
         {
             return Proxy(c, destination, proxiedPath, matched, ref have, consumed);
         }
@@ -265,7 +266,8 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     {
         var plan = new ResponsePlan(status);
         plan.KeepAlive = KeepsAlive(c, r, status, out int left);
-        HeadWriter w = ErrorHead(c, ref plan.Status, out byte[] body);
+        string host = TConfig.ServerSignature && r.HostStart >= 0 ? System.Text.Encoding.Latin1.GetString(_in.AsSpan(r.HostStart, r.HostLength)) : "";
+        HeadWriter w = ErrorHead(c, ref plan.Status, out byte[] body, host);
         ResponseHead<TConfig>.End(ref w, r, plan.KeepAlive, left);
         if (r.Method != HttpMethod.Head) w.Append(body);
         plan.Length = w.Length;
@@ -275,7 +277,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     /// <summary>Answers a request that could not be read, then closes with lingering (the rest of it is drained).</summary>
     private NextStep SendError(Connection c, int status)
     {
-        HeadWriter w = ErrorHead(c, ref status, out byte[] body);
+        HeadWriter w = ErrorHead(c, ref status, out byte[] body, host: "");
         ResponseHead<TConfig>.EndClosing(ref w);
         w.Append(body);
         var plan = new ResponsePlan(status) { Length = w.Length };

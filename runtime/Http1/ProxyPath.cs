@@ -659,7 +659,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             || (b.Framing == ResponseFraming.ContentLength && x.Have - b.HeadLength == b.ContentLength);
         x.LinkSpoiled |= !wholeInBuffer;
         x.ClientKeepAlive = x.ClientMayKeepAlive && !StatusText.DropsConnection(status);
-        HeadWriter w = ErrorHead(c, ref status, out byte[] page); // httpd answers with the place's ErrorDocument
+        HeadWriter w = ErrorHead(c, ref status, out byte[] page, x.ClientHost); // httpd answers with the place's ErrorDocument
         ResponseHead<TConfig>.End(ref w, x.ClientAskedKeepAlive, x.ClientKeepAlive, x.KeepAliveLeft);
         if (!x.MethodHead)
         {

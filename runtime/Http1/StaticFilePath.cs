@@ -18,6 +18,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     private ResponsePlan MakePlan(Connection c, HttpRequest r)
     {
         if (r.Method == HttpMethod.Unknown) return ErrorPlan(c, r, 501);
+        if (r.Method == HttpMethod.Trace && !TConfig.TraceEnable) return ErrorPlan(c, r, 405); // TraceEnable Off: for handlers too
         bool readOnly = r.Method is HttpMethod.Get or HttpMethod.Head;
         ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
         int queryAt = target.IndexOf((byte)'?');

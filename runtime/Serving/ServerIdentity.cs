@@ -12,6 +12,24 @@ public static class ServerIdentity
     public static string Version => ServerSoftware + " (NativeAOT, compiled configuration)";
 
     /// <summary>
+    /// The Server field as ServerTokens says (core.c: set_banner()): Prod "EventMpm", Major
+    /// "EventMpm/1", Minor "EventMpm/1.2", Minimal "EventMpm/1.2.3", OS and Full "EventMpm/1.2.3 (Unix)"
+    /// (httpd's OS token; Full adds nothing more: there are no modules to list).
+    /// </summary>
+    public static string Banner(string tokens)
+    {
+        System.Version version = typeof(ServerIdentity).Assembly.GetName().Version ?? new System.Version(0, 0, 0);
+        return tokens switch
+        {
+            "Prod" => "EventMpm",
+            "Major" => "EventMpm/" + version.ToString(1),
+            "Minor" => "EventMpm/" + version.ToString(2),
+            "OS" or "Full" => ServerSoftware + " (Unix)",
+            _ => ServerSoftware,
+        };
+    }
+
+    /// <summary>
     /// mod_status's "Server Built", in httpd's <c>__DATE__ __TIME__</c> form: the binary's own
     /// time, since a deterministic build embeds none.
     /// </summary>

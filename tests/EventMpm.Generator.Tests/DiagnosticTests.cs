@@ -28,7 +28,7 @@ public sealed class DiagnosticTests
         Case("EMPM016", DiagnosticSeverity.Error, "Listen 80\n<VirtualHost *:80>\nServerName x\n</VirtualHost>\n", 2, 1, "<VirtualHost> is httpd's, not supported by EventMpm: EventMpm does not have it yet: virtual hosts are planned"),
         Case("EMPM016", DiagnosticSeverity.Error, "Listen 80\n<Directory /srv>\n</Directory>\n", 2, 1, "<Directory> is httpd's, not supported by EventMpm: EventMpm does not have it yet: per-directory sections are planned; use <Location>"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nErrorLog \"|/usr/bin/rotatelogs x\"\n", 2, 10, "piped logs"),
-        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nServerAdmin you@example.com\n", 2, 1, "ServerAdmin is httpd's (core), not supported by EventMpm: EventMpm's error pages carry no signature"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nServerAdmin you@example.com\n", 2, 1, "ServerAdmin is httpd's (core), not supported by EventMpm: no page shows an administrator's address"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nAllowOverride All\n", 2, 1, "AllowOverride is httpd's (core), not supported by EventMpm: .htaccess files are read at run time, which a compiled configuration does not do"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nSSLUseStapling on\n", 2, 1, "SSLUseStapling is httpd's (mod_ssl), not supported by EventMpm: OCSP asks a responder over the network while serving"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nSSLCompression on\n", 2, 16, "SSLCompression on is refused: compression under TLS lets an attacker read secrets"),
@@ -58,6 +58,9 @@ public sealed class DiagnosticTests
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nRedirectMatch ^/(.*)\\.gif$ /images/$1.png\n", 2, 1, "RedirectMatch is httpd's (mod_alias), not supported by EventMpm: EventMpm does not have it yet: regular-expression redirects are planned"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\nErrorDocument 200 /ok.html\n", 2, 15, "ErrorDocument: '200' is not an error status (400-599)"),
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nErrorDocument 404 /../etc/passwd\n", 2, 19, "must not hold '.' or '..' segments"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nServerTokens Secret\n", 2, 14, "ServerTokens takes Prod, Major, Minor, Minimal, OS or Full, not 'Secret'"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nServerSignature EMail\n", 2, 17, "ServerSignature EMail links ServerAdmin, which EventMpm does not have"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nTraceEnable extended\n", 2, 13, "TraceEnable extended (TRACE with a body) is not built"),
         Case("EMPM092", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app balancer://cluster/\n", 2, 1, "the balancer balancer://cluster has no members; declare them in <Proxy \"balancer://cluster\"> with BalancerMember"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  BalancerMember http://127.0.0.1:9000 loadfactor=101\n</Proxy>\nProxyPass /app balancer://c/\n", 3, 40, "BalancerMember loadfactor takes a whole number from 1 to 100, not '101'"),
         Case("EMPM015", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  Require all granted\n</Proxy>\n", 3, 3, "Require cannot occur within <Proxy> section: EventMpm's <Proxy \"balancer://c\"> holds BalancerMember and ProxySet"),
@@ -116,7 +119,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "ServerTokens", "ServerSignature", "Alias", "RedirectMatch", "FallbackResource", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
+        foreach (string name in new[] { "ServerAdmin", "UseCanonicalName", "HostnameLookups", "Alias", "RedirectMatch", "FallbackResource", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

@@ -13,7 +13,55 @@ public static partial class DirectiveCatalog
         yield return new("RedirectPermanent", Arity.OneOrMore, C, "Redirect permanent (301): RedirectPermanent /path URL", "", c => Redirect(c, 301), Both, repeatable: true);
         yield return new("ErrorDocument", Arity.Two, C, "What the server's own error answer carries: ErrorDocument status /local/path | URL | \"message\" | default", "", ErrorDocument, Both, repeatable: true)
             { Show = s => s.ErrorDocuments.Count == 0 ? "" : s.ErrorDocuments.Count + (s.ErrorDocuments.Count == 1 ? " document" : " documents") };
+        yield return new("ServerTokens", Arity.One, C, "How much the Server field says: Prod (EventMpm), Major, Minor, Minimal (EventMpm/1.2.3), OS, Full", "Minimal", ServerTokens)
+            { Show = s => s.ServerTokens, Constants = [CompiledConstant.Text("ServerTokens", s => s.ServerTokens)] };
+        yield return new("ServerSignature", Arity.One, C, "Whether the server's own error pages end with its name and address: Off or On (EMail needs ServerAdmin, which is not built)", "Off", ServerSignature)
+            { Show = s => s.ServerSignature ? "On" : "Off", Constants = [CompiledConstant.Bool("ServerSignature", s => s.ServerSignature)] };
+        yield return new("TraceEnable", Arity.One, C, "Whether TRACE reaches C# handlers and backends (On) or is answered 405 everywhere (Off); EventMpm never echoes a request itself", "On", TraceEnable)
+            { Show = s => s.TraceEnable ? "On" : "Off", Constants = [CompiledConstant.Bool("TraceEnable", s => s.TraceEnable)] };
         yield return new("RedirectTemp", Arity.OneOrMore, C, "Redirect temp (302): RedirectTemp /path URL", "", c => Redirect(c, 302), Both, repeatable: true);
+    }
+
+    /// <summary>core.c: set_serv_tokens(): the words httpd takes, with its short forms.</summary>
+    private static void ServerTokens(DirectiveCall c)
+    {
+        string? tokens = c.Arg(0).ToLowerInvariant() switch
+        {
+            "prod" or "productonly" => "Prod",
+            "major" => "Major",
+            "minor" => "Minor",
+            "min" or "minimal" => "Minimal",
+            "os" => "OS",
+            "full" => "Full",
+            _ => null,
+        };
+        if (tokens is null)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 0, "ServerTokens takes Prod, Major, Minor, Minimal, OS or Full, not '" + c.Arg(0) + "'");
+            return;
+        }
+        c.Settings.Settings = c.Settings.Settings with { ServerTokens = tokens };
+    }
+
+    private static void ServerSignature(DirectiveCall c)
+    {
+        string word = c.Arg(0).ToLowerInvariant();
+        if (word == "email")
+        {
+            c.Error(DiagnosticCatalog.UnsupportedFeature, 0, "ServerSignature EMail links ServerAdmin, which EventMpm does not have: use On");
+            return;
+        }
+        if (c.Flag() is bool on) c.Settings.Settings = c.Settings.Settings with { ServerSignature = on };
+    }
+
+    private static void TraceEnable(DirectiveCall c)
+    {
+        if (c.Arg(0).Equals("extended", System.StringComparison.OrdinalIgnoreCase))
+        {
+            c.Error(DiagnosticCatalog.UnsupportedFeature, 0, "TraceEnable extended (TRACE with a body) is not built: EventMpm never echoes a request itself; On passes TRACE to handlers and backends");
+            return;
+        }
+        if (c.Flag() is bool on) c.Settings.Settings = c.Settings.Settings with { TraceEnable = on };
     }
 
     /// <summary>core.c: set_error_document(): a status from 400 to 599, then a local path, a URL, a message, or default (the server's own page again).</summary>

@@ -29,7 +29,7 @@ public static class HttpdDirectives
         ("core", VirtualHostsAndMapping, "AcceptPathInfo AllowEncodedSlashes DefaultType FileETag ForceType MergeSlashes NameVirtualHost Options ServerAlias ServerPath UseCanonicalName UseCanonicalPhysicalPort QualifyRedirectURL StrictHostCheck"),
         ("core", Http2, "ProtocolsHonorOrder"),
         ("core", Handlers, "CGIMapExtension CGIPassAuth CGIVar ScriptInterpreterSource SetInputFilter SetOutputFilter"),
-        ("core", Planned + "its part of httpd is not built", "AddDefaultCharset AsyncFilter DefaultRuntimeDir DefaultStateDir EnableMMAP EnableSendfile Error ErrorLogFormat FlushMaxPipelined FlushMaxThreshold GprofDir HostnameLookups HttpProtocolOptions LimitInternalRecursion LimitXMLRequestBody LogLevelOverride MaxRangeOverlaps MaxRangeReversals MaxRanges MergeTrailers Mutex Protocol ReadBufferSize RegexDefaultOptions RegisterHttpMethod RLimitCPU RLimitMEM RLimitNPROC SeeRequestTail ServerSignature ServerTokens TraceEnable UNCList Warning"),
+        ("core", Planned + "its part of httpd is not built", "AddDefaultCharset AsyncFilter DefaultRuntimeDir DefaultStateDir EnableMMAP EnableSendfile Error ErrorLogFormat FlushMaxPipelined FlushMaxThreshold GprofDir HostnameLookups HttpProtocolOptions LimitInternalRecursion LimitXMLRequestBody LogLevelOverride MaxRangeOverlaps MaxRangeReversals MaxRanges MergeTrailers Mutex Protocol ReadBufferSize RegexDefaultOptions RegisterHttpMethod RLimitCPU RLimitMEM RLimitNPROC SeeRequestTail UNCList Warning"),
         ("mpm_common", Planned + "its part of httpd's MPMs is not built", "AcceptErrorsNonFatal StartThreads"),
         ("mod_alias", VirtualHostsAndMapping, "Alias AliasMatch AliasPreservePath RedirectRelative"),
         ("mod_alias", Planned + "regular-expression redirects are planned with rewrite rules; Redirect matches by path prefix", "RedirectMatch"),
@@ -109,7 +109,7 @@ public static class HttpdDirectives
         ("core", "AllowOverride", ".htaccess files are read at run time, which a compiled configuration does not do: put the directives in httpd.conf"),
         ("core", "AllowOverrideList", ".htaccess files are read at run time, which a compiled configuration does not do: put the directives in httpd.conf"),
         ("core", "AccessFileName", ".htaccess files are read at run time, which a compiled configuration does not do: put the directives in httpd.conf"),
-        ("core", "ServerAdmin", "EventMpm's error pages carry no signature, so there is no address to show; remove it"),
+        ("core", "ServerAdmin", "no page shows an administrator's address (ServerSignature On signs error pages with the server's name and port; EMail is not built); remove it"),
     };
 
     private static readonly Dictionary<string, (string Module, string Reason)> s_byName = Build();

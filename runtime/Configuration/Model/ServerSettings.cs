@@ -91,6 +91,14 @@ public sealed record ServerSettings
     /// <summary>ErrorDocument lines (a later one for the same status and place replaces an earlier one).</summary>
     public EquatableArray<ErrorDocumentRule> ErrorDocuments { get; init; } = EquatableArray<ErrorDocumentRule>.Empty;
 
+    // core: what the server says of itself, and TRACE.
+    /// <summary>ServerTokens: how much the Server field says (Prod, Major, Minor, Minimal, OS, Full); Minimal unless set (httpd's is Full).</summary>
+    public string ServerTokens { get; init; } = "Minimal";
+    /// <summary>ServerSignature On: the server's own error pages end with the server's name and address (httpd's Off).</summary>
+    public bool ServerSignature { get; init; } = false;
+    /// <summary>TraceEnable: whether TRACE reaches C# handlers and backends (httpd's On); Off answers it 405 everywhere.</summary>
+    public bool TraceEnable { get; init; } = true;
+
     // mod_proxy, mod_proxy_http.
     // (ProxyPass and ProxyPassReverse are deployment values: DeploymentSettings.)
     /// <summary>ProxyTimeout in milliseconds; 0 means Timeout's (httpd's default).</summary>
