@@ -15,6 +15,7 @@ public static partial class CompiledSettings
         Headers = Array(TConfig.Headers),
         Redirects = Array(TConfig.Redirects),
         ErrorDocuments = Array(TConfig.ErrorDocuments),
+        Expires = Array(TConfig.Expires),
         Deployment = TConfig.Deployment,
         Directives = Array(TConfig.Directives),
         Warnings = Array(TConfig.Warnings),

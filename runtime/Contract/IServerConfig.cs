@@ -31,6 +31,7 @@ public partial interface IServerConfig
     static virtual string EditHeader(int rule, string value) => value;
     static virtual IReadOnlyList<RedirectRule> Redirects => System.Array.Empty<RedirectRule>();
     static virtual IReadOnlyList<ErrorDocumentRule> ErrorDocuments => System.Array.Empty<ErrorDocumentRule>();
+    static virtual IReadOnlyList<ExpiresRule> Expires => System.Array.Empty<ExpiresRule>();
 
     /// <summary>
     /// Makes the C# handler a SetHandler names by its full type name: the generator emits one

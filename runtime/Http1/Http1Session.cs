@@ -134,12 +134,17 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
     private Site.Route _place;
 
     /// <summary>
-    /// The Header rules of the request's place, applied to the fields written so far (the status
+    /// The mod_expires policy and Header rules of the request's place, applied to the fields written so far (the status
     /// line's and the connection's excepted); <paramref name="error"/>: this server's own error
     /// answer, which only "Header always" rules change (mod_headers' err_headers_out).
     /// </summary>
     private void ApplyHeaders(ref HeadWriter w, bool error)
     {
+        // mod_expires first, so a Header rule may still change what it wrote.
+        if (!error && _place.Expires is ExpiresPolicy expires)
+        {
+            w.SetLength(expires.Apply(w.Buffer, w.FieldsStart, w.Length, w.Buffer.Length - HeadRoom, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        }
         if (_place.Headers is not { HasResponse: true } rules) return;
         w.SetLength(rules.Response(w.Buffer, w.FieldsStart, w.Length, w.Buffer.Length - HeadRoom, error));
     }

@@ -191,7 +191,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             root.Dispose();
             throw new ServerStartException(e.Message);
         }
-        return new HttpSite(root, types, TConfig.DirectoryIndex, ServerIdentity.Banner(TConfig.ServerTokens), TConfig.Locations, deployment.ServerName, status, logs.ToArray(), proxy, TConfig.Headers, TConfig.Redirects, TConfig.ErrorDocuments, TConfig.EditHeader);
+        return new HttpSite(root, types, TConfig.DirectoryIndex, ServerIdentity.Banner(TConfig.ServerTokens), TConfig.Locations, deployment.ServerName, status, logs.ToArray(), proxy, TConfig.Headers, TConfig.Redirects, TConfig.ErrorDocuments, TConfig.EditHeader, TConfig.Expires);
     }
 
     /// <summary>

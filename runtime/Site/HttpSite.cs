@@ -15,12 +15,12 @@ internal sealed class HttpSite : IDisposable
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
         IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null, Proxy.ProxyRouter? proxy = null,
         IReadOnlyList<HeaderRule>? headers = null, IReadOnlyList<RedirectRule>? redirects = null, IReadOnlyList<ErrorDocumentRule>? errors = null,
-        Func<int, string, string>? editHeader = null)
+        Func<int, string, string>? editHeader = null, IReadOnlyList<ExpiresRule>? expires = null)
     {
         Redirects = new RedirectTable(redirects ?? Array.Empty<RedirectRule>());
         Proxy = proxy;
         Logs = logs ?? Array.Empty<Logging.AccessLog>();
-        Routes = new RouteTable(locations, headers, errors, editHeader);
+        Routes = new RouteTable(locations, headers, errors, editHeader, expires);
         ServerName = serverName;
         VHost = Encoding.ASCII.GetBytes(serverName);
         Status = status;

@@ -21,8 +21,9 @@ internal enum LocationHandler : byte
     Code,
 }
 
-/// <summary>What a path resolves to: its handler (and the C# one's instance), its access rules, its Header/RequestHeader rules and its ErrorDocuments.</summary>
-internal readonly record struct Route(LocationHandler Handler, CodeHandler? Code, RequireRules? Rules, HeaderRules? Headers = null, ErrorDocuments? Errors = null)
+/// <summary>What a path resolves to: its handler (and the C# one's instance), its access rules, its Header/RequestHeader rules, ErrorDocuments and mod_expires policy.</summary>
+internal readonly record struct Route(LocationHandler Handler, CodeHandler? Code, RequireRules? Rules, HeaderRules? Headers = null, ErrorDocuments? Errors = null,
+    ExpiresPolicy? Expires = null)
 {
     public static readonly Route Files = new(LocationHandler.Files, null, null);
 }
@@ -52,9 +53,10 @@ internal sealed class RouteTable
     private readonly Dictionary<string, CodeHandler> _code = new(StringComparer.Ordinal);
 
     public RouteTable(IReadOnlyList<LocationSpec> locations, IReadOnlyList<HeaderRule>? headers = null, IReadOnlyList<ErrorDocumentRule>? errors = null,
-        Func<int, string, string>? editHeader = null)
+        Func<int, string, string>? editHeader = null, IReadOnlyList<ExpiresRule>? expires = null)
     {
         editHeader ??= static (_, value) => value;
+        expires ??= Array.Empty<ExpiresRule>();
         headers ??= Array.Empty<HeaderRule>();
         errors ??= Array.Empty<ErrorDocumentRule>();
         var paths = new List<string>();
@@ -71,11 +73,18 @@ internal sealed class RouteTable
         {
             if (e.Location.Length > 0 && !paths.Contains(Widen(e.Location))) paths.Add(Widen(e.Location));
         }
+        foreach (ExpiresRule e in expires)
+        {
+            if (e.Location.Length > 0 && !paths.Contains(Widen(e.Location))) paths.Add(Widen(e.Location));
+        }
+        var topExpires = new List<ExpiresRule>();
+        foreach (ExpiresRule e in expires) if (e.Location.Length == 0) topExpires.Add(e);
         var topLevel = new List<(HeaderRule, int)>();
         for (int i = 0; i < headers.Count; i++) if (headers[i].Location.Length == 0) topLevel.Add((headers[i], i));
         var topErrors = new List<ErrorDocumentRule>();
         foreach (ErrorDocumentRule e in errors) if (e.Location.Length == 0) topErrors.Add(e);
-        Root = Route.Files with { Headers = topLevel.Count > 0 ? new HeaderRules(topLevel, editHeader) : null, Errors = topErrors.Count > 0 ? new ErrorDocuments(topErrors) : null };
+        Root = Route.Files with { Headers = topLevel.Count > 0 ? new HeaderRules(topLevel, editHeader) : null, Errors = topErrors.Count > 0 ? new ErrorDocuments(topErrors) : null,
+            Expires = ExpiresPolicy.Of(topExpires) };
         foreach (string path in paths)
         {
             // mod_headers merges the top level's rules first, then each section's that covers the path, in order.
@@ -83,7 +92,14 @@ internal sealed class RouteTable
             for (int i = 0; i < headers.Count; i++) if (headers[i].Location.Length > 0 && Covers(Widen(headers[i].Location), path)) rules.Add((headers[i], i));
             var documents = new List<ErrorDocumentRule>(topErrors);
             foreach (ErrorDocumentRule e in errors) if (e.Location.Length > 0 && Covers(Widen(e.Location), path)) documents.Add(e);
-            Route merged = Root with { Headers = rules.Count > 0 ? new HeaderRules(rules, editHeader) : null, Errors = documents.Count > 0 ? new ErrorDocuments(documents) : null };
+            var expiring = new List<ExpiresRule>(topExpires);
+            foreach (ExpiresRule e in expires) if (e.Location.Length > 0 && Covers(Widen(e.Location), path)) expiring.Add(e);
+            Route merged = Root with
+            {
+                Headers = rules.Count > 0 ? new HeaderRules(rules, editHeader) : null,
+                Errors = documents.Count > 0 ? new ErrorDocuments(documents) : null,
+                Expires = ExpiresPolicy.Of(expiring),
+            };
             foreach (LocationSpec l in locations)
             {
                 if (!Covers(Widen(l.Path), path)) continue;

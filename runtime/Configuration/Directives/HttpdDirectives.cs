@@ -35,7 +35,6 @@ public static class HttpdDirectives
         ("mod_alias", Planned + "regular-expression redirects are planned with rewrite rules; Redirect matches by path prefix", "RedirectMatch"),
         ("mod_alias", Handlers, "ScriptAlias ScriptAliasMatch"),
         ("mod_rewrite", VirtualHostsAndMapping, "RewriteBase RewriteCond RewriteEngine RewriteMap RewriteOptions RewriteRule"),
-        ("mod_expires", VirtualHostsAndMapping, "ExpiresActive ExpiresByType ExpiresDefault"),
         ("mod_dir", VirtualHostsAndMapping, "DirectoryCheckHandler DirectoryIndexRedirect DirectorySlash FallbackResource"),
         ("mod_autoindex", VirtualHostsAndMapping, "AddAlt AddAltByEncoding AddAltByType AddDescription AddIcon AddIconByEncoding AddIconByType DefaultIcon HeaderName IndexForbiddenReturn404 IndexHeadInsert IndexIgnore IndexIgnoreReset IndexOptions IndexOrderDefault IndexStyleSheet ReadmeName"),
         ("mod_vhost_alias", VirtualHostsAndMapping, "VirtualDocumentRoot VirtualDocumentRootIP VirtualScriptAlias VirtualScriptAliasIP"),

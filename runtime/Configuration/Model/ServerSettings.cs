@@ -88,6 +88,9 @@ public sealed record ServerSettings
     /// <summary>mod_alias' Redirect lines, in the order written (the first that matches answers).</summary>
     public EquatableArray<RedirectRule> Redirects { get; init; } = EquatableArray<RedirectRule>.Empty;
 
+    /// <summary>mod_expires' lines (ExpiresActive, ExpiresDefault, ExpiresByType), in the order written.</summary>
+    public EquatableArray<ExpiresRule> Expires { get; init; } = EquatableArray<ExpiresRule>.Empty;
+
     /// <summary>ErrorDocument lines (a later one for the same status and place replaces an earlier one).</summary>
     public EquatableArray<ErrorDocumentRule> ErrorDocuments { get; init; } = EquatableArray<ErrorDocumentRule>.Empty;
 

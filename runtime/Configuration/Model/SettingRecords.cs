@@ -138,3 +138,12 @@ public sealed record ErrorDocumentRule(string Location, int Status, string Docum
 
     public bool IsUrl => !IsLocal && Document.IndexOf("://", System.StringComparison.Ordinal) > 0;
 }
+
+/// <summary>
+/// A mod_expires line at the top level (<paramref name="Location"/> empty) or in a &lt;Location&gt;:
+/// ExpiresActive (<paramref name="Type"/> null, <paramref name="On"/>), ExpiresDefault
+/// (<paramref name="Type"/> empty) or ExpiresByType (a media type, or "major/*"): a response is
+/// given Expires and Cache-Control max-age <paramref name="Seconds"/> after the request
+/// (access) or after its Last-Modified (<paramref name="Modification"/>).
+/// </summary>
+public sealed record ExpiresRule(string Location, string? Type, bool On = true, bool Modification = false, long Seconds = 0);

@@ -40,6 +40,7 @@ internal static class ConfigChecks
             Headers = new EquatableArray<HeaderRule>(b.Headers),
             Redirects = new EquatableArray<RedirectRule>(b.Redirects.ConvertAll(r => r.Rule)),
             ErrorDocuments = new EquatableArray<ErrorDocumentRule>(b.ErrorDocuments),
+            Expires = new EquatableArray<ExpiresRule>(b.Expires),
             CodeHandlers = new EquatableArray<HandlerReference>(b.CodeHandlers),
             Deployment = b.Deployment with
             {
