@@ -53,6 +53,7 @@ public sealed partial class ConfigGenerator
                 + ", " + Str(h.Name) + ", " + Str(h.Value) + ", " + Str(h.Replacement) + ")", "Header");
             w.Array(Config + "RedirectRule", "Redirects", s.Redirects, r => "new(" + Str(r.Path) + ", " + Int(r.Status) + ", " + Str(r.Url) + ", " + Bool(r.InLocation) + ")", "Redirect");
             w.Array(Config + "ErrorDocumentRule", "ErrorDocuments", s.ErrorDocuments, e => "new(" + Str(e.Location) + ", " + Int(e.Status) + ", " + Str(e.Document) + ")", "ErrorDocument");
+            w.Array(Config + "AliasRule", "Aliases", s.Aliases, a => "new(" + Str(a.Path) + ", " + Str(a.Target) + ")", "Alias");
             w.Array(Config + "ExpiresRule", "Expires", s.Expires, e => "new(" + Str(e.Location) + ", " + (e.Type is null ? "null" : Str(e.Type)) + ", " + Bool(e.On) + ", " + Bool(e.Modification)
                 + ", " + e.Seconds.ToString(CultureInfo.InvariantCulture) + "L)", "ExpiresActive");
             EmitDeployment(w, s.Deployment);

@@ -16,6 +16,7 @@ public static partial class CompiledSettings
         Redirects = Array(TConfig.Redirects),
         ErrorDocuments = Array(TConfig.ErrorDocuments),
         Expires = Array(TConfig.Expires),
+        Aliases = Array(TConfig.Aliases),
         Deployment = TConfig.Deployment,
         Directives = Array(TConfig.Directives),
         Warnings = Array(TConfig.Warnings),

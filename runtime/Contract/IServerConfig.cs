@@ -32,6 +32,7 @@ public partial interface IServerConfig
     static virtual IReadOnlyList<RedirectRule> Redirects => System.Array.Empty<RedirectRule>();
     static virtual IReadOnlyList<ErrorDocumentRule> ErrorDocuments => System.Array.Empty<ErrorDocumentRule>();
     static virtual IReadOnlyList<ExpiresRule> Expires => System.Array.Empty<ExpiresRule>();
+    static virtual IReadOnlyList<AliasRule> Aliases => System.Array.Empty<AliasRule>();
 
     /// <summary>
     /// Makes the C# handler a SetHandler names by its full type name: the generator emits one

@@ -73,7 +73,7 @@ public static class ServerHost
         }
         // What a start checks before it binds, -t checks too: a configuration that passes -t starts.
         var startWarnings = new List<string>();
-        List<string> Problems() => StartupCheck.Problems(deployment, paths, children: !command.SingleProcess, tls: Server<TConfig>.ServesTls(deployment) ? Server<TConfig>.TlsSettings(deployment, paths) : null, startWarnings);
+        List<string> Problems() => StartupCheck.Problems(deployment, paths, children: !command.SingleProcess, tls: Server<TConfig>.ServesTls(deployment) ? Server<TConfig>.TlsSettings(deployment, paths) : null, startWarnings, TConfig.Aliases);
         if (command.TestConfig)
         {
             foreach (string warning in compiled.Warnings) error.WriteLine("WARNING: " + warning);

@@ -25,7 +25,8 @@ public static class StartupCheck
     /// <param name="children">Whether the server will start children (not for <c>-X</c>).</param>
     /// <param name="tls">What the https listeners will be made of, when there are any: the files are checked, then loaded.</param>
     /// <param name="warnings">Receives what is worth saying but does not stop a start (a certificate about to expire).</param>
-    public static List<string> Problems(DeploymentSettings deployment, ServerPaths paths, bool children, TlsSettings? tls, List<string>? warnings = null)
+    public static List<string> Problems(DeploymentSettings deployment, ServerPaths paths, bool children, TlsSettings? tls, List<string>? warnings = null,
+        IReadOnlyList<AliasRule>? aliases = null)
     {
         var problems = new List<string>();
         if (tls is not null) CheckTls(tls, deployment.ServerName, problems, warnings);
@@ -40,6 +41,12 @@ public static class StartupCheck
         if (!Directory.Exists(paths.DocumentRoot))
         {
             problems.Add("DocumentRoot '" + paths.DocumentRoot + "' is not a directory, or is not readable");
+        }
+        foreach (AliasRule alias in aliases ?? System.Array.Empty<AliasRule>())
+        {
+            string target = paths.Resolve(alias.Target);
+            string trimmed = target.Length > 1 ? target.TrimEnd('/') : target;
+            if (!Directory.Exists(trimmed) && !File.Exists(trimmed)) problems.Add("Alias " + alias.Path + " " + alias.Target + ": " + target + " is neither a directory nor a file");
         }
         if (deployment.CoreDumpDirectory.Length != 0)
         {

@@ -82,7 +82,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         {
             string relative = text.TrimStart('/');
             if (_site.Root.Open(relative, out OpenedFile opened) != 0) return null;
-            if (opened.IsRegular) file = _site.Cache.Add(text, relative, opened, _site.Types.For(relative));
+            if (opened.IsRegular) file = _site.Cache.Add(text, _site.Root, relative, opened, _site.Types.For(relative));
             Sys.Close(opened.Fd);
         }
         return file is { HasDescriptor: false } ? file : null;

@@ -39,7 +39,14 @@ internal sealed unsafe partial class Http1Session<TConfig>
         if (status != 0) return ErrorPlan(c, r, status);
         if (!plain && !_site.Routes.IsEmpty && Located(c, r, System.Text.Encoding.UTF8.GetBytes("/" + relative), query) is ResponsePlan decoded) return decoded;
         if (!readOnly) return ErrorPlan(c, r, 405);
-        status = _site.Root.Open(relative, out OpenedFile file);
+        DocumentRoot root = _site.Root;
+        if (!_site.Aliases.IsEmpty && _site.Aliases.Map("/" + relative + (trailingSlash && relative.Length > 0 ? "/" : ""), out DocumentRoot aliased, out string? beneath))
+        {
+            if (beneath is null) return ErrorPlan(c, r, 404);
+            root = aliased;
+            relative = beneath.TrimEnd('/');
+        }
+        status = root.Open(relative, out OpenedFile file);
         if (status != 0) return ErrorPlan(c, r, status);
         if (file.IsDirectory)
         {
@@ -49,7 +56,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             foreach (string index in _site.DirectoryIndex)
             {
                 string candidate = relative.Length == 0 ? index : relative + "/" + index;
-                if (_site.Root.Open(candidate, out OpenedFile indexFile) != 0) continue;
+                if (root.Open(candidate, out OpenedFile indexFile) != 0) continue;
                 if (indexFile.IsRegular)
                 {
                     file = indexFile;
@@ -67,7 +74,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             return ErrorPlan(c, r, 403);
         }
         if (plain && file.Size <= FileCache.MaxFileSize
-            && _site.Cache.Add(System.Text.Encoding.ASCII.GetString(path), relative, file, _site.Types.For(relative)) is CachedFile added)
+            && _site.Cache.Add(System.Text.Encoding.ASCII.GetString(path), root, relative, file, _site.Types.For(relative)) is CachedFile added)
         {
             Sys.Close(file.Fd);
             return CachedPlan(c, r, added);
@@ -104,7 +111,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
             else
             {
                 // The entry was replaced between the lookup and now (the file changed): open it again.
-                int status = _site.Root.Open(file.Relative, out OpenedFile opened);
+                int status = (file.Root ?? _site.Root).Open(file.Relative, out OpenedFile opened);
                 if (status != 0) return ErrorPlan(c, r, status);
                 if (opened.IsRegular) return FilePlan(c, r, opened, file.Relative);
                 Sys.Close(opened.Fd);

@@ -176,6 +176,16 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             CompiledSettings.Read<TConfig>().Capacity, Proxy: deployment.ProxyPass.Count > 0);
         var logs = new List<Logging.AccessLog>();
         Proxy.ProxyRouter? proxy = null;
+        AliasTable aliases;
+        try
+        {
+            aliases = new AliasTable(TConfig.Aliases, paths.Resolve);
+        }
+        catch (InvalidOperationException e)
+        {
+            root.Dispose();
+            throw new ServerStartException(e.Message);
+        }
         try
         {
             foreach (CustomLogSpec log in deployment.CustomLog) logs.Add(new Logging.AccessLog(paths.Resolve(log.Path), log.Format));
@@ -189,9 +199,10 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         {
             foreach (Logging.AccessLog l in logs) l.Dispose();
             root.Dispose();
+            aliases.Dispose();
             throw new ServerStartException(e.Message);
         }
-        return new HttpSite(root, types, TConfig.DirectoryIndex, ServerIdentity.Banner(TConfig.ServerTokens), TConfig.Locations, deployment.ServerName, status, logs.ToArray(), proxy, TConfig.Headers, TConfig.Redirects, TConfig.ErrorDocuments, TConfig.EditHeader, TConfig.Expires);
+        return new HttpSite(root, types, TConfig.DirectoryIndex, ServerIdentity.Banner(TConfig.ServerTokens), TConfig.Locations, deployment.ServerName, status, logs.ToArray(), proxy, TConfig.Headers, TConfig.Redirects, TConfig.ErrorDocuments, TConfig.EditHeader, TConfig.Expires, aliases);
     }
 
     /// <summary>

@@ -14,10 +14,13 @@ namespace EventMpm.Site;
 /// descriptor to sendfile from (<see cref="FileCache.SendfileAbove"/>), and then also the
 /// response a plain GET gets this second, head and body in one file (<see cref="PreparedResponse"/>).
 /// </summary>
-internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, byte[]? contentType, long loadedAt, int fd)
+internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, byte[]? contentType, long loadedAt, int fd, DocumentRoot? root = null)
     : SharedDescriptor(fd)
 {
-    /// <summary>The file's path under DocumentRoot (the index file for a directory URL).</summary>
+    /// <summary>The root it was opened under: an Alias's, or null for DocumentRoot.</summary>
+    public readonly DocumentRoot? Root = root;
+
+    /// <summary>The file's path under its root (the index file for a directory URL).</summary>
     public readonly string Relative = relative;
     /// <summary>The bytes, or empty when the file is sent from the shared descriptor.</summary>
     public readonly byte[] Body = body;
@@ -110,7 +113,7 @@ internal sealed unsafe class FileCache
     /// Caches a regular file already opened for a response: its bytes, or a descriptor of its
     /// own for a larger one; null when it is too large or unreadable.
     /// </summary>
-    public CachedFile? Add(string path, string relative, in OpenedFile file, byte[]? contentType)
+    public CachedFile? Add(string path, DocumentRoot? root, string relative, in OpenedFile file, byte[]? contentType)
     {
         if (!file.IsRegular || file.Size > MaxFileSize) return null;
         byte[] body = Array.Empty<byte>();
@@ -132,7 +135,7 @@ internal sealed unsafe class FileCache
             _entries.Clear();
             Interlocked.Exchange(ref _bytes, 0);
         }
-        var entry = new CachedFile(relative, body, new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds), contentType, Environment.TickCount64, fd);
+        var entry = new CachedFile(relative, body, new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds), contentType, Environment.TickCount64, fd, root);
         if (_entries.TryGetValue(path, out CachedFile? old))
         {
             Interlocked.Add(ref _bytes, -old.Body.Length);

@@ -15,8 +15,9 @@ internal sealed class HttpSite : IDisposable
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
         IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null, Proxy.ProxyRouter? proxy = null,
         IReadOnlyList<HeaderRule>? headers = null, IReadOnlyList<RedirectRule>? redirects = null, IReadOnlyList<ErrorDocumentRule>? errors = null,
-        Func<int, string, string>? editHeader = null, IReadOnlyList<ExpiresRule>? expires = null)
+        Func<int, string, string>? editHeader = null, IReadOnlyList<ExpiresRule>? expires = null, AliasTable? aliases = null)
     {
+        Aliases = aliases ?? new AliasTable(Array.Empty<AliasRule>(), static p => p);
         Redirects = new RedirectTable(redirects ?? Array.Empty<RedirectRule>());
         Proxy = proxy;
         Logs = logs ?? Array.Empty<Logging.AccessLog>();
@@ -56,6 +57,8 @@ internal sealed class HttpSite : IDisposable
 
     public RedirectTable Redirects { get; }
 
+    public AliasTable Aliases { get; }
+
     public FileCache Cache { get; } = new();
 
     public MimeTypes Types { get; }
@@ -70,6 +73,7 @@ internal sealed class HttpSite : IDisposable
     public void Dispose()
     {
         Root.Dispose();
+        Aliases.Dispose();
         if (Proxy is not null) foreach (Proxy.Backend b in Proxy.Backends) b.CloseIdle();
         foreach (Logging.AccessLog log in Logs) log.Dispose();
     }

@@ -8,6 +8,8 @@ public static partial class DirectiveCatalog
     private static IEnumerable<DirectiveDefinition> AliasRows()
     {
         const DirectiveContexts Both = DirectiveContexts.Server | DirectiveContexts.Location;
+        yield return new("Alias", Arity.Two, C, "Serves a URL-path from a directory or file outside DocumentRoot: Alias /icons/ /usr/share/icons/", "", Alias, repeatable: true)
+            { Show = s => s.Aliases.Count == 0 ? "" : s.Aliases.Count + (s.Aliases.Count == 1 ? " alias" : " aliases") };
         yield return new("Redirect", Arity.OneOrMore, C, "Answers a path with a redirect: Redirect [permanent|temp|seeother|gone|status] /path URL (in <Location>: Redirect [status] URL)", "", c => Redirect(c, null), Both, repeatable: true)
             { Show = s => s.Redirects.Count == 0 ? "" : s.Redirects.Count + (s.Redirects.Count == 1 ? " redirect" : " redirects") };
         yield return new("RedirectPermanent", Arity.OneOrMore, C, "Redirect permanent (301): RedirectPermanent /path URL", "", c => Redirect(c, 301), Both, repeatable: true);
@@ -20,6 +22,29 @@ public static partial class DirectiveCatalog
         yield return new("TraceEnable", Arity.One, C, "Whether TRACE reaches C# handlers and backends (On) or is answered 405 everywhere (Off); EventMpm never echoes a request itself", "On", TraceEnable)
             { Show = s => s.TraceEnable ? "On" : "Off", Constants = [CompiledConstant.Bool("TraceEnable", s => s.TraceEnable)] };
         yield return new("RedirectTemp", Arity.OneOrMore, C, "Redirect temp (302): RedirectTemp /path URL", "", c => Redirect(c, 302), Both, repeatable: true);
+    }
+
+    /// <summary>mod_alias.c: add_alias(): a URL-path and where its files are.</summary>
+    private static void Alias(DirectiveCall c)
+    {
+        string path = c.Arg(0), target = c.Arg(1);
+        if (!path.StartsWith("/", System.StringComparison.Ordinal))
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 0, "Alias: the URL-path '" + path + "' must start with '/'");
+            return;
+        }
+        if (target.Length == 0 || target.IndexOf('\0') >= 0)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 1, "Alias: '" + target + "' is not a file-system path");
+            return;
+        }
+        // httpd's documentation warns of it: "/icons/" with "/usr/share/icons" maps "/icons/x" to "/usr/share/iconsx".
+        if (path.EndsWith("/", System.StringComparison.Ordinal) && !target.EndsWith("/", System.StringComparison.Ordinal) && path.Length > 1)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 1, "Alias " + path + " " + target + ": the URL-path ends with '/' and the target does not, so httpd would map " + path + "x to " + target + "x; end both with '/'");
+            return;
+        }
+        c.Settings.Aliases.Add(new AliasRule(path, target));
     }
 
     /// <summary>core.c: set_serv_tokens(): the words httpd takes, with its short forms.</summary>

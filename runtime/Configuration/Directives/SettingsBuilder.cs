@@ -38,6 +38,8 @@ public sealed class SettingsBuilder
 
     public List<ExpiresRule> Expires { get; } = new();
 
+    public List<AliasRule> Aliases { get; } = new();
+
     public List<HandlerReference> CodeHandlers { get; } = new();
 
     /// <summary>ProxyPass lines in file order, with where each was written (for the shadowing check).</summary>

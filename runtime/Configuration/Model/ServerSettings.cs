@@ -88,6 +88,9 @@ public sealed record ServerSettings
     /// <summary>mod_alias' Redirect lines, in the order written (the first that matches answers).</summary>
     public EquatableArray<RedirectRule> Redirects { get; init; } = EquatableArray<RedirectRule>.Empty;
 
+    /// <summary>mod_alias' Alias lines, in the order written (the first that matches serves).</summary>
+    public EquatableArray<AliasRule> Aliases { get; init; } = EquatableArray<AliasRule>.Empty;
+
     /// <summary>mod_expires' lines (ExpiresActive, ExpiresDefault, ExpiresByType), in the order written.</summary>
     public EquatableArray<ExpiresRule> Expires { get; init; } = EquatableArray<ExpiresRule>.Empty;
 

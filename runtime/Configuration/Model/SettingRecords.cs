@@ -147,3 +147,10 @@ public sealed record ErrorDocumentRule(string Location, int Status, string Docum
 /// (access) or after its Last-Modified (<paramref name="Modification"/>).
 /// </summary>
 public sealed record ExpiresRule(string Location, string? Type, bool On = true, bool Modification = false, long Seconds = 0);
+
+/// <summary>
+/// A mod_alias <c>Alias</c>: requests whose path starts with <paramref name="Path"/> (at a
+/// segment boundary) are served from <paramref name="Target"/>, a directory (the rest of the path
+/// beneath it) or a file, instead of DocumentRoot; relative targets are under ServerRoot.
+/// </summary>
+public sealed record AliasRule(string Path, string Target);

@@ -41,6 +41,7 @@ internal static class ConfigChecks
             Redirects = new EquatableArray<RedirectRule>(b.Redirects.ConvertAll(r => r.Rule)),
             ErrorDocuments = new EquatableArray<ErrorDocumentRule>(b.ErrorDocuments),
             Expires = new EquatableArray<ExpiresRule>(b.Expires),
+            Aliases = new EquatableArray<AliasRule>(b.Aliases),
             CodeHandlers = new EquatableArray<HandlerReference>(b.CodeHandlers),
             Deployment = b.Deployment with
             {
