@@ -51,7 +51,7 @@ public sealed partial class ConfigGenerator
             w.Array(Config + "LocationSpec", "Locations", s.Locations, l => "new(" + Str(l.Path) + ", " + Str(l.Handler) + ", " + Str(l.Require) + ")", "SetHandler");
             w.Array(Config + "HeaderRule", "Headers", s.Headers, h => "new(" + Str(h.Location) + ", " + Bool(h.Request) + ", " + Bool(h.Always) + ", " + Config + "HeaderAction." + h.Action
                 + ", " + Str(h.Name) + ", " + Str(h.Value) + ", " + Str(h.Replacement) + ")", "Header");
-            w.Array(Config + "RedirectRule", "Redirects", s.Redirects, r => "new(" + Str(r.Path) + ", " + Int(r.Status) + ", " + Str(r.Url) + ", " + Bool(r.InLocation) + ")", "Redirect");
+            w.Array(Config + "RedirectRule", "Redirects", s.Redirects, r => "new(" + Str(r.Path) + ", " + Int(r.Status) + ", " + Str(r.Url) + ", " + Bool(r.InLocation) + ", " + Bool(r.IsPattern) + ")", "Redirect");
             w.Array(Config + "ErrorDocumentRule", "ErrorDocuments", s.ErrorDocuments, e => "new(" + Str(e.Location) + ", " + Int(e.Status) + ", " + Str(e.Document) + ")", "ErrorDocument");
             w.Array(Config + "AliasRule", "Aliases", s.Aliases, a => "new(" + Str(a.Path) + ", " + Str(a.Target) + ")", "Alias");
             w.Array(Config + "ExpiresRule", "Expires", s.Expires, e => "new(" + Str(e.Location) + ", " + (e.Type is null ? "null" : Str(e.Type)) + ", " + Bool(e.On) + ", " + Bool(e.Modification)
@@ -62,6 +62,7 @@ public sealed partial class ConfigGenerator
             w.Array("string", "Sources", model.Sources, Str, null);
             EmitHandlers(w, model.Handlers);
             EmitHeaderEdits(w, s.Headers);
+            EmitRedirectPatterns(w, s.Redirects);
 
             w.Close();
             if (model.EmitEntryPoint)
@@ -126,6 +127,31 @@ public sealed partial class ConfigGenerator
                 w.Line(Int(i) + " => s_headerEdit" + Int(i) + ".Replace(value, " + Str(headers[i].Replacement) + (headers[i].Action == HeaderAction.Edit ? ", 1" : "") + "), // " + headers[i].Name);
             }
             w.Line("_ => value,");
+            w.Close(";");
+        }
+
+        /// <summary>
+        /// RedirectMatch's patterns as Regex instances made once, and the switch that matches one
+        /// (by its place in Redirects) and writes its URL; nothing when there are none.
+        /// </summary>
+        private static void EmitRedirectPatterns(Writer w, EquatableArray<RedirectRule> redirects)
+        {
+            var patterns = new List<int>();
+            for (int i = 0; i < redirects.Count; i++) if (redirects[i].IsPattern) patterns.Add(i);
+            if (patterns.Count == 0) return;
+            w.Line("");
+            w.Line("/// <summary>RedirectMatch's patterns, each made once.</summary>");
+            foreach (int i in patterns)
+            {
+                w.Line("private static readonly global::System.Text.RegularExpressions.Regex s_redirect" + Int(i) + " = new(" + Str(redirects[i].Path) + ", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);");
+            }
+            w.Line("public static string? RedirectTo(int rule, string path) => rule switch");
+            w.Open();
+            foreach (int i in patterns)
+            {
+                w.Line(Int(i) + " => s_redirect" + Int(i) + ".Match(path) is { Success: true } m" + Int(i) + " ? m" + Int(i) + ".Result(" + Str(redirects[i].Url) + ") : null,");
+            }
+            w.Line("_ => null,");
             w.Close(";");
         }
 

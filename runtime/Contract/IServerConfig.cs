@@ -30,6 +30,9 @@ public partial interface IServerConfig
     /// </summary>
     static virtual string EditHeader(int rule, string value) => value;
     static virtual IReadOnlyList<RedirectRule> Redirects => System.Array.Empty<RedirectRule>();
+
+    /// <summary>A RedirectMatch (by its place in <see cref="Redirects"/>) matched against a decoded path: its URL with the groups put in, or null when it does not match. Generated per configuration, as EditHeader.</summary>
+    static virtual string? RedirectTo(int rule, string path) => null;
     static virtual IReadOnlyList<ErrorDocumentRule> ErrorDocuments => System.Array.Empty<ErrorDocumentRule>();
     static virtual IReadOnlyList<ExpiresRule> Expires => System.Array.Empty<ExpiresRule>();
     static virtual IReadOnlyList<AliasRule> Aliases => System.Array.Empty<AliasRule>();

@@ -22,21 +22,20 @@ internal sealed unsafe partial class Http1Session<TConfig>
             if (RequestPath.Resolve(target, out string relative, out bool trailingSlash) != 0) return null;
             decoded = "/" + relative + (trailingSlash && relative.Length > 0 ? "/" : "");
         }
-        if (_site.Redirects.Find(decoded, out int matched) is not RedirectRule rule) return null;
+        if (_site.Redirects.Find(decoded, out string to) is not RedirectRule rule) return null;
         if (rule.Status is < 300 or >= 400) return ErrorPlan(c, r, rule.Status);
 
-        // mod_alias.c: the rest of the path, encoded again, after the URL; the client's query
-        // when the URL has none; a URL that is a path made absolute on the host the client named.
-        var url = new StringBuilder(rule.Url.Length + decoded.Length + 32);
-        if (rule.Url.StartsWith('/'))
+        // mod_alias.c: the client's query when the URL has none; a URL that is a path made
+        // absolute on the host the client named.
+        var url = new StringBuilder(to.Length + 64);
+        if (to.StartsWith('/'))
         {
             url.Append(c.TransportReadyAt != 0 ? "https://" : "http://");
             url.Append(r.HostStart >= 0 ? Encoding.Latin1.GetString(_in.AsSpan(r.HostStart, r.HostLength)) : _site.ServerName.Length > 0 ? _site.ServerName : "localhost");
         }
-        url.Append(rule.Url);
-        if (!rule.InLocation) RequestPath.Escape(decoded.Substring(matched), url);
+        url.Append(to);
         int query = target.IndexOf((byte)'?');
-        if (query >= 0 && rule.Url.IndexOf('?') < 0) url.Append(Encoding.Latin1.GetString(target.Slice(query)));
+        if (query >= 0 && to.IndexOf('?') < 0) url.Append(Encoding.Latin1.GetString(target.Slice(query)));
         string location = url.ToString();
 
         byte[] body = MovedPage(rule.Status, location);

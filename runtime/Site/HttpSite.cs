@@ -15,10 +15,11 @@ internal sealed class HttpSite : IDisposable
     public HttpSite(DocumentRoot root, MimeTypes types, IReadOnlyList<string> directoryIndex, string serverHeader,
         IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null, Proxy.ProxyRouter? proxy = null,
         IReadOnlyList<HeaderRule>? headers = null, IReadOnlyList<RedirectRule>? redirects = null, IReadOnlyList<ErrorDocumentRule>? errors = null,
-        Func<int, string, string>? editHeader = null, IReadOnlyList<ExpiresRule>? expires = null, AliasTable? aliases = null)
+        Func<int, string, string>? editHeader = null, IReadOnlyList<ExpiresRule>? expires = null, AliasTable? aliases = null,
+        Func<int, string, string?>? redirectTo = null)
     {
         Aliases = aliases ?? new AliasTable(Array.Empty<AliasRule>(), static p => p);
-        Redirects = new RedirectTable(redirects ?? Array.Empty<RedirectRule>());
+        Redirects = new RedirectTable(redirects ?? Array.Empty<RedirectRule>(), redirectTo);
         Proxy = proxy;
         Logs = logs ?? Array.Empty<Logging.AccessLog>();
         Routes = new RouteTable(locations, headers, errors, editHeader, expires);

@@ -82,6 +82,19 @@ public sealed class CompiledCodeTests
         Assert.DoesNotContain("Regex", plain.Source);
     }
 
+    /// <summary>RedirectMatch's pattern is compiled into RedirectTo, by the rule's place among the redirects.</summary>
+    [Fact]
+    public void RedirectMatch_patterns_are_compiled_into_RedirectTo()
+    {
+        GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\nRedirect /old https://x/new\nRedirectMatch permanent \"^/img/(.*)\\.gif$\" https://cdn.example.org/$1.png\n"));
+        Assert.Empty(run.Errors);
+        System.Type config = run.Load().GetType("EventMpm.Generated.CompiledConfig", throwOnError: true)!;
+        string? To(int rule, string path) => (string?)config.GetMethod("RedirectTo")!.Invoke(null, [rule, path]);
+        Assert.Equal("https://cdn.example.org/a/b.png", To(1, "/img/a/b.gif"));
+        Assert.Null(To(1, "/img/a.png"));
+        Assert.Null(To(0, "/old"));
+    }
+
     /// <summary>
     /// IServerConfig's constant members and CompiledSettings are generated from the catalogue's
     /// rows: a config that sets every constant to something other than its default reads back

@@ -55,7 +55,7 @@ public sealed class DiagnosticTests
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\nRedirect 200 /old https://x/\n", 2, 10, "Redirect: status 200 is neither a redirect (300-399) nor an error status"),
         Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nRedirect seeother /old\n", 2, 1, "Redirect: a 303 redirect needs the URL it sends to"),
         Case("EMPM002", DiagnosticSeverity.Error, "Listen 80\nRedirect gone /old https://x/\n", 2, 20, "status 410 takes a path and no URL"),
-        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nRedirectMatch ^/(.*)\\.gif$ /images/$1.png\n", 2, 1, "RedirectMatch is httpd's (mod_alias), not supported by EventMpm: EventMpm does not have it yet: regular-expression redirects are planned"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nRedirectMatch permanent ^/(old/.*$ https://x/$1\n", 2, 25, "RedirectMatch: '^/(old/.*$' is not a regular expression"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\nErrorDocument 200 /ok.html\n", 2, 15, "ErrorDocument: '200' is not an error status (400-599)"),
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nErrorDocument 404 /../etc/passwd\n", 2, 19, "must not hold '.' or '..' segments"),
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nServerTokens Secret\n", 2, 14, "ServerTokens takes Prod, Major, Minor, Minimal, OS or Full, not 'Secret'"),
@@ -123,7 +123,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "UseCanonicalName", "HostnameLookups", "AliasMatch", "RedirectMatch", "FallbackResource", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
+        foreach (string name in new[] { "ServerAdmin", "UseCanonicalName", "HostnameLookups", "AliasMatch", "RedirectRelative", "FallbackResource", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

@@ -10,9 +10,10 @@ public static partial class DirectiveCatalog
         const DirectiveContexts Both = DirectiveContexts.Server | DirectiveContexts.Location;
         yield return new("Alias", Arity.Two, C, "Serves a URL-path from a directory or file outside DocumentRoot: Alias /icons/ /usr/share/icons/", "", Alias, repeatable: true)
             { Show = s => s.Aliases.Count == 0 ? "" : s.Aliases.Count + (s.Aliases.Count == 1 ? " alias" : " aliases") };
-        yield return new("Redirect", Arity.OneOrMore, C, "Answers a path with a redirect: Redirect [permanent|temp|seeother|gone|status] /path URL (in <Location>: Redirect [status] URL)", "", c => Redirect(c, null), Both, repeatable: true)
+        yield return new("Redirect", Arity.OneOrMore, C, "Answers a path with a redirect: Redirect [permanent|temp|seeother|gone|status] /path URL (in <Location>: Redirect [status] URL)", "", c => Redirect(c, null, pattern: false), Both, repeatable: true)
             { Show = s => s.Redirects.Count == 0 ? "" : s.Redirects.Count + (s.Redirects.Count == 1 ? " redirect" : " redirects") };
-        yield return new("RedirectPermanent", Arity.OneOrMore, C, "Redirect permanent (301): RedirectPermanent /path URL", "", c => Redirect(c, 301), Both, repeatable: true);
+        yield return new("RedirectMatch", Arity.OneOrMore, C, "Answers the paths a regular expression matches with a redirect: RedirectMatch [status] regex URL ($1... for its groups)", "", c => Redirect(c, null, pattern: true), repeatable: true);
+        yield return new("RedirectPermanent", Arity.OneOrMore, C, "Redirect permanent (301): RedirectPermanent /path URL", "", c => Redirect(c, 301, pattern: false), Both, repeatable: true);
         yield return new("ErrorDocument", Arity.Two, C, "What the server's own error answer carries: ErrorDocument status /local/path | URL | \"message\" | default", "", ErrorDocument, Both, repeatable: true)
             { Show = s => s.ErrorDocuments.Count == 0 ? "" : s.ErrorDocuments.Count + (s.ErrorDocuments.Count == 1 ? " document" : " documents") };
         yield return new("ServerTokens", Arity.One, C, "How much the Server field says: Prod (EventMpm), Major, Minor, Minimal (EventMpm/1.2.3), OS, Full", "Minimal", ServerTokens)
@@ -21,7 +22,7 @@ public static partial class DirectiveCatalog
             { Show = s => s.ServerSignature ? "On" : "Off", Constants = [CompiledConstant.Bool("ServerSignature", s => s.ServerSignature)] };
         yield return new("TraceEnable", Arity.One, C, "Whether TRACE reaches C# handlers and backends (On) or is answered 405 everywhere (Off); EventMpm never echoes a request itself", "On", TraceEnable)
             { Show = s => s.TraceEnable ? "On" : "Off", Constants = [CompiledConstant.Bool("TraceEnable", s => s.TraceEnable)] };
-        yield return new("RedirectTemp", Arity.OneOrMore, C, "Redirect temp (302): RedirectTemp /path URL", "", c => Redirect(c, 302), Both, repeatable: true);
+        yield return new("RedirectTemp", Arity.OneOrMore, C, "Redirect temp (302): RedirectTemp /path URL", "", c => Redirect(c, 302, pattern: false), Both, repeatable: true);
     }
 
     /// <summary>mod_alias.c: add_alias(): a URL-path and where its files are.</summary>
@@ -123,7 +124,7 @@ public static partial class DirectiveCatalog
     }
 
     /// <summary>mod_alias.c: add_redirect_internal(): an optional status word or number, the path (not in &lt;Location&gt;), and a URL for a 3xx.</summary>
-    private static void Redirect(DirectiveCall c, int? fixedStatus)
+    private static void Redirect(DirectiveCall c, int? fixedStatus, bool pattern)
     {
         string directive = c.Definition.Name;
         int i = 0, status = fixedStatus ?? 302;
@@ -148,7 +149,21 @@ public static partial class DirectiveCatalog
         }
         bool redirect = status is >= 300 and < 400;
         string path;
-        if (c.Location is not null) path = c.Location;
+        if (pattern)
+        {
+            if (i >= c.Args.Count)
+            {
+                c.Error(DiagnosticCatalog.WrongArgumentCount, -1, directive + " needs a regular expression for the paths it answers: " + directive + " [status] ^/old/(.*)$ https://www.example.org/new/$1");
+                return;
+            }
+            if (PatternProblem?.Invoke(c.Arg(i)) is string why)
+            {
+                c.Error(DiagnosticCatalog.InvalidValue, i, directive + ": '" + c.Arg(i) + "' is not a regular expression: " + why);
+                return;
+            }
+            path = c.Arg(i++);
+        }
+        else if (c.Location is not null) path = c.Location;
         else
         {
             if (i >= c.Args.Count || !c.Arg(i).StartsWith("/", System.StringComparison.Ordinal))
@@ -189,6 +204,6 @@ public static partial class DirectiveCatalog
             c.Error(DiagnosticCatalog.WrongArgumentCount, i, directive + ": " + (redirect ? "a redirect takes " + (c.Location is null ? "a path and a URL" : "a URL") : "status " + status + " takes " + (c.Location is null ? "a path and no URL" : "no URL")) + " after its status");
             return;
         }
-        c.Settings.Redirects.Add((new RedirectRule(path, status, url, c.Location is not null), c.Name.Location));
+        c.Settings.Redirects.Add((new RedirectRule(path, status, url, c.Location is not null && !pattern, pattern), c.Name.Location));
     }
 }

@@ -33,7 +33,6 @@ public static class HttpdDirectives
         ("mpm_common", Planned + "its part of httpd's MPMs is not built", "AcceptErrorsNonFatal StartThreads"),
         ("mod_alias", VirtualHostsAndMapping, "AliasPreservePath RedirectRelative"),
         ("mod_alias", Planned + "regular-expression aliases are planned with rewrite rules; Alias maps by path prefix", "AliasMatch"),
-        ("mod_alias", Planned + "regular-expression redirects are planned with rewrite rules; Redirect matches by path prefix", "RedirectMatch"),
         ("mod_alias", Handlers, "ScriptAlias ScriptAliasMatch"),
         ("mod_rewrite", VirtualHostsAndMapping, "RewriteBase RewriteCond RewriteEngine RewriteMap RewriteOptions RewriteRule"),
         ("mod_dir", VirtualHostsAndMapping, "DirectoryCheckHandler DirectoryIndexRedirect DirectorySlash FallbackResource"),

@@ -123,9 +123,11 @@ public sealed record HeaderRule(string Location, bool Request, bool Always, Head
 /// with <paramref name="Path"/> (at a segment boundary) are answered <paramref name="Status"/>
 /// with <paramref name="Url"/> and the rest of their path as Location; in a &lt;Location&gt;
 /// (<paramref name="InLocation"/>) the section's path, and the URL as written. A status outside
-/// 300-399 has no URL: its error page is the answer (Redirect gone: 410).
+/// 300-399 has no URL: its error page is the answer (Redirect gone: 410). A RedirectMatch
+/// (<paramref name="IsPattern"/>) has a regular expression in <paramref name="Path"/>, matched
+/// against the whole decoded path, and <paramref name="Url"/> with $1... for its groups.
 /// </summary>
-public sealed record RedirectRule(string Path, int Status, string Url, bool InLocation = false);
+public sealed record RedirectRule(string Path, int Status, string Url, bool InLocation = false, bool IsPattern = false);
 
 /// <summary>
 /// An <c>ErrorDocument</c>: what the server's own <paramref name="Status"/> answer carries, at the

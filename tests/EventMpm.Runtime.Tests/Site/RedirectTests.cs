@@ -21,7 +21,12 @@ public struct RedirectConfig : IServerConfig
         new("/gone", 410, ""),
         new("/search", 302, "https://search.example.org/?site=x"),
         new("/docs", 303, "https://docs.example.org/", InLocation: true),
+        new("^/img/(.*)\\.gif$", 301, "/images/$1.png", IsPattern: true),
     ];
+
+    /// <summary>What the generator emits for the RedirectMatch above (its place is 5).</summary>
+    public static string? RedirectTo(int rule, string path)
+        => rule == 5 && System.Text.RegularExpressions.Regex.Match(path, "^/img/(.*)\\.gif$") is { Success: true } m ? m.Result("/images/$1.png") : null;
     public static IReadOnlyList<HeaderRule> Headers => [new("", false, true, HeaderAction.Set, "X-Frame-Options", "DENY"), new("", false, false, HeaderAction.Set, "X-Only-On-Success", "1")];
 }
 
@@ -81,6 +86,15 @@ public sealed class RedirectTests : IDisposable
         var docs = Get("/docs/guide/intro.html");
         Assert.Equal(303, docs.Status);
         Assert.Equal("https://docs.example.org/", Location(docs.Head));
+    }
+
+    [Fact]
+    public void RedirectMatch_sends_the_path_its_pattern_matches_to_its_URL_with_the_groups_put_in()
+    {
+        var r = Get("/img/logos/big.gif?v=2");
+        Assert.Equal(301, r.Status);
+        Assert.Equal("http://www.example.com/images/logos/big.png?v=2", Location(r.Head));
+        Assert.Equal(404, Get("/img/logos/big.png").Status);
     }
 
     [Fact]
