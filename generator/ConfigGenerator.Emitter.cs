@@ -63,6 +63,7 @@ public sealed partial class ConfigGenerator
             EmitHandlers(w, model.Handlers);
             EmitHeaderEdits(w, s.Headers);
             EmitRedirectPatterns(w, s.Redirects);
+            EmitProxyPatterns(w, s.Deployment.ProxyPass);
 
             w.Close();
             if (model.EmitEntryPoint)
@@ -155,6 +156,28 @@ public sealed partial class ConfigGenerator
             w.Close(";");
         }
 
+        /// <summary>ProxyPassMatch's patterns, and the switch that matches one (by its place among the compiled ProxyPass lines) and writes its URL.</summary>
+        private static void EmitProxyPatterns(Writer w, EquatableArray<ProxyRoute> routes)
+        {
+            var patterns = new List<int>();
+            for (int i = 0; i < routes.Count; i++) if (routes[i].IsPattern) patterns.Add(i);
+            if (patterns.Count == 0) return;
+            w.Line("");
+            w.Line("/// <summary>ProxyPassMatch's patterns, each made once.</summary>");
+            foreach (int i in patterns)
+            {
+                w.Line("private static readonly global::System.Text.RegularExpressions.Regex s_proxy" + Int(i) + " = new(" + Str(routes[i].Path) + ", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);");
+            }
+            w.Line("public static string? ProxyTo(int route, string path) => route switch");
+            w.Open();
+            foreach (int i in patterns)
+            {
+                w.Line(Int(i) + " => s_proxy" + Int(i) + ".Match(path) is { Success: true } m" + Int(i) + " ? m" + Int(i) + ".Result(" + Str(routes[i].Url) + ") : null,");
+            }
+            w.Line("_ => null,");
+            w.Close(";");
+        }
+
         private static void EmitDeployment(Writer w, DeploymentSettings d)
         {
             w.Line("");
@@ -177,7 +200,7 @@ public sealed partial class ConfigGenerator
             w.Field("SSLCertificateChainFile", Str(d.SSLCertificateChainFile));
             w.Field("SSLCACertificateFile", Str(d.SSLCACertificateFile));
             w.Field("ProxyPass", ArrayLiteral(Config + "ProxyRoute", d.ProxyPass, p => "new(" + Str(p.Path) + ", " + Str(p.Url) + ", " + Bool(p.InLocation) + ", "
-                + Int(p.ConnectionTimeout) + ", " + Int(p.Timeout) + ", " + Int(p.Ttl) + ", " + Int(p.Retry) + ", " + Bool(p.DisableReuse) + ", " + Bool(p.KeepAlive) + ", " + Str(p.Upgrade) + ")"));
+                + Int(p.ConnectionTimeout) + ", " + Int(p.Timeout) + ", " + Int(p.Ttl) + ", " + Int(p.Retry) + ", " + Bool(p.DisableReuse) + ", " + Bool(p.KeepAlive) + ", " + Str(p.Upgrade) + ", " + Bool(p.IsPattern) + ")"));
             w.Field("ProxyPassReverse", ArrayLiteral(Config + "ProxyReverse", d.ProxyPassReverse, r => "new(" + Str(r.Path) + ", " + Str(r.Url) + ")"));
             w.Field("BalancerMember", ArrayLiteral(Config + "BalancerMember", d.BalancerMember, m => "new(" + Str(m.Balancer) + ", " + Str(m.Url) + ", " + Int(m.LoadFactor) + ", "
                 + Int(m.ConnectionTimeout) + ", " + Int(m.Timeout) + ", " + Int(m.Ttl) + ", " + Int(m.Retry) + ", " + Bool(m.DisableReuse) + ", " + Bool(m.KeepAlive) + ", " + Str(m.Upgrade) + ")"));

@@ -33,6 +33,9 @@ public partial interface IServerConfig
 
     /// <summary>A RedirectMatch (by its place in <see cref="Redirects"/>) matched against a decoded path: its URL with the groups put in, or null when it does not match. Generated per configuration, as EditHeader.</summary>
     static virtual string? RedirectTo(int rule, string path) => null;
+
+    /// <summary>A ProxyPassMatch (by its place among the compiled ProxyPass lines) matched against a decoded path: its URL with the groups put in, or null. Generated, as RedirectTo.</summary>
+    static virtual string? ProxyTo(int route, string path) => null;
     static virtual IReadOnlyList<ErrorDocumentRule> ErrorDocuments => System.Array.Empty<ErrorDocumentRule>();
     static virtual IReadOnlyList<ExpiresRule> Expires => System.Array.Empty<ExpiresRule>();
     static virtual IReadOnlyList<AliasRule> Aliases => System.Array.Empty<AliasRule>();

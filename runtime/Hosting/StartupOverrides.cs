@@ -52,6 +52,11 @@ public static class StartupOverrides
             if (definition is null) continue;
             if (definition.Name == "Listen" && !listenReplaced) { builder.Listen.Clear(); listenReplaced = true; }
             if (definition.Name == "CustomLog" && !logsReplaced) { builder.CustomLogs.Clear(); logsReplaced = true; }
+            if (definition.Name == "ProxyPassMatch")
+            {
+                diagnostics.Report(DiagnosticCatalog.CompiledOnly, name.Location, "ProxyPassMatch is compiled into this binary (its pattern is code) and cannot be given with -C; change it in the configuration and rebuild. -C ProxyPass replaces the compiled lines, ProxyPassMatch ones included");
+                continue;
+            }
             if (definition.Name == "ProxyPass" && !proxyReplaced) { builder.ProxyPass.Clear(); proxyReplaced = true; }
             if (definition.Name == "ProxyPassReverse" && !reverseReplaced) { builder.ProxyPassReverse.Clear(); reverseReplaced = true; }
             if (definition.Name == "BalancerMember" && !membersReplaced) { builder.BalancerMembers.Clear(); membersReplaced = true; }

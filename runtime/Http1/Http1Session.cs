@@ -170,9 +170,9 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         }
 
         if (_site.Proxy is not null && (TConfig.TraceEnable || r.Method != HttpMethod.Trace) // TraceEnable Off: mod_proxy refuses TRACE too
-            && ProxyTarget(r, out string proxiedPath, out int matched) is Proxy.ProxyDestination destination)
+            && ProxyTarget(r, out string proxiedPath, out int matched, out string? rest) is Proxy.ProxyDestination destination)
         {
-            return Proxy(c, destination, proxiedPath, matched, ref have, consumed);
+            return Proxy(c, destination, proxiedPath, matched, rest, ref have, consumed);
         }
 
         // A file, a page or an error takes no body, and no worker waits for one (nginx discards

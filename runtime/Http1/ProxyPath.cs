@@ -24,7 +24,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     /// backend it goes to; null when it is not proxied. A plain path (nothing to decode, the
     /// common case) is matched as it stands, so a request that is not proxied costs no string.
     /// </summary>
-    private ProxyDestination? ProxyTarget(HttpRequest r, out string path, out int matched)
+    private ProxyDestination? ProxyTarget(HttpRequest r, out string path, out int matched, out string? rest)
     {
         ReadOnlySpan<byte> target = _in.AsSpan(r.TargetStart, r.TargetLength);
         int query = target.IndexOf((byte)'?');
@@ -33,19 +33,20 @@ internal sealed unsafe partial class Http1Session<TConfig>
         {
             Span<char> chars = stackalloc char[raw.Length];
             for (int i = 0; i < raw.Length; i++) chars[i] = (char)raw[i];
-            ProxyDestination? found = _site.Proxy!.Find(chars, out matched);
+            ProxyDestination? found = _site.Proxy!.Find(chars, out matched, out rest);
             path = found is null ? "" : new string(chars);
             return found;
         }
         path = "";
         matched = 0;
+        rest = null;
         if (RequestPath.Resolve(target, out string relative, out bool trailingSlash) != 0) return null;
         path = "/" + relative + (trailingSlash && relative.Length > 0 ? "/" : "");
-        return _site.Proxy!.Find(path, out matched);
+        return _site.Proxy!.Find(path, out matched, out rest);
     }
 
     /// <summary>Starts a proxied request; true when a pipelined request follows on this worker.</summary>
-    private bool Proxy(Connection c, ProxyDestination destination, string path, int matched, ref int have, int consumed)
+    private bool Proxy(Connection c, ProxyDestination destination, string path, int matched, string? rest, ref int have, int consumed)
     {
         HttpRequest r = _request;
         if (!_site.Routes.IsEmpty)
@@ -81,7 +82,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         string clientHost = r.HostStart >= 0 ? Encoding.Latin1.GetString(_in.AsSpan(r.HostStart, r.HostLength)) : "";
         x.ClientHost = clientHost;
         c.Client ??= Sys.PeerAddress(c.Fd);
-        x.PathRest = path.Substring(matched);
+        x.PathRest = rest ?? path.Substring(matched);
         x.Query = query < 0 ? "" : Encoding.Latin1.GetString(target.Slice(query));
         var facts = new ProxyRequestFacts(
             Target: MapTarget(destination.TargetPath(backend), x.PathRest, x.Query),

@@ -12,11 +12,11 @@ internal sealed class ProxyDestination
 {
     private readonly Backend? _single;
 
-    public ProxyDestination(ProxyRoute route, Backend single)
+    public ProxyDestination(ProxyRoute route, Backend single, string path)
     {
         Route = route;
         _single = single;
-        Path = single.Url.Path;
+        Path = path;
     }
 
     public ProxyDestination(ProxyRoute route, Balancer balancer, string path)

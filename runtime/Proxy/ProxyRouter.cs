@@ -14,37 +14,44 @@ namespace EventMpm.Proxy;
 /// </summary>
 internal sealed class ProxyRouter
 {
-    private readonly (ProxyRoute Route, ProxyDestination? Destination)[] _routes;
+    private readonly (ProxyRoute Route, ProxyDestination? Destination, int Index)[] _routes;
+    private readonly Func<int, string, string?> _proxyTo;
+    private readonly bool _patterns;
     private readonly (string Path, string Url)[] _reverse;
     private readonly List<Backend> _backends = new();
 
-    public ProxyRouter(DeploymentSettings deployment, int proxyTimeout)
+    /// <param name="proxyTo">A ProxyPassMatch's URL for a path, by the line's place among ProxyPass's (the configuration's compiled code); null when it does not match.</param>
+    public ProxyRouter(DeploymentSettings deployment, int proxyTimeout, Func<int, string, string?>? proxyTo = null)
     {
-        var ordered = new List<ProxyRoute>();
-        foreach (ProxyRoute r in deployment.ProxyPass) if (r.InLocation) ordered.Add(r);
-        ordered.Sort((a, b) => b.Path.Length.CompareTo(a.Path.Length));
-        foreach (ProxyRoute r in deployment.ProxyPass) if (!r.InLocation) ordered.Add(r);
+        _proxyTo = proxyTo ?? (static (_, _) => null);
+        var ordered = new List<(ProxyRoute Route, int Index)>();
+        for (int i = 0; i < deployment.ProxyPass.Count; i++) if (deployment.ProxyPass[i].InLocation) ordered.Add((deployment.ProxyPass[i], i));
+        ordered.Sort((a, b) => b.Route.Path.Length.CompareTo(a.Route.Path.Length));
+        for (int i = 0; i < deployment.ProxyPass.Count; i++) if (!deployment.ProxyPass[i].InLocation) ordered.Add((deployment.ProxyPass[i], i));
         var addresses = new Dictionary<string, IPEndPoint>(StringComparer.Ordinal);
         var balancers = new Dictionary<string, Balancer>(StringComparer.Ordinal);
-        _routes = new (ProxyRoute, ProxyDestination?)[ordered.Count];
+        _routes = new (ProxyRoute, ProxyDestination?, int)[ordered.Count];
         for (int i = 0; i < ordered.Count; i++)
         {
-            ProxyRoute r = ordered[i];
+            var (r, index) = ordered[i];
+            _patterns |= r.IsPattern;
+            // A ProxyPassMatch URL with $1... in its path: the path is all the substitution's.
+            bool substituted = r.IsPattern && r.Url.IndexOf('$') >= 0;
             if (r.Excluded)
             {
-                _routes[i] = (r, null);
+                _routes[i] = (r, null, index);
             }
             else if (r.Balancer is string name)
             {
                 if (!balancers.TryGetValue(name, out Balancer? balancer)) balancers[name] = balancer = MakeBalancer(name, deployment, addresses, proxyTimeout, r);
-                _routes[i] = (r, new ProxyDestination(r, balancer, r.Url.Substring(name.Length)));
+                _routes[i] = (r, new ProxyDestination(r, balancer, substituted ? "" : r.Url.Substring(name.Length)), index);
             }
             else
             {
                 ProxyUrl url = Parse(r.Url, r);
                 var backend = Backend.Of(r, url, Address(url, addresses, r), proxyTimeout);
                 _backends.Add(backend);
-                _routes[i] = (r, new ProxyDestination(r, backend));
+                _routes[i] = (r, new ProxyDestination(r, backend, substituted ? "" : url.Path), index);
             }
         }
         var reverse = new List<(string, string)>();
@@ -112,11 +119,31 @@ internal sealed class ProxyRouter
     /// <summary>Every backend: the single ones and the balancers' members.</summary>
     public IReadOnlyList<Backend> Backends => _backends;
 
-    /// <summary>Where a decoded path is sent, and how much of the path the ProxyPass path took; null when it is not proxied.</summary>
-    public ProxyDestination? Find(ReadOnlySpan<char> path, out int matched)
+    /// <summary>
+    /// Where a decoded path is sent, and how much of the path the ProxyPass path took; null when
+    /// it is not proxied. For a ProxyPassMatch, <paramref name="rest"/> is what follows the
+    /// destination's path: the substituted URL's path, or (a URL without $1...) the whole path
+    /// (mod_proxy.c: proxy_trans()); null for a ProxyPass, whose rest is the path after <paramref name="matched"/>.
+    /// </summary>
+    public ProxyDestination? Find(ReadOnlySpan<char> path, out int matched, out string? rest)
     {
-        foreach (var (route, destination) in _routes)
+        string? whole = _patterns ? path.ToString() : null;
+        rest = null;
+        foreach (var (route, destination, index) in _routes)
         {
+            if (route.IsPattern)
+            {
+                if (_proxyTo(index, whole!) is not string url) continue;
+                matched = path.Length;
+                if (url == route.Url) rest = whole; // no group in the URL: the whole path follows it
+                else
+                {
+                    int scheme = url.IndexOf("://", StringComparison.Ordinal);
+                    int slash = url.IndexOf('/', scheme + 3);
+                    rest = slash < 0 ? "/" : url.Substring(slash);
+                }
+                return destination;
+            }
             matched = ProxyPathMatch.Length(path, route.Path);
             if (matched >= 0) return destination; // null for "!": not proxied
         }

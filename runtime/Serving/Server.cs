@@ -192,7 +192,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             if (deployment.ProxyPass.Count > 0)
             {
                 proxy = new Proxy.ProxyRouter(deployment,
-                    TConfig.ProxyTimeoutMilliseconds > 0 ? TConfig.ProxyTimeoutMilliseconds : TConfig.TimeoutMilliseconds);
+                    TConfig.ProxyTimeoutMilliseconds > 0 ? TConfig.ProxyTimeoutMilliseconds : TConfig.TimeoutMilliseconds, TConfig.ProxyTo);
             }
         }
         catch (InvalidOperationException e)

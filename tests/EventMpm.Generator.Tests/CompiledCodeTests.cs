@@ -82,6 +82,19 @@ public sealed class CompiledCodeTests
         Assert.DoesNotContain("Regex", plain.Source);
     }
 
+    /// <summary>ProxyPassMatch's pattern is compiled into ProxyTo, by the line's place among the ProxyPass lines.</summary>
+    [Fact]
+    public void ProxyPassMatch_patterns_are_compiled_into_ProxyTo()
+    {
+        GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\nProxyPass /api http://127.0.0.1:9000/api\nProxyPassMatch \"^/(.*\\.php)$\" http://127.0.0.1:9001/app/$1 timeout=5\n"));
+        Assert.Empty(run.Errors);
+        System.Type config = run.Load().GetType("EventMpm.Generated.CompiledConfig", throwOnError: true)!;
+        string? To(int route, string path) => (string?)config.GetMethod("ProxyTo")!.Invoke(null, [route, path]);
+        Assert.Equal("http://127.0.0.1:9001/app/a/index.php", To(1, "/a/index.php"));
+        Assert.Null(To(1, "/a/index.html"));
+        Assert.Equal(new ProxyRoute("^/(.*\\.php)$", "http://127.0.0.1:9001/app/$1", Timeout: 5_000, IsPattern: true), run.ReadBack().Deployment.ProxyPass[1]);
+    }
+
     /// <summary>RedirectMatch's pattern is compiled into RedirectTo, by the rule's place among the redirects.</summary>
     [Fact]
     public void RedirectMatch_patterns_are_compiled_into_RedirectTo()

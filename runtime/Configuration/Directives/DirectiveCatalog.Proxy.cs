@@ -45,6 +45,7 @@ public static partial class DirectiveCatalog
         const DirectiveScope D = DirectiveScope.Deployment;
         const DirectiveContexts Both = DirectiveContexts.Server | DirectiveContexts.Location;
         yield return new("ProxyPass", Arity.OneOrMore, D, "Sends a path to a backend: ProxyPass path url|! [key=value ...] (in <Location>: ProxyPass url|! [key=value ...])", "", ProxyPass, Both, repeatable: true);
+        yield return new("ProxyPassMatch", Arity.OneOrMore, D, "Sends the paths a regular expression matches to a backend: ProxyPassMatch regex url|! [key=value ...] ($1... in the URL's path); compiled into the binary, so -C cannot give one", "", ProxyPassMatch, repeatable: true);
         yield return new("ProxyPassReverse", Arity.OneOrMore, D, "Rewrites a backend's Location, Content-Location and URI headers: ProxyPassReverse path url (in <Location>: ProxyPassReverse url)", "", ProxyPassReverse, Both, repeatable: true);
         yield return new("BalancerMember", Arity.OneOrMore, D, "A backend of a load balancer: BalancerMember [balancer://name] http://host:port [loadfactor=n key=value ...] (inside <Proxy \"balancer://name\"> the name is the section's)", "", BalancerMember, repeatable: true);
         yield return new("ProxySet", Arity.OneOrMore, D, "A load balancer's method and failover: ProxySet balancer://name lbmethod=byrequests|bybusyness maxattempts=n", "", ProxySet, repeatable: true);
@@ -106,9 +107,39 @@ public static partial class DirectiveCatalog
         return (c.Arg(0), 1);
     }
 
+    /// <summary>ProxyPassMatch regex url|! [key=value ...]: as ProxyPass, with a pattern for the path (mod_proxy.c: add_pass() with a regex).</summary>
+    private static void ProxyPassMatch(DirectiveCall c)
+    {
+        if (c.Args.Count < 2)
+        {
+            c.Error(DiagnosticCatalog.WrongArgumentCount, -1, "ProxyPassMatch needs a regular expression and a URL: ProxyPassMatch ^/api/(.*)$ http://backend:8080/$1");
+            return;
+        }
+        if (PatternProblem?.Invoke(c.Arg(0)) is string why)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 0, "ProxyPassMatch: '" + c.Arg(0) + "' is not a regular expression: " + why);
+            return;
+        }
+        string url = c.Arg(1);
+        int scheme = url.IndexOf("://", System.StringComparison.Ordinal);
+        int pathAt = scheme < 0 ? -1 : url.IndexOf('/', scheme + 3);
+        string authority = scheme < 0 ? url : pathAt < 0 ? url.Substring(scheme + 3) : url.Substring(scheme + 3, pathAt - scheme - 3);
+        if (url != "!" && authority.IndexOf('$') >= 0)
+        {
+            c.Error(DiagnosticCatalog.UnsupportedFeature, 1, "ProxyPassMatch: the backend (" + authority + ") must be fixed: a backend chosen per request has no pool and is resolved at no start; $1... may stand in the URL's path");
+            return;
+        }
+        ProxyPass(c, c.Arg(0), 1, pattern: true);
+    }
+
     private static void ProxyPass(DirectiveCall c)
     {
         if (ProxyPath(c) is not var (path, first)) return;
+        ProxyPass(c, path, first, pattern: false);
+    }
+
+    private static void ProxyPass(DirectiveCall c, string path, int first, bool pattern)
+    {
         string url = c.Arg(first);
         string? balancer = BalancerName(url);
         if (balancer is not null)
@@ -117,7 +148,7 @@ public static partial class DirectiveCatalog
             url = normalized;
         }
         else if (url != "!" && CheckProxyUrl(c, first) is null) return;
-        var route = new ProxyRoute(path, url, InLocation: c.Location is not null);
+        var route = new ProxyRoute(path, url, InLocation: c.Location is not null, IsPattern: pattern);
         var set = new BalancerSet(balancer ?? "");
         for (int i = first + 1; i < c.Args.Count; i++)
         {

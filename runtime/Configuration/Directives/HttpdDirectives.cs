@@ -48,7 +48,6 @@ public static class HttpdDirectives
         ("mod_ssl", BackendTls, "SSLProxyCACertificateFile SSLProxyCACertificatePath SSLProxyCARevocationCheck SSLProxyCARevocationFile SSLProxyCARevocationPath SSLProxyCheckPeerCN SSLProxyCheckPeerExpire SSLProxyCheckPeerName SSLProxyCipherSuite SSLProxyEngine SSLProxyMachineCertificateChainFile SSLProxyMachineCertificateFile SSLProxyMachineCertificatePath SSLProxyProtocol SSLProxyVerify SSLProxyVerifyDepth"),
         ("mod_ssl", VirtualHostsAndMapping, "SSLStrictSNIVHostCheck"),
         ("mod_ssl", Tls, "SSLClientHelloVars SSLCryptoDevice SSLFIPS SSLPolicy SSLRenegBufferSize SSLSRPUnknownUserSeed SSLSRPVerifierFile"),
-        ("mod_proxy", Planned + "regular-expression routes are planned; ProxyPass routes by path prefix (and ! excludes)", "ProxyPassMatch"),
         ("mod_proxy", Planned + "Set-Cookie from a backend is relayed unchanged; rewriting its path and domain is planned", "ProxyPassReverseCookieDomain ProxyPassReverseCookiePath"),
         ("mod_proxy", "balancers are fixed at start from the configuration: there is no balancer-manager to add members to", "BalancerGrowth BalancerInherit BalancerPersist"),
         ("mod_proxy", "forward proxying is not built (ProxyRequests Off only): EventMpm is a reverse proxy", "NoProxy ProxyBlock ProxyDomain ProxyRemote ProxyRemoteMatch"),

@@ -56,8 +56,10 @@ public enum LogLevel
 /// top-level ones, as mod_proxy's proxy_trans checks the directory's alias first).
 /// </summary>
 /// <paramref name="Upgrade"/>: the protocol a client may switch to through this route (upgrade=websocket), or empty.
+/// <paramref name="IsPattern"/>: a ProxyPassMatch, whose <paramref name="Path"/> is a regular expression matched against the
+/// whole decoded path and whose <paramref name="Url"/> may take its groups ($1...) in its path.
 public sealed record ProxyRoute(string Path, string Url, bool InLocation = false, int ConnectionTimeout = 0, int Timeout = 0,
-    int Ttl = 0, int Retry = ProxyRoute.DefaultRetry, bool DisableReuse = false, bool KeepAlive = false, string Upgrade = "")
+    int Ttl = 0, int Retry = ProxyRoute.DefaultRetry, bool DisableReuse = false, bool KeepAlive = false, string Upgrade = "", bool IsPattern = false)
 {
     /// <summary>mod_proxy's default retry: a backend that refused a connection is left alone this long (seconds).</summary>
     public const int DefaultRetry = 60;

@@ -68,11 +68,11 @@ internal static class ConfigChecks
         for (int j = 0; j < b.ProxyPass.Count; j++)
         {
             var (later, at) = b.ProxyPass[j];
-            if (later.InLocation) continue;
+            if (later.InLocation || later.IsPattern) continue;
             for (int i = 0; i < j; i++)
             {
                 var (earlier, where) = b.ProxyPass[i];
-                if (earlier.InLocation || !ProxyPathMatch.Covers(earlier.Path, later.Path)) continue;
+                if (earlier.InLocation || earlier.IsPattern || !ProxyPathMatch.Covers(earlier.Path, later.Path)) continue;
                 d.Report(DiagnosticCatalog.ProxyPassShadowed, at, "ProxyPass " + later.Path + " can never match: the ProxyPass " + earlier.Path
                     + " at " + where + " comes first and covers it (mod_proxy takes the first match); write the longer path first");
                 break;

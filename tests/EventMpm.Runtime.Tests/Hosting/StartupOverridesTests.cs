@@ -50,6 +50,10 @@ public sealed class StartupOverridesTests
         // The build's checks hold for -C too: a path an earlier line covers can never match.
         var (_, diagnostics, _) = StartupOverrides.Apply(s_compiled, [], ["ProxyPass / http://a:1/", "ProxyPass /api http://b:2/"], new Dictionary<string, string>());
         Assert.Contains(diagnostics, d => d.Id == DiagnosticCatalog.ProxyPassShadowed.Id && d.Message.Contains("ProxyPass /api can never match"));
+
+        // A pattern is compiled code: -C cannot give one.
+        var (_, refused, _) = StartupOverrides.Apply(s_compiled, [], ["ProxyPassMatch ^/(.*)$ http://a:1/$1"], new Dictionary<string, string>());
+        Assert.Contains(refused, d => d.Id == DiagnosticCatalog.CompiledOnly.Id && d.Message.StartsWith("ProxyPassMatch is compiled into this binary"));
     }
 
     [Fact]
