@@ -53,7 +53,7 @@ public sealed partial class ConfigGenerator
                 + ", " + Str(h.Name) + ", " + Str(h.Value) + ", " + Str(h.Replacement) + ")", "Header");
             w.Array(Config + "RedirectRule", "Redirects", s.Redirects, r => "new(" + Str(r.Path) + ", " + Int(r.Status) + ", " + Str(r.Url) + ", " + Bool(r.InLocation) + ", " + Bool(r.IsPattern) + ")", "Redirect");
             w.Array(Config + "ErrorDocumentRule", "ErrorDocuments", s.ErrorDocuments, e => "new(" + Str(e.Location) + ", " + Int(e.Status) + ", " + Str(e.Document) + ")", "ErrorDocument");
-            w.Array(Config + "AliasRule", "Aliases", s.Aliases, a => "new(" + Str(a.Path) + ", " + Str(a.Target) + ")", "Alias");
+            w.Array(Config + "AliasRule", "Aliases", s.Aliases, a => "new(" + Str(a.Path) + ", " + Str(a.Target) + ", " + Bool(a.IsPattern) + ")", "Alias");
             w.Array(Config + "ExpiresRule", "Expires", s.Expires, e => "new(" + Str(e.Location) + ", " + (e.Type is null ? "null" : Str(e.Type)) + ", " + Bool(e.On) + ", " + Bool(e.Modification)
                 + ", " + e.Seconds.ToString(CultureInfo.InvariantCulture) + "L)", "ExpiresActive");
             EmitDeployment(w, s.Deployment);
@@ -64,6 +64,7 @@ public sealed partial class ConfigGenerator
             EmitHeaderEdits(w, s.Headers);
             EmitRedirectPatterns(w, s.Redirects);
             EmitProxyPatterns(w, s.Deployment.ProxyPass);
+            EmitAliasPatterns(w, s.Aliases);
 
             w.Close();
             if (model.EmitEntryPoint)
@@ -173,6 +174,28 @@ public sealed partial class ConfigGenerator
             foreach (int i in patterns)
             {
                 w.Line(Int(i) + " => s_proxy" + Int(i) + ".Match(path) is { Success: true } m" + Int(i) + " ? m" + Int(i) + ".Result(" + Str(routes[i].Url) + ") : null,");
+            }
+            w.Line("_ => null,");
+            w.Close(";");
+        }
+
+        /// <summary>AliasMatch's patterns, and the switch that matches one (by its place among the aliases) and writes its file path.</summary>
+        private static void EmitAliasPatterns(Writer w, EquatableArray<AliasRule> aliases)
+        {
+            var patterns = new List<int>();
+            for (int i = 0; i < aliases.Count; i++) if (aliases[i].IsPattern) patterns.Add(i);
+            if (patterns.Count == 0) return;
+            w.Line("");
+            w.Line("/// <summary>AliasMatch's patterns, each made once.</summary>");
+            foreach (int i in patterns)
+            {
+                w.Line("private static readonly global::System.Text.RegularExpressions.Regex s_alias" + Int(i) + " = new(" + Str(aliases[i].Path) + ", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);");
+            }
+            w.Line("public static string? AliasTo(int alias, string path) => alias switch");
+            w.Open();
+            foreach (int i in patterns)
+            {
+                w.Line(Int(i) + " => s_alias" + Int(i) + ".Match(path) is { Success: true } m" + Int(i) + " ? m" + Int(i) + ".Result(" + Str(aliases[i].Target) + ") : null,");
             }
             w.Line("_ => null,");
             w.Close(";");

@@ -44,7 +44,7 @@ public static class StartupCheck
         }
         foreach (AliasRule alias in aliases ?? System.Array.Empty<AliasRule>())
         {
-            string target = paths.Resolve(alias.Target);
+            string target = paths.Resolve(alias.IsPattern ? alias.FixedDirectory : alias.Target);
             string trimmed = target.Length > 1 ? target.TrimEnd('/') : target;
             if (!Directory.Exists(trimmed) && !File.Exists(trimmed)) problems.Add("Alias " + alias.Path + " " + alias.Target + ": " + target + " is neither a directory nor a file");
         }

@@ -179,7 +179,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         AliasTable aliases;
         try
         {
-            aliases = new AliasTable(TConfig.Aliases, paths.Resolve);
+            aliases = new AliasTable(TConfig.Aliases, paths.Resolve, TConfig.AliasTo);
         }
         catch (InvalidOperationException e)
         {

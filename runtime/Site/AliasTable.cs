@@ -14,27 +14,41 @@ namespace EventMpm.Site;
 /// </summary>
 internal sealed class AliasTable : IDisposable
 {
-    private readonly (string Path, DocumentRoot Root, string? File)[] _aliases;
+    private readonly (AliasRule Rule, DocumentRoot Root, string? File, string Directory, int Index)[] _aliases;
+    private readonly Func<int, string, string?> _aliasTo;
+    private readonly Func<string, string> _resolve;
 
     /// <param name="resolve">Makes a relative target absolute (under ServerRoot).</param>
-    public AliasTable(IReadOnlyList<AliasRule> rules, Func<string, string> resolve)
+    /// <param name="aliasTo">An AliasMatch's file path for a path, by its place in <paramref name="rules"/> (the configuration's compiled code); null when it does not match.</param>
+    public AliasTable(IReadOnlyList<AliasRule> rules, Func<string, string> resolve, Func<int, string, string?>? aliasTo = null)
     {
-        var aliases = new List<(string, DocumentRoot, string?)>();
+        _resolve = resolve;
+        _aliasTo = aliasTo ?? (static (_, _) => null);
+        var aliases = new List<(AliasRule, DocumentRoot, string?, string, int)>();
         try
         {
-            foreach (AliasRule rule in rules)
+            for (int index = 0; index < rules.Count; index++)
             {
+                AliasRule rule = rules[index];
+                if (rule.IsPattern)
+                {
+                    // Every path it makes lies beneath its fixed directory, opened as its root.
+                    string directory = resolve(rule.FixedDirectory);
+                    if (!System.IO.Directory.Exists(directory)) throw new InvalidOperationException("AliasMatch " + rule.Path + " " + rule.Target + ": " + directory + " is not a directory");
+                    aliases.Add((rule, new DocumentRoot(directory), null, directory, index));
+                    continue;
+                }
                 string target = resolve(rule.Target);
                 string trimmed = target.Length > 1 ? target.TrimEnd('/') : target;
-                if (System.IO.Directory.Exists(trimmed)) aliases.Add((rule.Path, new DocumentRoot(trimmed), null));
+                if (System.IO.Directory.Exists(trimmed)) aliases.Add((rule, new DocumentRoot(trimmed), null, trimmed, index));
                 else if (System.IO.File.Exists(trimmed))
-                    aliases.Add((rule.Path, new DocumentRoot(System.IO.Path.GetDirectoryName(trimmed) ?? "/"), System.IO.Path.GetFileName(trimmed)));
+                    aliases.Add((rule, new DocumentRoot(System.IO.Path.GetDirectoryName(trimmed) ?? "/"), System.IO.Path.GetFileName(trimmed), trimmed, index));
                 else throw new InvalidOperationException("Alias " + rule.Path + " " + rule.Target + ": " + target + " is neither a directory nor a file");
             }
         }
         catch
         {
-            foreach (var (_, root, _) in aliases) root.Dispose();
+            foreach (var (_, root, _, _, _) in aliases) root.Dispose();
             throw;
         }
         _aliases = aliases.ToArray();
@@ -48,8 +62,18 @@ internal sealed class AliasTable : IDisposable
     /// </summary>
     public bool Map(string path, out DocumentRoot root, out string? relative)
     {
-        foreach (var (alias, aliasRoot, file) in _aliases)
+        foreach (var (rule, aliasRoot, file, directory, index) in _aliases)
         {
+            if (rule.IsPattern)
+            {
+                if (_aliasTo(index, path) is not string made) continue;
+                root = aliasRoot;
+                // Beneath the fixed directory, or nothing: openat2 then keeps ".." in a group from climbing out.
+                string full = _resolve(made);
+                relative = full == directory ? "" : full.StartsWith(directory.TrimEnd('/') + "/", StringComparison.Ordinal) ? full.Substring(directory.TrimEnd('/').Length + 1) : null;
+                return true;
+            }
+            string alias = rule.Path;
             int matched = ProxyPathMatch.Length(path, alias);
             if (matched < 0) continue;
             root = aliasRoot;
@@ -65,6 +89,6 @@ internal sealed class AliasTable : IDisposable
 
     public void Dispose()
     {
-        foreach (var (_, root, _) in _aliases) root.Dispose();
+        foreach (var (_, root, _, _, _) in _aliases) root.Dispose();
     }
 }

@@ -83,7 +83,7 @@ public sealed class DiagnosticTests
         Case("EMPM090", DiagnosticSeverity.Error, "Listen 80\nProxyPass /api http://127.0.0.1:9000/\nProxyPass /api/v2 http://127.0.0.1:9001/\n", 3, 1, "ProxyPass /api/v2 can never match: the ProxyPass /api at /src/Site/httpd.conf(2,1) comes first and covers it"),
         Case("EMPM091", DiagnosticSeverity.Warning, "Listen 80\nProxyPass /api http://127.0.0.1:9000/\nProxyPassReverse /api http://127.0.0.1:9999/\n", 3, 1, "no ProxyPass sends requests to this URL"),
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nAlias /icons/ /usr/share/icons\n", 2, 15, "the URL-path ends with '/' and the target does not"),
-        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nAliasMatch ^/img/(.*) /srv/img/$1\n", 2, 1, "AliasMatch is httpd's (mod_alias), not supported by EventMpm: EventMpm does not have it yet: regular-expression aliases are planned"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nAliasMatch ^/img/(.*) $1\n", 2, 23, "AliasMatch: the target '$1' must begin with a fixed directory"),
         Case("EMPM020", DiagnosticSeverity.Error, "Listen 80\nInclude conf/missing.conf\n", 2, 9, "Could not open configuration file /src/Site/conf/missing.conf"),
         Case("EMPM021", DiagnosticSeverity.Error, "Listen 80\nInclude conf.d/*.conf\n", 2, 9, "No matches for the wildcard '*.conf'"),
         Case("EMPM022", DiagnosticSeverity.Error, "Listen 80\nInclude httpd.conf\n", 2, 9, "includes itself"),
@@ -124,7 +124,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "UseCanonicalName", "HostnameLookups", "AliasMatch", "RedirectRelative", "FallbackResource", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
+        foreach (string name in new[] { "ServerAdmin", "UseCanonicalName", "HostnameLookups", "AliasPreservePath", "RedirectRelative", "FallbackResource", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

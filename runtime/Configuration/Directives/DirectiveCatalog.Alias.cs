@@ -10,6 +10,7 @@ public static partial class DirectiveCatalog
         const DirectiveContexts Both = DirectiveContexts.Server | DirectiveContexts.Location;
         yield return new("Alias", Arity.Two, C, "Serves a URL-path from a directory or file outside DocumentRoot: Alias /icons/ /usr/share/icons/", "", Alias, repeatable: true)
             { Show = s => s.Aliases.Count == 0 ? "" : s.Aliases.Count + (s.Aliases.Count == 1 ? " alias" : " aliases") };
+        yield return new("AliasMatch", Arity.Two, C, "Serves the paths a regular expression matches from files outside DocumentRoot: AliasMatch ^/icons/(.*) /usr/share/icons/$1", "", AliasMatch, repeatable: true);
         yield return new("Redirect", Arity.OneOrMore, C, "Answers a path with a redirect: Redirect [permanent|temp|seeother|gone|status] /path URL (in <Location>: Redirect [status] URL)", "", c => Redirect(c, null, pattern: false), Both, repeatable: true)
             { Show = s => s.Redirects.Count == 0 ? "" : s.Redirects.Count + (s.Redirects.Count == 1 ? " redirect" : " redirects") };
         yield return new("RedirectMatch", Arity.OneOrMore, C, "Answers the paths a regular expression matches with a redirect: RedirectMatch [status] regex URL ($1... for its groups)", "", c => Redirect(c, null, pattern: true), repeatable: true);
@@ -46,6 +47,23 @@ public static partial class DirectiveCatalog
             return;
         }
         c.Settings.Aliases.Add(new AliasRule(path, target));
+    }
+
+    /// <summary>mod_alias.c: add_alias_regex(): a pattern and the file path its groups make, beneath the target's fixed directory.</summary>
+    private static void AliasMatch(DirectiveCall c)
+    {
+        if (PatternProblem?.Invoke(c.Arg(0)) is string why)
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 0, "AliasMatch: '" + c.Arg(0) + "' is not a regular expression: " + why);
+            return;
+        }
+        string target = c.Arg(1);
+        if (target.Length == 0 || target[0] == '$')
+        {
+            c.Error(DiagnosticCatalog.InvalidValue, 1, "AliasMatch: the target '" + target + "' must begin with a fixed directory (/usr/share/icons/$1): the files it serves lie beneath it");
+            return;
+        }
+        c.Settings.Aliases.Add(new AliasRule(c.Arg(0), target, IsPattern: true));
     }
 
     /// <summary>core.c: set_serv_tokens(): the words httpd takes, with its short forms.</summary>

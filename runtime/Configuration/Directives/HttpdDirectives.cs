@@ -32,7 +32,6 @@ public static class HttpdDirectives
         ("core", Planned + "its part of httpd is not built", "AddDefaultCharset AsyncFilter DefaultRuntimeDir DefaultStateDir EnableMMAP EnableSendfile Error ErrorLogFormat FlushMaxPipelined FlushMaxThreshold GprofDir HostnameLookups HttpProtocolOptions LimitInternalRecursion LimitXMLRequestBody LogLevelOverride MaxRangeOverlaps MaxRangeReversals MaxRanges MergeTrailers Mutex Protocol ReadBufferSize RegexDefaultOptions RegisterHttpMethod RLimitCPU RLimitMEM RLimitNPROC SeeRequestTail UNCList Warning"),
         ("mpm_common", Planned + "its part of httpd's MPMs is not built", "AcceptErrorsNonFatal StartThreads"),
         ("mod_alias", VirtualHostsAndMapping, "AliasPreservePath RedirectRelative"),
-        ("mod_alias", Planned + "regular-expression aliases are planned with rewrite rules; Alias maps by path prefix", "AliasMatch"),
         ("mod_alias", Handlers, "ScriptAlias ScriptAliasMatch"),
         ("mod_rewrite", VirtualHostsAndMapping, "RewriteBase RewriteCond RewriteEngine RewriteMap RewriteOptions RewriteRule"),
         ("mod_dir", VirtualHostsAndMapping, "DirectoryCheckHandler DirectoryIndexRedirect DirectorySlash FallbackResource"),

@@ -155,6 +155,21 @@ public sealed record ExpiresRule(string Location, string? Type, bool On = true, 
 /// <summary>
 /// A mod_alias <c>Alias</c>: requests whose path starts with <paramref name="Path"/> (at a
 /// segment boundary) are served from <paramref name="Target"/>, a directory (the rest of the path
-/// beneath it) or a file, instead of DocumentRoot; relative targets are under ServerRoot.
+/// beneath it) or a file, instead of DocumentRoot; relative targets are under ServerRoot. An
+/// AliasMatch (<paramref name="IsPattern"/>) has a regular expression in <paramref name="Path"/>
+/// and $1... for its groups in <paramref name="Target"/>.
 /// </summary>
-public sealed record AliasRule(string Path, string Target);
+public sealed record AliasRule(string Path, string Target, bool IsPattern = false)
+{
+    /// <summary>The directory every path an AliasMatch makes lies beneath: its target up to the last '/' before the first group.</summary>
+    public string FixedDirectory
+    {
+        get
+        {
+            int group = Target.IndexOf('$');
+            string fixedPart = group < 0 ? Target : Target.Substring(0, group);
+            int slash = fixedPart.LastIndexOf('/');
+            return group < 0 ? Target.TrimEnd('/') : slash <= 0 ? "/" : fixedPart.Substring(0, slash);
+        }
+    }
+}

@@ -17,7 +17,12 @@ public struct AliasConfig : IServerConfig
 
     public static int ThreadsPerChild => 1;
     public static int MaxRequestWorkers => 1;
-    public static IReadOnlyList<AliasRule> Aliases => [new("/icons/", Outside + "/icons/"), new("/favicon.ico", Outside + "/site.ico")];
+    public static IReadOnlyList<AliasRule> Aliases => [new("/icons/", Outside + "/icons/"), new("/favicon.ico", Outside + "/site.ico"),
+        new("^/docs(/.*)?$", Outside + "/manual$1", IsPattern: true)];
+
+    /// <summary>What the generator emits for the AliasMatch above (its place is 2).</summary>
+    public static string? AliasTo(int alias, string path)
+        => alias == 2 && System.Text.RegularExpressions.Regex.Match(path, "^/docs(/.*)?$") is { Success: true } m ? m.Result(Outside + "/manual$1") : null;
 }
 
 /// <summary>Alias over real sockets: files beneath the target, its directory index and redirect, nothing outside it.</summary>
@@ -32,6 +37,9 @@ public sealed class AliasTests : IDisposable
         File.WriteAllText(Path.Combine(AliasConfig.Outside, "icons", "small", "index.html"), "<p>small icons</p>\n");
         File.WriteAllText(Path.Combine(AliasConfig.Outside, "site.ico"), "ico");
         File.WriteAllText(Path.Combine(AliasConfig.Outside, "secret.txt"), "not for the web\n");
+        Directory.CreateDirectory(Path.Combine(AliasConfig.Outside, "manual"));
+        File.WriteAllText(Path.Combine(AliasConfig.Outside, "manual", "index.html"), "<p>the manual</p>\n");
+        File.WriteAllText(Path.Combine(AliasConfig.Outside, "manual", "page.html"), "<p>a page</p>\n");
         _server = new TestServer<AliasConfig>();
     }
 
@@ -58,6 +66,15 @@ public sealed class AliasTests : IDisposable
         Assert.Equal(301, redirect.Status);
         Assert.Contains("Location: /icons/small/", redirect.Head);
         Assert.Equal("Hello, world!\n", Get("/hello.txt").Body); // DocumentRoot as before
+    }
+
+    [Fact]
+    public void AliasMatch_serves_the_file_its_groups_name_beneath_its_fixed_directory()
+    {
+        Assert.Equal("<p>a page</p>\n", Get("/docs/page.html").Body);
+        Assert.Equal("<p>the manual</p>\n", Get("/docs/").Body);
+        Assert.Equal(301, Get("/docs").Status); // the manual directory, without its slash
+        Assert.Equal(404, Get("/docs/missing.html").Status);
     }
 
     [Fact]
