@@ -16,6 +16,9 @@
 #   PART=slowproxy examples/BenchSite/bench.sh   a backend that answers every request after 200 ms
 #                                                    (slow_backend.py), 2,000 clients (wrk -c2000): EventMpm,
 #                                                    nginx, and httpd with 2 children of 25 workers
+#   PART=race examples/BenchSite/bench.sh        the keep-alive race: a backend that closes connections idle
+#                                                    for 1 s, ~100,000 requests paced so pooled connections
+#                                                    sit idle about that long (race.lua); errors per proxy
 #   PART=tunnels N=10000 examples/BenchSite/bench.sh
 #                                                    N idle WebSocket tunnels through EventMpm and nginx
 #                                                    (tunnels.py): memory per tunnel, threads, all still carrying
@@ -203,6 +206,48 @@ MaxRequestWorkers 50"
   )
 }
 case ${PART:-all} in slowproxy) slow_proxy ;; esac
+
+# The keep-alive race (httpd's intermittent 502 "error reading status line"): nginx as the
+# backend closes a connection idle for 1 s; EventMpm's ProxyPass keeps its pooled connections
+# for as long (ttl=1), so requests go out on connections the backend is closing at that moment.
+# wrk with race.lua pauses 0-1.5 s before each request on each of 1,000 connections, so pooled
+# connections sit idle around that second; about 100,000 requests in DURATION (80 s unless
+# set). Each proxy in turn: EventMpm (a request that meets a closing connection before any
+# answer is sent again once), nginx (proxy_next_upstream), httpd's mod_proxy as shipped.
+race() {
+  ( set +e
+    source "$SHARED/bench/lib.sh"
+    need nginx nginx-light; need apache2 apache2
+    local run=$BENCH_DIR/run backend=18192 front=18098
+    cat > "$run/race-backend.conf" <<CONF
+daemon off; master_process on; worker_processes 1; pid $run/race-backend.pid; error_log $run/race-backend-error.log warn;
+worker_rlimit_nofile 20000; events { worker_connections 8192; }
+http { keepalive_timeout 1s; keepalive_requests 100000000; log_format conn \$connection;
+  server { listen 127.0.0.1:$backend backlog=4096; root $BENCH_DOCROOT; access_log $run/race-backend-access.log conn; } }
+CONF
+    nginx_proxy_conf nginx-race "$front" "$backend" 1000 8192
+    httpd_proxy_conf httpd-race "$front" "$backend" "ServerLimit 16
+ThreadsPerChild 64
+MaxRequestWorkers 1024"
+    nginx -c "$run/race-backend.conf" > "$run/race-backend.out" 2>&1 & local backend_pid=$!
+    for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$backend/small.html" && break; sleep 0.1; done
+    local proxies=${PROXIES:-"project nginx-race httpd-race"}
+    for proxy in $proxies; do
+      start_front "$proxy" "$front" "$backend" "ttl=1"
+      : > "$run/race-backend-access.log"; kill -USR1 "$(cat "$run/race-backend.pid")"
+      out=$(wrk -t2 -c1000 -d"${DURATION:-80}"s --timeout 10s -s "$(dirname "$0")/race.lua" "http://127.0.0.1:$front/small.html")
+      requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+      errors=$(awk '/Socket errors/ {gsub(",",""); n=$4+$6+$8+$10} /Non-2xx/ {n+=$NF} END {print n+0}' <<<"$out")
+      sleep 0.2
+      connections=$(python3 -c 'import sys; print(len(set(l.strip() for l in open(sys.argv[1]) if l.strip())))' "$run/race-backend-access.log")
+      echo "$proxy: $requests requests, $errors errors (non-2xx and socket errors), $connections backend connections"
+      kill -TERM "$PID"; wait "$PID" 2>/dev/null; sleep 1
+    done
+    kill -TERM "$backend_pid"; wait "$backend_pid" 2>/dev/null
+    true
+  )
+}
+case ${PART:-all} in race) race ;; esac
 
 # N idle tunnels (10,000 unless set) through each proxy to slow_backend.py, which answers an
 # Upgrade with 101 and echoes; tunnels.py reports memory per tunnel and threads.
