@@ -61,10 +61,7 @@ public sealed partial class ConfigGenerator
             w.Array("string", "Warnings", s.Warnings, Str, null);
             w.Array("string", "Sources", model.Sources, Str, null);
             EmitHandlers(w, model.Handlers);
-            EmitHeaderEdits(w, s.Headers);
-            EmitRedirectPatterns(w, s.Redirects);
-            EmitProxyPatterns(w, s.Deployment.ProxyPass);
-            EmitAliasPatterns(w, s.Aliases);
+            EmitPatterns(w, s);
 
             w.Close();
             if (model.EmitEntryPoint)
@@ -106,98 +103,53 @@ public sealed partial class ConfigGenerator
         }
 
         /// <summary>
-        /// The edit and edit* rules' patterns as Regex instances made once, and the switch that
-        /// applies them by the rule's place; nothing when there are none, so the binary carries no
-        /// regular-expression engine it does not use.
+        /// The configuration's regular expressions (Header edit rules, RedirectMatch, ProxyPassMatch,
+        /// AliasMatch), each a Regex made once, and for each kind the switch that applies one by the
+        /// line's place in its list. Nothing for a kind without one, so a binary carries a
+        /// regular-expression engine only when its configuration uses one.
         /// </summary>
-        private static void EmitHeaderEdits(Writer w, EquatableArray<HeaderRule> headers)
+        private static void EmitPatterns(Writer w, ServerSettings s)
         {
-            var edits = new List<int>();
-            for (int i = 0; i < headers.Count; i++) if (headers[i].Action is HeaderAction.Edit or HeaderAction.EditAll) edits.Add(i);
-            if (edits.Count == 0) return;
-            const string Regex = "global::System.Text.RegularExpressions.Regex";
-            w.Line("");
-            w.Line("/// <summary>The Header and RequestHeader edit rules' patterns, each made once.</summary>");
-            foreach (int i in edits)
+            var edits = new List<(int, string, string)>();
+            for (int i = 0; i < s.Headers.Count; i++)
             {
-                w.Line("private static readonly " + Regex + " s_headerEdit" + Int(i) + " = new(" + Str(headers[i].Value) + ", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);");
+                HeaderRule h = s.Headers[i];
+                if (h.Action is HeaderAction.Edit or HeaderAction.EditAll) edits.Add((i, h.Value, ".Replace(value, " + Str(h.Replacement) + (h.Action == HeaderAction.Edit ? ", 1)" : ")")));
             }
-            w.Line("public static string EditHeader(int rule, string value) => rule switch");
-            w.Open();
-            foreach (int i in edits)
+            EmitPatternSwitch(w, "s_headerEdit", "public static string EditHeader(int rule, string value)", "value", edits);
+
+            var redirects = new List<(int, string, string)>();
+            for (int i = 0; i < s.Redirects.Count; i++) if (s.Redirects[i].IsPattern) redirects.Add((i, s.Redirects[i].Path, Substitution(s.Redirects[i].Url)));
+            EmitPatternSwitch(w, "s_redirect", "public static string? RedirectTo(int rule, string path)", "null", redirects);
+
+            var routes = new List<(int, string, string)>();
+            for (int i = 0; i < s.Deployment.ProxyPass.Count; i++)
             {
-                w.Line(Int(i) + " => s_headerEdit" + Int(i) + ".Replace(value, " + Str(headers[i].Replacement) + (headers[i].Action == HeaderAction.Edit ? ", 1" : "") + "), // " + headers[i].Name);
+                if (s.Deployment.ProxyPass[i].IsPattern) routes.Add((i, s.Deployment.ProxyPass[i].Path, Substitution(s.Deployment.ProxyPass[i].Url)));
             }
-            w.Line("_ => value,");
-            w.Close(";");
+            EmitPatternSwitch(w, "s_proxy", "public static string? ProxyTo(int rule, string path)", "null", routes);
+
+            var aliases = new List<(int, string, string)>();
+            for (int i = 0; i < s.Aliases.Count; i++) if (s.Aliases[i].IsPattern) aliases.Add((i, s.Aliases[i].Path, Substitution(s.Aliases[i].Target)));
+            EmitPatternSwitch(w, "s_alias", "public static string? AliasTo(int rule, string path)", "null", aliases);
         }
 
-        /// <summary>
-        /// RedirectMatch's patterns as Regex instances made once, and the switch that matches one
-        /// (by its place in Redirects) and writes its URL; nothing when there are none.
-        /// </summary>
-        private static void EmitRedirectPatterns(Writer w, EquatableArray<RedirectRule> redirects)
-        {
-            var patterns = new List<int>();
-            for (int i = 0; i < redirects.Count; i++) if (redirects[i].IsPattern) patterns.Add(i);
-            if (patterns.Count == 0) return;
-            w.Line("");
-            w.Line("/// <summary>RedirectMatch's patterns, each made once.</summary>");
-            foreach (int i in patterns)
-            {
-                w.Line("private static readonly global::System.Text.RegularExpressions.Regex s_redirect" + Int(i) + " = new(" + Str(redirects[i].Path) + ", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);");
-            }
-            w.Line("public static string? RedirectTo(int rule, string path) => rule switch");
-            w.Open();
-            foreach (int i in patterns)
-            {
-                w.Line(Int(i) + " => s_redirect" + Int(i) + ".Match(path) is { Success: true } m" + Int(i) + " ? m" + Int(i) + ".Result(" + Str(redirects[i].Url) + ") : null,");
-            }
-            w.Line("_ => null,");
-            w.Close(";");
-        }
+        /// <summary>What a pattern's arm does with the path it matched: its groups put into <paramref name="template"/> ($1...), or null.</summary>
+        private static string Substitution(string template) => ".Match(path) is { Success: true } m ? m.Result(" + Str(template) + ") : null";
 
-        /// <summary>ProxyPassMatch's patterns, and the switch that matches one (by its place among the compiled ProxyPass lines) and writes its URL.</summary>
-        private static void EmitProxyPatterns(Writer w, EquatableArray<ProxyRoute> routes)
+        /// <summary>Regex fields named <paramref name="field"/>N, and <paramref name="method"/> switching on the place N to the pattern's <c>Call</c>.</summary>
+        private static void EmitPatternSwitch(Writer w, string field, string method, string otherwise, List<(int Index, string Pattern, string Call)> arms)
         {
-            var patterns = new List<int>();
-            for (int i = 0; i < routes.Count; i++) if (routes[i].IsPattern) patterns.Add(i);
-            if (patterns.Count == 0) return;
+            if (arms.Count == 0) return;
             w.Line("");
-            w.Line("/// <summary>ProxyPassMatch's patterns, each made once.</summary>");
-            foreach (int i in patterns)
+            foreach (var (index, pattern, _) in arms)
             {
-                w.Line("private static readonly global::System.Text.RegularExpressions.Regex s_proxy" + Int(i) + " = new(" + Str(routes[i].Path) + ", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);");
+                w.Line("private static readonly global::System.Text.RegularExpressions.Regex " + field + Int(index) + " = new(" + Str(pattern) + ", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);");
             }
-            w.Line("public static string? ProxyTo(int route, string path) => route switch");
+            w.Line(method + " => rule switch");
             w.Open();
-            foreach (int i in patterns)
-            {
-                w.Line(Int(i) + " => s_proxy" + Int(i) + ".Match(path) is { Success: true } m" + Int(i) + " ? m" + Int(i) + ".Result(" + Str(routes[i].Url) + ") : null,");
-            }
-            w.Line("_ => null,");
-            w.Close(";");
-        }
-
-        /// <summary>AliasMatch's patterns, and the switch that matches one (by its place among the aliases) and writes its file path.</summary>
-        private static void EmitAliasPatterns(Writer w, EquatableArray<AliasRule> aliases)
-        {
-            var patterns = new List<int>();
-            for (int i = 0; i < aliases.Count; i++) if (aliases[i].IsPattern) patterns.Add(i);
-            if (patterns.Count == 0) return;
-            w.Line("");
-            w.Line("/// <summary>AliasMatch's patterns, each made once.</summary>");
-            foreach (int i in patterns)
-            {
-                w.Line("private static readonly global::System.Text.RegularExpressions.Regex s_alias" + Int(i) + " = new(" + Str(aliases[i].Path) + ", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);");
-            }
-            w.Line("public static string? AliasTo(int alias, string path) => alias switch");
-            w.Open();
-            foreach (int i in patterns)
-            {
-                w.Line(Int(i) + " => s_alias" + Int(i) + ".Match(path) is { Success: true } m" + Int(i) + " ? m" + Int(i) + ".Result(" + Str(aliases[i].Target) + ") : null,");
-            }
-            w.Line("_ => null,");
+            foreach (var (index, _, call) in arms) w.Line(Int(index) + " => " + field + Int(index) + call + ",");
+            w.Line("_ => " + otherwise + ",");
             w.Close(";");
         }
 

@@ -35,10 +35,10 @@ public partial interface IServerConfig
     static virtual string? RedirectTo(int rule, string path) => null;
 
     /// <summary>A ProxyPassMatch (by its place among the compiled ProxyPass lines) matched against a decoded path: its URL with the groups put in, or null. Generated, as RedirectTo.</summary>
-    static virtual string? ProxyTo(int route, string path) => null;
+    static virtual string? ProxyTo(int rule, string path) => null;
 
     /// <summary>An AliasMatch (by its place in <see cref="Aliases"/>) matched against a decoded path: its file path with the groups put in, or null. Generated, as RedirectTo.</summary>
-    static virtual string? AliasTo(int alias, string path) => null;
+    static virtual string? AliasTo(int rule, string path) => null;
     static virtual IReadOnlyList<ErrorDocumentRule> ErrorDocuments => System.Array.Empty<ErrorDocumentRule>();
     static virtual IReadOnlyList<ExpiresRule> Expires => System.Array.Empty<ExpiresRule>();
     static virtual IReadOnlyList<AliasRule> Aliases => System.Array.Empty<AliasRule>();

@@ -99,13 +99,15 @@ public sealed class CompiledCodeTests
     [Fact]
     public void RedirectMatch_patterns_are_compiled_into_RedirectTo()
     {
-        GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\nRedirect /old https://x/new\nRedirectMatch permanent \"^/img/(.*)\\.gif$\" https://cdn.example.org/$1.png\n"));
+        GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\nRedirect /old https://x/new\nRedirectMatch permanent \"^/img/(.*)\\.gif$\" https://cdn.example.org/$1.png\n"
+            + "RedirectMatch ^/(doc|docs)/(.*)$ https://docs.example.org/$2\n"));
         Assert.Empty(run.Errors);
         System.Type config = run.Load().GetType("EventMpm.Generated.CompiledConfig", throwOnError: true)!;
         string? To(int rule, string path) => (string?)config.GetMethod("RedirectTo")!.Invoke(null, [rule, path]);
         Assert.Equal("https://cdn.example.org/a/b.png", To(1, "/img/a/b.gif"));
         Assert.Null(To(1, "/img/a.png"));
         Assert.Null(To(0, "/old"));
+        Assert.Equal("https://docs.example.org/a", To(2, "/doc/a"));
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public struct PatternProxyConfig : IServerConfig
 
     private static readonly Regex s_gif = new(@"^/(.*\.gif)$"), s_static = new("^/static/"), s_api = new("^/api/");
 
-    public static string? ProxyTo(int route, string path) => route switch
+    public static string? ProxyTo(int rule, string path) => rule switch
     {
         0 => s_gif.Match(path) is { Success: true } m ? m.Result(ProxyPassMatchTests.Routes[0].Url) : null,
         1 => s_static.Match(path) is { Success: true } m ? m.Result("!") : null,

@@ -21,8 +21,8 @@ public struct AliasConfig : IServerConfig
         new("^/docs(/.*)?$", Outside + "/manual$1", IsPattern: true)];
 
     /// <summary>What the generator emits for the AliasMatch above (its place is 2).</summary>
-    public static string? AliasTo(int alias, string path)
-        => alias == 2 && System.Text.RegularExpressions.Regex.Match(path, "^/docs(/.*)?$") is { Success: true } m ? m.Result(Outside + "/manual$1") : null;
+    public static string? AliasTo(int rule, string path)
+        => rule == 2 && System.Text.RegularExpressions.Regex.Match(path, "^/docs(/.*)?$") is { Success: true } m ? m.Result(Outside + "/manual$1") : null;
 }
 
 /// <summary>Alias over real sockets: files beneath the target, its directory index and redirect, nothing outside it.</summary>
