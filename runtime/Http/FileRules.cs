@@ -8,15 +8,31 @@ public readonly record struct FileFacts(long Size, long ModifiedSeconds, long Mo
     /// <summary>The longest ETag: two 16-digit hex numbers, a dash and two quotes.</summary>
     public const int MaxETagLength = 35;
 
-    /// <summary>httpd's default ETag (FileETag MTime Size): size and modification time in microseconds, hex.</summary>
-    public int FormatETag(Span<byte> destination)
+    /// <summary>FileETag's parts: the modification time, the size (httpd's default is both; none: no ETag).</summary>
+    public const int ETagMTime = 1, ETagSize = 2, ETagDefault = ETagMTime | ETagSize;
+
+    /// <summary>
+    /// The ETag FileETag's <paramref name="parts"/> make (util_etag.c: ap_make_etag()): the size
+    /// and the modification time in microseconds, hex, those asked for joined by '-'; empty for none.
+    /// </summary>
+    public int FormatETag(Span<byte> destination, int parts = ETagDefault)
     {
+        if (parts == 0) return 0;
+        int at = 1;
         destination[0] = (byte)'"';
-        System.Buffers.Text.Utf8Formatter.TryFormat(Size, destination.Slice(1), out int a, new System.Buffers.StandardFormat('x'));
-        destination[1 + a] = (byte)'-';
-        System.Buffers.Text.Utf8Formatter.TryFormat(ModifiedMicroseconds, destination.Slice(2 + a), out int b, new System.Buffers.StandardFormat('x'));
-        destination[2 + a + b] = (byte)'"';
-        return 3 + a + b;
+        if ((parts & ETagSize) != 0)
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat(Size, destination.Slice(at), out int a, new System.Buffers.StandardFormat('x'));
+            at += a;
+        }
+        if ((parts & ETagMTime) != 0)
+        {
+            if (at > 1) destination[at++] = (byte)'-';
+            System.Buffers.Text.Utf8Formatter.TryFormat(ModifiedMicroseconds, destination.Slice(at), out int b, new System.Buffers.StandardFormat('x'));
+            at += b;
+        }
+        destination[at] = (byte)'"';
+        return at + 1;
     }
 }
 
@@ -29,10 +45,11 @@ public sealed class FileValidators
     public readonly byte[] ETag;
     public readonly byte[] LastModified;
 
-    public FileValidators(in FileFacts facts)
+    /// <param name="etagParts">FileETag's parts (<see cref="FileFacts.ETagDefault"/>; 0: no ETag).</param>
+    public FileValidators(in FileFacts facts, int etagParts = FileFacts.ETagDefault)
     {
         Span<byte> buffer = stackalloc byte[FileFacts.MaxETagLength];
-        ETag = buffer.Slice(0, facts.FormatETag(buffer)).ToArray();
+        ETag = buffer.Slice(0, facts.FormatETag(buffer, etagParts)).ToArray();
         LastModified = buffer.Slice(0, HttpDate.Format(facts.ModifiedSeconds, buffer)).ToArray();
     }
 }

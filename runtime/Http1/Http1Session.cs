@@ -130,7 +130,7 @@ internal sealed unsafe partial class Http1Session<TConfig> : IConnectionProtocol
         return deadline;
     }
 
-    /// <summary>The place (its &lt;Location&gt; sections merged) of the request being answered: its Header rules and ErrorDocuments.</summary>
+    /// <summary>The place (its &lt;Location&gt; sections merged) of the request being answered: its Header rules, ErrorDocuments and mod_expires policy.</summary>
     private Site.Route _place;
 
     /// <summary>

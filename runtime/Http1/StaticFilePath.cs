@@ -124,7 +124,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
     private ResponsePlan FilePlan(Connection c, HttpRequest r, OpenedFile file, string relative)
     {
         var facts = new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds);
-        var validators = new FileValidators(facts); // a file served uncached already costs an open and a stat
+        var validators = new FileValidators(facts, TConfig.FileETag); // a file served uncached already costs an open and a stat
         ResponsePlan plan = FileHead(c, r, facts, validators.ETag, validators.LastModified, _site.Types.For(relative), out FileAnswer answer, null, file.Fd);
         if (r.Method == HttpMethod.Get && answer.Status is 200 or 206 && answer.Length > 0 && answer.Ranges is null)
         {
@@ -154,7 +154,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         if (answer.Status != 412)
         {
             w.Field("Last-Modified"u8, lastModified);
-            w.Field("ETag"u8, etag);
+            if (etag.Length > 0) w.Field("ETag"u8, etag); // none with FileETag None
         }
         if (answer.Status is 200 or 206)
         {
@@ -205,7 +205,7 @@ internal sealed unsafe partial class Http1Session<TConfig>
         plan.KeepAlive = KeepsAlive(c, r, 206, out int left);
         HeadWriter w = ResponseHead<TConfig>.Begin(_out, 206, _site.ServerHeader);
         w.Field("Last-Modified"u8, lastModified);
-        w.Field("ETag"u8, etag);
+        if (etag.Length > 0) w.Field("ETag"u8, etag); // none with FileETag None
         w.Field("Accept-Ranges"u8, "bytes"u8);
         w.Field("Content-Length"u8, body.Length);
         w.Field("Content-Type"u8, MultipartByteranges.ContentType);

@@ -202,7 +202,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
             aliases.Dispose();
             throw new ServerStartException(e.Message);
         }
-        return new HttpSite(root, types, TConfig.DirectoryIndex, ServerIdentity.Banner(TConfig.ServerTokens), TConfig.Locations, deployment.ServerName, status, logs.ToArray(), proxy, TConfig.Headers, TConfig.Redirects, TConfig.ErrorDocuments, TConfig.EditHeader, TConfig.Expires, aliases, TConfig.RedirectTo);
+        return new HttpSite(root, types, TConfig.DirectoryIndex, ServerIdentity.Banner(TConfig.ServerTokens), TConfig.Locations, deployment.ServerName, status, logs.ToArray(), proxy, TConfig.Headers, TConfig.Redirects, TConfig.ErrorDocuments, TConfig.EditHeader, TConfig.Expires, aliases, TConfig.RedirectTo, TConfig.FileETag);
     }
 
     /// <summary>

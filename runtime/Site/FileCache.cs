@@ -14,7 +14,8 @@ namespace EventMpm.Site;
 /// descriptor to sendfile from (<see cref="FileCache.SendfileAbove"/>), and then also the
 /// response a plain GET gets this second, head and body in one file (<see cref="PreparedResponse"/>).
 /// </summary>
-internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, byte[]? contentType, long loadedAt, int fd, DocumentRoot? root = null)
+internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, byte[]? contentType, long loadedAt, int fd, DocumentRoot? root = null,
+    int etagParts = FileFacts.ETagDefault)
     : SharedDescriptor(fd)
 {
     /// <summary>The root it was opened under: an Alias's, or null for DocumentRoot.</summary>
@@ -25,7 +26,7 @@ internal sealed class CachedFile(string relative, byte[] body, FileFacts facts, 
     /// <summary>The bytes, or empty when the file is sent from the shared descriptor.</summary>
     public readonly byte[] Body = body;
     public readonly FileFacts Facts = facts;
-    public readonly FileValidators Validators = new(facts);
+    public readonly FileValidators Validators = new(facts, etagParts);
     public readonly byte[]? ContentType = contentType;
     public readonly long LoadedAt = loadedAt;
 
@@ -98,7 +99,14 @@ internal sealed unsafe class FileCache
     private readonly ConcurrentDictionary<string, CachedFile>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private long _bytes;
 
-    public FileCache() => _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    private readonly int _etagParts;
+
+    /// <param name="etagParts">FileETag's parts, for the entries' ETags.</param>
+    public FileCache(int etagParts = FileFacts.ETagDefault)
+    {
+        _etagParts = etagParts;
+        _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>The entry for a plain request path (ASCII, no query), when present and still fresh.</summary>
     public CachedFile? Find(ReadOnlySpan<byte> path)
@@ -135,7 +143,7 @@ internal sealed unsafe class FileCache
             _entries.Clear();
             Interlocked.Exchange(ref _bytes, 0);
         }
-        var entry = new CachedFile(relative, body, new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds), contentType, Environment.TickCount64, fd, root);
+        var entry = new CachedFile(relative, body, new FileFacts(file.Size, file.ModifiedSeconds, file.ModifiedMicroseconds), contentType, Environment.TickCount64, fd, root, _etagParts);
         if (_entries.TryGetValue(path, out CachedFile? old))
         {
             Interlocked.Add(ref _bytes, -old.Body.Length);

@@ -16,8 +16,9 @@ internal sealed class HttpSite : IDisposable
         IReadOnlyList<LocationSpec> locations, string serverName, StatusIdentity status, Logging.AccessLog[]? logs = null, Proxy.ProxyRouter? proxy = null,
         IReadOnlyList<HeaderRule>? headers = null, IReadOnlyList<RedirectRule>? redirects = null, IReadOnlyList<ErrorDocumentRule>? errors = null,
         Func<int, string, string>? editHeader = null, IReadOnlyList<ExpiresRule>? expires = null, AliasTable? aliases = null,
-        Func<int, string, string?>? redirectTo = null)
+        Func<int, string, string?>? redirectTo = null, int etagParts = Http.FileFacts.ETagDefault)
     {
+        Cache = new FileCache(etagParts);
         Aliases = aliases ?? new AliasTable(Array.Empty<AliasRule>(), static p => p);
         Redirects = new RedirectTable(redirects ?? Array.Empty<RedirectRule>(), redirectTo);
         Proxy = proxy;
@@ -60,7 +61,7 @@ internal sealed class HttpSite : IDisposable
 
     public AliasTable Aliases { get; }
 
-    public FileCache Cache { get; } = new();
+    public FileCache Cache { get; }
 
     public MimeTypes Types { get; }
 

@@ -65,6 +65,8 @@ public sealed class DiagnosticTests
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nExpiresByType text/css \"access plus 1 fortnight\"\n", 2, 24, "'fortnight' is not a unit"),
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nExpiresDefault \"creation plus 1 day\"\n", 2, 16, "'creation' is not a base"),
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nExpiresByType css \"access plus 1 day\"\n", 2, 15, "ExpiresByType: 'css' is not a media type"),
+        Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nFileETag INode MTime Size\n", 2, 10, "FileETag INode is not built: an inode number differs between the machines behind a load balancer"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nFileETag MTime -Size\n", 2, 16, "FileETag: '-Size' mixes a change (+/-) with a list of parts"),
         Case("EMPM092", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app balancer://cluster/\n", 2, 1, "the balancer balancer://cluster has no members; declare them in <Proxy \"balancer://cluster\"> with BalancerMember"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  BalancerMember http://127.0.0.1:9000 loadfactor=101\n</Proxy>\nProxyPass /app balancer://c/\n", 3, 40, "BalancerMember loadfactor takes a whole number from 1 to 100, not '101'"),
         Case("EMPM015", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  Require all granted\n</Proxy>\n", 3, 3, "Require cannot occur within <Proxy> section: EventMpm's <Proxy \"balancer://c\"> holds BalancerMember and ProxySet"),
@@ -124,7 +126,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_httpd_directive_is_never_called_a_misspelling()
     {
-        foreach (string name in new[] { "ServerAdmin", "UseCanonicalName", "HostnameLookups", "AliasPreservePath", "RedirectRelative", "FallbackResource", "FileETag", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
+        foreach (string name in new[] { "ServerAdmin", "UseCanonicalName", "HostnameLookups", "AliasPreservePath", "RedirectRelative", "FallbackResource", "DirectorySlash", "Options", "AllowOverride", "Order", "RewriteRule", "SSLCARevocationFile", "ProxyPassReverseCookiePath", "AddOutputFilterByType", "ProtocolsHonorOrder" })
         {
             GeneratorRun run = GeneratorHarness.Run(TestProject.WithConf("Listen 80\n" + name + " x\n"));
             Diagnostic d = Assert.Single(run.Diagnostics, x => x.Severity == DiagnosticSeverity.Error);

@@ -21,6 +21,8 @@ public static partial class DirectiveCatalog
             { Show = s => s.ServerTokens, Constants = [CompiledConstant.Text("ServerTokens", s => s.ServerTokens)] };
         yield return new("ServerSignature", Arity.One, C, "Whether the server's own error pages end with its name and address: Off or On (EMail needs ServerAdmin, which is not built)", "Off", ServerSignature)
             { Show = s => s.ServerSignature ? "On" : "Off", Constants = [CompiledConstant.Bool("ServerSignature", s => s.ServerSignature)] };
+        yield return new("FileETag", Arity.OneOrMore, C, "What a file's ETag is made of: MTime and Size (httpd 2.4's default), either, or None", "MTime Size", FileETag)
+            { Show = s => s.FileETag switch { 0 => "None", 1 => "MTime", 2 => "Size", _ => "MTime Size" }, Constants = [CompiledConstant.Int("FileETag", s => s.FileETag)] };
         yield return new("TraceEnable", Arity.One, C, "Whether TRACE reaches C# handlers and backends (On) or is answered 405 everywhere (Off); EventMpm never echoes a request itself", "On", TraceEnable)
             { Show = s => s.TraceEnable ? "On" : "Off", Constants = [CompiledConstant.Bool("TraceEnable", s => s.TraceEnable)] };
         yield return new("RedirectTemp", Arity.OneOrMore, C, "Redirect temp (302): RedirectTemp /path URL", "", c => Redirect(c, 302, pattern: false), Both, repeatable: true);
@@ -96,6 +98,45 @@ public static partial class DirectiveCatalog
             return;
         }
         if (c.Flag() is bool on) c.Settings.Settings = c.Settings.Settings with { ServerSignature = on };
+    }
+
+    /// <summary>core.c: set_etag_bits(): the parts, or +/- changes to the default; INode and Digest refused with the reason.</summary>
+    private static void FileETag(DirectiveCall c)
+    {
+        int parts = 3; // MTime Size
+        bool relative = c.Arg(0).StartsWith("+", System.StringComparison.Ordinal) || c.Arg(0).StartsWith("-", System.StringComparison.Ordinal);
+        if (!relative) parts = 0;
+        for (int i = 0; i < c.Args.Count; i++)
+        {
+            string word = c.Arg(i);
+            char sign = word.Length > 0 && word[0] is '+' or '-' ? word[0] : ' ';
+            if ((sign != ' ') != relative)
+            {
+                c.Error(DiagnosticCatalog.InvalidValue, i, "FileETag: '" + word + "' mixes a change (+/-) with a list of parts; write one or the other, as httpd requires");
+                return;
+            }
+            string part = sign == ' ' ? word.ToLowerInvariant() : word.Substring(1).ToLowerInvariant();
+            int bit = part switch { "mtime" => 1, "size" => 2, _ => -1 };
+            if (part == "none" && !relative && c.Args.Count == 1)
+            {
+                c.Settings.Settings = c.Settings.Settings with { FileETag = 0 };
+                return;
+            }
+            if (part is "inode" or "all" or "digest")
+            {
+                c.Error(DiagnosticCatalog.UnsupportedFeature, i, "FileETag " + word + " is not built: " + (part == "digest"
+                    ? "a digest hashes each file, which EventMpm does not do"
+                    : "an inode number differs between the machines behind a load balancer, which is why httpd 2.4 left it out of its default; use MTime Size"));
+                return;
+            }
+            if (bit < 0)
+            {
+                c.Error(DiagnosticCatalog.InvalidValue, i, "FileETag takes MTime, Size, None (or +/- changes to MTime Size), not '" + word + "'");
+                return;
+            }
+            parts = sign == '-' ? parts & ~bit : parts | bit;
+        }
+        c.Settings.Settings = c.Settings.Settings with { FileETag = parts };
     }
 
     private static void TraceEnable(DirectiveCall c)

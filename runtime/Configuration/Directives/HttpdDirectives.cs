@@ -26,7 +26,7 @@ public static class HttpdDirectives
     /// <summary>Modules whose directives share one reason.</summary>
     private static readonly (string Module, string Reason, string Names)[] s_modules =
     {
-        ("core", VirtualHostsAndMapping, "AcceptPathInfo AllowEncodedSlashes DefaultType FileETag ForceType MergeSlashes NameVirtualHost Options ServerAlias ServerPath UseCanonicalName UseCanonicalPhysicalPort QualifyRedirectURL StrictHostCheck"),
+        ("core", VirtualHostsAndMapping, "AcceptPathInfo AllowEncodedSlashes DefaultType ForceType MergeSlashes NameVirtualHost Options ServerAlias ServerPath UseCanonicalName UseCanonicalPhysicalPort QualifyRedirectURL StrictHostCheck"),
         ("core", Http2, "ProtocolsHonorOrder"),
         ("core", Handlers, "CGIMapExtension CGIPassAuth CGIVar ScriptInterpreterSource SetInputFilter SetOutputFilter"),
         ("core", Planned + "its part of httpd is not built", "AddDefaultCharset AsyncFilter DefaultRuntimeDir DefaultStateDir EnableMMAP EnableSendfile Error ErrorLogFormat FlushMaxPipelined FlushMaxThreshold GprofDir HostnameLookups HttpProtocolOptions LimitInternalRecursion LimitXMLRequestBody LogLevelOverride MaxRangeOverlaps MaxRangeReversals MaxRanges MergeTrailers Mutex Protocol ReadBufferSize RegexDefaultOptions RegisterHttpMethod RLimitCPU RLimitMEM RLimitNPROC SeeRequestTail UNCList Warning"),

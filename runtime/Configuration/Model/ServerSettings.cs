@@ -97,6 +97,9 @@ public sealed record ServerSettings
     /// <summary>ErrorDocument lines (a later one for the same status and place replaces an earlier one).</summary>
     public EquatableArray<ErrorDocumentRule> ErrorDocuments { get; init; } = EquatableArray<ErrorDocumentRule>.Empty;
 
+    /// <summary>FileETag's parts: 1 the modification time, 2 the size (httpd 2.4's default, MTime Size, is both); 0 for None.</summary>
+    public int FileETag { get; init; } = 3;
+
     // core: what the server says of itself, and TRACE.
     /// <summary>ServerTokens: how much the Server field says (Prod, Major, Minor, Minimal, OS, Full); Minimal unless set (httpd's is Full).</summary>
     public string ServerTokens { get; init; } = "Minimal";

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Net.Sockets;
 using System.Text;
 using EventMpm.Configuration;
@@ -17,6 +18,7 @@ public struct IdentityConfig : IServerConfig
     public static string ServerTokens => "Prod";
     public static bool ServerSignature => true;
     public static bool TraceEnable => false;
+    public static int FileETag => 0; // FileETag None
 }
 
 /// <summary>What the server says of itself, and TRACE refused before it reaches a backend.</summary>
@@ -52,6 +54,16 @@ public sealed class ServerIdentityTests : IDisposable
         var missing = Send("GET /missing HTTP/1.1\r\nHost: www.example.com:8080\r\n\r\n");
         Assert.Equal(404, missing.Status);
         Assert.Contains("<address>EventMpm Server at www.example.com Port 8080</address>", Encoding.ASCII.GetString(missing.Body));
+    }
+
+    [Fact]
+    public void FileETag_None_sends_no_ETag_and_Last_Modified_still_validates()
+    {
+        var file = Send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.DoesNotContain("ETag", file.Head);
+        string modified = file.Head.Split("\r\n").Single(l => l.StartsWith("Last-Modified: ", StringComparison.Ordinal)).Substring(15);
+        Assert.Equal(304, Send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: " + modified + "\r\n\r\n").Status);
+        Assert.Equal(200, Send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"e-0\"\r\n\r\n").Status);
     }
 
     [Fact]
