@@ -9,7 +9,7 @@ namespace EventMpm.Http;
 
 /// <summary>What the status page says about the server beside the scoreboard.</summary>
 /// <param name="Capacity">What the compiled limits allow, in one line (processes, workers, connections).</param>
-/// <param name="Proxy">ProxyPass is configured: the pages count proxied requests too.</param>
+/// <param name="Proxy">ProxyPass is configured (and ProxyStatus is not Off): the pages count proxied requests too.</param>
 public sealed record StatusIdentity(string ServerSoftware, string Built, int MaxRequestWorkers, int ThreadsPerChild, bool ExtendedStatus, string Capacity = "", bool Proxy = false);
 
 /// <summary>The options mod_status finds in the query string, by substring as it does.</summary>

@@ -173,7 +173,7 @@ public sealed class Server<TConfig> : IDisposable where TConfig : struct, IServe
         }
         var types = new MimeTypes(TConfig.TypesConfig.Length == 0 ? null : System.IO.File.ReadAllLines(paths.Resolve(TConfig.TypesConfig)), TConfig.AddType);
         var status = new StatusIdentity(ServerIdentity.ServerSoftware, ServerIdentity.Built, TConfig.MaxRequestWorkers, TConfig.ThreadsPerChild, TConfig.ExtendedStatus,
-            CompiledSettings.Read<TConfig>().Capacity, Proxy: deployment.ProxyPass.Count > 0);
+            CompiledSettings.Read<TConfig>().Capacity, Proxy: deployment.ProxyPass.Count > 0 && TConfig.ProxyStatus);
         var logs = new List<Logging.AccessLog>();
         Proxy.ProxyRouter? proxy = null;
         AliasTable aliases;

@@ -67,6 +67,7 @@ public sealed class DiagnosticTests
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nExpiresByType css \"access plus 1 day\"\n", 2, 15, "ExpiresByType: 'css' is not a media type"),
         Case("EMPM017", DiagnosticSeverity.Error, "Listen 80\nFileETag INode MTime Size\n", 2, 10, "FileETag INode is not built: an inode number differs between the machines behind a load balancer"),
         Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nFileETag MTime -Size\n", 2, 16, "FileETag: '-Size' mixes a change (+/-) with a list of parts"),
+        Case("EMPM005", DiagnosticSeverity.Error, "Listen 80\nProxyStatus Extended\n", 2, 13, "ProxyStatus takes On, Off or Full, not 'Extended'"),
         Case("EMPM092", DiagnosticSeverity.Error, "Listen 80\nProxyPass /app balancer://cluster/\n", 2, 1, "the balancer balancer://cluster has no members; declare them in <Proxy \"balancer://cluster\"> with BalancerMember"),
         Case("EMPM004", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  BalancerMember http://127.0.0.1:9000 loadfactor=101\n</Proxy>\nProxyPass /app balancer://c/\n", 3, 40, "BalancerMember loadfactor takes a whole number from 1 to 100, not '101'"),
         Case("EMPM015", DiagnosticSeverity.Error, "Listen 80\n<Proxy \"balancer://c\">\n  Require all granted\n</Proxy>\n", 3, 3, "Require cannot occur within <Proxy> section: EventMpm's <Proxy \"balancer://c\"> holds BalancerMember and ProxySet"),

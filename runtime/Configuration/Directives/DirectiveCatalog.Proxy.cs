@@ -57,6 +57,13 @@ public static partial class DirectiveCatalog
         yield return new("ProxyErrorOverride", Arity.OneOrMore, C, "Whether a backend's 4xx/5xx answer is replaced by this server's own error page: On|Off [status ...] (the statuses limit it; none means all)", "Off", ProxyErrorOverride)
             { Show = s => (s.ProxyErrorOverride ? "On" : "Off") + (s.ProxyErrorOverrideStatuses.Length > 0 ? " " + s.ProxyErrorOverrideStatuses : ""),
               Constants = [CompiledConstant.Bool("ProxyErrorOverride", s => s.ProxyErrorOverride), CompiledConstant.Text("ProxyErrorOverrideStatuses", s => s.ProxyErrorOverrideStatuses)] };
+        yield return new("ProxyStatus", Arity.One, C, "Whether the status page shows the proxy's requests waiting on backends and in progress: On or Full (the same here), or Off", "On", c =>
+            {
+                string value = c.Arg(0).ToLowerInvariant();
+                if (value is "on" or "full" or "off") c.Settings.Settings = c.Settings.Settings with { ProxyStatus = value != "off" };
+                else c.Error(DiagnosticCatalog.InvalidValue, 0, "ProxyStatus takes On, Off or Full, not '" + c.Arg(0) + "'");
+            })
+            { Show = s => s.ProxyStatus ? "On" : "Off", Constants = [CompiledConstant.Bool("ProxyStatus", s => s.ProxyStatus)] };
         yield return new("ProxyRequests", Arity.Flag, C, "Forward proxying: Off only (EventMpm is a reverse proxy)", "Off", ProxyRequests);
     }
 

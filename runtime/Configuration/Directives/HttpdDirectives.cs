@@ -56,7 +56,6 @@ public static class HttpdDirectives
         ("mod_proxy", "Max-Forwards is passed on as the client sent it (httpd 2.4's default, ProxyMaxForwards -1)", "ProxyMaxForwards"),
         ("mod_proxy", "there are no virtual hosts to inherit into yet, and -C lines expand ${VAR} at start instead of per request", "ProxyPassInherit ProxyPassInterpolateEnv"),
         ("mod_proxy", "connections to backends leave from the address the kernel picks", "ProxySourceAddress"),
-        ("mod_proxy", "the status page shows the proxy's counts whenever ProxyPass is configured", "ProxyStatus"),
         ("mod_proxy", "no Via field is added (httpd's default, ProxyVia Off)", "ProxyVia"),
         ("mod_proxy_wstunnel", "WebSocket is tunnelled by ProxyPass upgrade=websocket (mod_proxy_http's way), in the pollset; there is no separate tunnel module", "ProxyWebsocketAsync ProxyWebsocketAsyncDelay ProxyWebsocketFallbackToProxyHttp ProxyWebsocketIdleTimeout"),
         ("mod_proxy_fcgi", "FastCGI backends are not built: ProxyPass sends to http:// backends", "ProxyFCGIBackendType ProxyFCGISetEnvIf"),

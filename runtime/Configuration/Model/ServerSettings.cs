@@ -115,6 +115,8 @@ public sealed record ServerSettings
     public bool ProxyPreserveHost { get; init; } = false;
     /// <summary>ProxyAddHeaders: X-Forwarded-For, -Host and -Server to the backend (httpd's On).</summary>
     public bool ProxyAddHeaders { get; init; } = true;
+    /// <summary>ProxyStatus: whether the status page shows the proxy's counts (On, Full) or not (Off); httpd's default is Off, EventMpm's On.</summary>
+    public bool ProxyStatus { get; init; } = true;
     /// <summary>ProxyErrorOverride: a backend's 4xx/5xx answer is replaced by this server's own error page (httpd's Off).</summary>
     public bool ProxyErrorOverride { get; init; } = false;
     /// <summary>The statuses ProxyErrorOverride replaces, space-separated; empty means every 4xx and 5xx.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Text;
 using EventMpm.Configuration;
@@ -19,6 +20,8 @@ public struct IdentityConfig : IServerConfig
     public static bool ServerSignature => true;
     public static bool TraceEnable => false;
     public static int FileETag => 0; // FileETag None
+    public static bool ProxyStatus => false;
+    public static IReadOnlyList<LocationSpec> Locations => [new("/server-status", "server-status")];
 }
 
 /// <summary>What the server says of itself, and TRACE refused before it reaches a backend.</summary>
@@ -54,6 +57,16 @@ public sealed class ServerIdentityTests : IDisposable
         var missing = Send("GET /missing HTTP/1.1\r\nHost: www.example.com:8080\r\n\r\n");
         Assert.Equal(404, missing.Status);
         Assert.Contains("<address>EventMpm Server at www.example.com Port 8080</address>", Encoding.ASCII.GetString(missing.Body));
+    }
+
+    [Fact]
+    public void ProxyStatus_Off_leaves_the_proxys_counts_off_the_status_page()
+    {
+        var status = Send("GET /server-status?auto HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal(200, status.Status);
+        string page = Encoding.ASCII.GetString(status.Body);
+        Assert.Contains("BusyWorkers: ", page);
+        Assert.DoesNotContain("ProxyWaitingOnBackend", page);
     }
 
     [Fact]
