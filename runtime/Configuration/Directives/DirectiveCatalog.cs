@@ -168,6 +168,7 @@ public static partial class DirectiveCatalog
         list.AddRange(ProxyRows());
         list.AddRange(HeaderRows());
         list.AddRange(AliasRows());
+        list.AddRange(ResponseRows());
         list.AddRange(ExpiresRows());
         return list;
     }
