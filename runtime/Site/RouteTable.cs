@@ -56,50 +56,35 @@ internal sealed class RouteTable
         Func<int, string, string>? editHeader = null, IReadOnlyList<ExpiresRule>? expires = null)
     {
         editHeader ??= static (_, value) => value;
-        expires ??= Array.Empty<ExpiresRule>();
         headers ??= Array.Empty<HeaderRule>();
         errors ??= Array.Empty<ErrorDocumentRule>();
+        expires ??= Array.Empty<ExpiresRule>();
         var paths = new List<string>();
-        foreach (LocationSpec l in locations)
+        void AddPath(string location)
         {
-            string path = Widen(l.Path);
-            if (!paths.Contains(path)) paths.Add(path);
+            if (location.Length > 0 && !paths.Contains(Widen(location))) paths.Add(Widen(location));
         }
-        foreach (HeaderRule h in headers)
+        foreach (LocationSpec l in locations) AddPath(l.Path);
+        foreach (HeaderRule h in headers) AddPath(h.Location);
+        foreach (ErrorDocumentRule e in errors) AddPath(e.Location);
+        foreach (ExpiresRule e in expires) AddPath(e.Location);
+
+        // A place's rules: the top level's, then each section's that covers it, in the order written (httpd's merge).
+        Route Place(string? path)
         {
-            if (h.Location.Length > 0 && !paths.Contains(Widen(h.Location))) paths.Add(Widen(h.Location));
-        }
-        foreach (ErrorDocumentRule e in errors)
-        {
-            if (e.Location.Length > 0 && !paths.Contains(Widen(e.Location))) paths.Add(Widen(e.Location));
-        }
-        foreach (ExpiresRule e in expires)
-        {
-            if (e.Location.Length > 0 && !paths.Contains(Widen(e.Location))) paths.Add(Widen(e.Location));
-        }
-        var topExpires = new List<ExpiresRule>();
-        foreach (ExpiresRule e in expires) if (e.Location.Length == 0) topExpires.Add(e);
-        var topLevel = new List<(HeaderRule, int)>();
-        for (int i = 0; i < headers.Count; i++) if (headers[i].Location.Length == 0) topLevel.Add((headers[i], i));
-        var topErrors = new List<ErrorDocumentRule>();
-        foreach (ErrorDocumentRule e in errors) if (e.Location.Length == 0) topErrors.Add(e);
-        Root = Route.Files with { Headers = topLevel.Count > 0 ? new HeaderRules(topLevel, editHeader) : null, Errors = topErrors.Count > 0 ? new ErrorDocuments(topErrors) : null,
-            Expires = ExpiresPolicy.Of(topExpires) };
-        foreach (string path in paths)
-        {
-            // mod_headers merges the top level's rules first, then each section's that covers the path, in order.
-            var rules = new List<(HeaderRule, int)>(topLevel);
-            for (int i = 0; i < headers.Count; i++) if (headers[i].Location.Length > 0 && Covers(Widen(headers[i].Location), path)) rules.Add((headers[i], i));
-            var documents = new List<ErrorDocumentRule>(topErrors);
-            foreach (ErrorDocumentRule e in errors) if (e.Location.Length > 0 && Covers(Widen(e.Location), path)) documents.Add(e);
-            var expiring = new List<ExpiresRule>(topExpires);
-            foreach (ExpiresRule e in expires) if (e.Location.Length > 0 && Covers(Widen(e.Location), path)) expiring.Add(e);
-            Route merged = Root with
+            var rules = Merged(headers, h => h.Location, path);
+            var documents = Merged(errors, e => e.Location, path);
+            return Route.Files with
             {
                 Headers = rules.Count > 0 ? new HeaderRules(rules, editHeader) : null,
-                Errors = documents.Count > 0 ? new ErrorDocuments(documents) : null,
-                Expires = ExpiresPolicy.Of(expiring),
+                Errors = documents.Count > 0 ? new ErrorDocuments(documents.ConvertAll(d => d.Item)) : null,
+                Expires = ExpiresPolicy.Of(Merged(expires, e => e.Location, path).ConvertAll(e => e.Item)),
             };
+        }
+        Root = Place(null);
+        foreach (string path in paths)
+        {
+            Route merged = Place(path);
             foreach (LocationSpec l in locations)
             {
                 if (!Covers(Widen(l.Path), path)) continue;
@@ -156,6 +141,16 @@ internal sealed class RouteTable
             if (slash <= 0) return _root;
             prefix = prefix.Slice(0, slash);
         }
+    }
+
+    /// <summary>The items written at the top level, then (for a path) those of each section that covers it, with their places in <paramref name="items"/>.</summary>
+    private static List<(T Item, int Index)> Merged<T>(IReadOnlyList<T> items, Func<T, string> location, string? path)
+    {
+        var merged = new List<(T, int)>();
+        for (int i = 0; i < items.Count; i++) if (location(items[i]).Length == 0) merged.Add((items[i], i));
+        if (path is null) return merged;
+        for (int i = 0; i < items.Count; i++) if (location(items[i]).Length > 0 && Covers(Widen(location(items[i])), path)) merged.Add((items[i], i));
+        return merged;
     }
 
     /// <summary>Whether the section path <paramref name="section"/> covers <paramref name="path"/> at a segment boundary.</summary>
