@@ -104,6 +104,18 @@ http { access_log off; keepalive_timeout 60s; keepalive_requests 100000000;
 CONF
 }
 
+# nginx as the backend on PORT serving the bench's files, closing connections idle for
+# KEEPALIVE_TIMEOUT, and logging each request's connection number (run/NAME-access.log), so
+# the proxies' reuse of backend connections is counted where the connections are.
+nginx_backend_conf() { # NAME PORT KEEPALIVE_TIMEOUT
+  cat > "$BENCH_DIR/run/$1.conf" <<CONF
+daemon off; master_process on; worker_processes 1; pid $BENCH_DIR/run/$1.pid; error_log $BENCH_DIR/run/$1-error.log warn;
+worker_rlimit_nofile 20000; events { worker_connections 8192; }
+http { sendfile on; tcp_nopush on; keepalive_timeout $3; keepalive_requests 100000000; open_file_cache max=1000; log_format conn \$connection;
+  server { listen 127.0.0.1:$2 backlog=4096; root $BENCH_DOCROOT; access_log $BENCH_DIR/run/$1-access.log conn; } }
+CONF
+}
+
 # httpd 2.4 (event MPM, mod_proxy_http) in front of BACKEND on FRONT, with the MPM lines given.
 httpd_proxy_conf() { # NAME FRONT BACKEND MPM_LINES
   cat > "$BENCH_DIR/run/$1.conf" <<CONF
@@ -131,13 +143,7 @@ proxy_rounds() {
     source "$SHARED/bench/lib.sh"
     need nginx nginx-light; need apache2 apache2
     local run=$BENCH_DIR/run backend=18190 front=18095
-    cat > "$run/backend.conf" <<CONF
-daemon off; master_process on; worker_processes 1; pid $run/backend.pid; error_log $run/backend-error.log warn;
-events { worker_connections 4096; }
-http { access_log off; sendfile on; tcp_nopush on; keepalive_timeout 60s; keepalive_requests 100000000;
-  open_file_cache max=1000; log_format conn \$connection;
-  server { listen 127.0.0.1:$backend backlog=511; root $BENCH_DOCROOT; access_log $run/backend-access.log conn; } }
-CONF
+    nginx_backend_conf backend "$backend" 60s
     nginx_proxy_conf nginx-proxy "$front" "$backend" 64 4096
     httpd_proxy_conf httpd-proxy "$front" "$backend" "ServerLimit 16
 ThreadsPerChild 25
@@ -219,12 +225,7 @@ race() {
     source "$SHARED/bench/lib.sh"
     need nginx nginx-light; need apache2 apache2
     local run=$BENCH_DIR/run backend=18192 front=18098
-    cat > "$run/race-backend.conf" <<CONF
-daemon off; master_process on; worker_processes 1; pid $run/race-backend.pid; error_log $run/race-backend-error.log warn;
-worker_rlimit_nofile 20000; events { worker_connections 8192; }
-http { keepalive_timeout 1s; keepalive_requests 100000000; log_format conn \$connection;
-  server { listen 127.0.0.1:$backend backlog=4096; root $BENCH_DOCROOT; access_log $run/race-backend-access.log conn; } }
-CONF
+    nginx_backend_conf race-backend "$backend" 1s
     nginx_proxy_conf nginx-race "$front" "$backend" 1000 8192
     httpd_proxy_conf httpd-race "$front" "$backend" "ServerLimit 16
 ThreadsPerChild 64

@@ -42,11 +42,14 @@ public static class StartupCheck
         {
             problems.Add("DocumentRoot '" + paths.DocumentRoot + "' is not a directory, or is not readable");
         }
-        foreach (AliasRule alias in aliases ?? System.Array.Empty<AliasRule>())
+        try
         {
-            string target = paths.Resolve(alias.IsPattern ? alias.FixedDirectory : alias.Target);
-            string trimmed = target.Length > 1 ? target.TrimEnd('/') : target;
-            if (!Directory.Exists(trimmed) && !File.Exists(trimmed)) problems.Add("Alias " + alias.Path + " " + alias.Target + ": " + target + " is neither a directory nor a file");
+            // Each target opened as the start opens it: one that is missing is said here.
+            using var opened = new Site.AliasTable(aliases ?? System.Array.Empty<AliasRule>(), paths.Resolve);
+        }
+        catch (System.InvalidOperationException e)
+        {
+            problems.Add(e.Message);
         }
         if (deployment.CoreDumpDirectory.Length != 0)
         {

@@ -16,11 +16,13 @@ public sealed class ExpiresPolicy
 {
     private readonly (bool Modification, long Seconds)? _default;
     private readonly Dictionary<string, (bool Modification, long Seconds)> _byType = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (bool Modification, long Seconds)>.AlternateLookup<ReadOnlySpan<char>> _byTypeSpan;
 
     [ThreadStatic] private static byte[]? t_copy;
 
     private ExpiresPolicy(IEnumerable<ExpiresRule> rules)
     {
+        _byTypeSpan = _byType.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (ExpiresRule rule in rules)
         {
             if (rule.Type is null) continue;
@@ -96,15 +98,19 @@ public sealed class ExpiresPolicy
         return w.Length;
     }
 
+    /// <summary>The rule for a Content-Type (its parameters and case aside): its own, its major type's, or the default; looked up without a string.</summary>
     private (bool Modification, long Seconds)? Rule(ReadOnlySpan<byte> contentType)
     {
-        if (contentType.IsEmpty) return _default;
         int semicolon = contentType.IndexOf((byte)';');
-        string type = Encoding.ASCII.GetString(semicolon < 0 ? contentType : contentType.Slice(0, semicolon)).Trim().ToLowerInvariant();
-        if (_byType.TryGetValue(type, out var exact)) return exact;
-        int slash = type.IndexOf('/');
-        if (slash > 0 && _byType.TryGetValue(type.Substring(0, slash) + "/*", out var major)) return major;
-        return _default;
+        ReadOnlySpan<byte> bare = (semicolon < 0 ? contentType : contentType.Slice(0, semicolon)).Trim(" \t"u8);
+        if (bare.IsEmpty || bare.Length > 126) return _default;
+        Span<char> type = stackalloc char[bare.Length + 2];
+        for (int i = 0; i < bare.Length; i++) type[i] = (char)(bare[i] is >= (byte)'A' and <= (byte)'Z' ? bare[i] + 32 : bare[i]);
+        if (_byTypeSpan.TryGetValue(type.Slice(0, bare.Length), out var exact)) return exact;
+        int slash = bare.IndexOf((byte)'/');
+        if (slash <= 0) return _default;
+        type[slash + 1] = '*';
+        return _byTypeSpan.TryGetValue(type.Slice(0, slash + 2), out var major) ? major : _default;
     }
 
     /// <summary>Where <paramref name="part"/> (a slice of <paramref name="whole"/>) begins in it.</summary>

@@ -34,4 +34,13 @@ public class ExpiresPolicyTests
         Assert.Equal("Content-Type: text/css\r\n", Apply("200 OK", "Content-Type: text/css\r\n", On, new ExpiresRule("", "image/png", Seconds: 60)));
         Assert.Null(ExpiresPolicy.Of([new ExpiresRule("", "", Seconds: 60)])); // ExpiresActive not On: no policy
     }
+
+    [Fact]
+    public void A_type_matches_without_case_or_parameters_and_falls_back_to_its_major_type_then_the_default()
+    {
+        ExpiresRule[] rules = [On, new("", "", Seconds: 1), new("", "image/*", Seconds: 60), new("", "text/css", Seconds: 600)];
+        Assert.Contains("max-age=600", Apply("200 OK", "Content-Type: Text/CSS ; charset=utf-8\r\n", rules));
+        Assert.Contains("max-age=60", Apply("200 OK", "Content-Type: image/png\r\n", rules));
+        Assert.Contains("max-age=1\r\n", Apply("200 OK", "Content-Type: text/plain\r\n", rules));
+    }
 }

@@ -36,6 +36,7 @@ public sealed class BalancerTests : IDisposable
                 new("balancer://none", dead), new("balancer://none", deadToo),
                 new("balancer://busy", a, Timeout: 10_000), new("balancer://busy", b, Timeout: 10_000)]),
             ProxySet = new EquatableArray<BalancerSet>([new("balancer://busy", LbMethod: "bybusyness")]),
+            ProxyPassReverse = new EquatableArray<ProxyReverse>([new("/rr", "balancer://rr/base")]),
         });
     }
 
@@ -72,6 +73,17 @@ public sealed class BalancerTests : IDisposable
         Assert.Equal(new[] { "GET /m/base/x1 HTTP/1.1", "GET /m/base/x5 HTTP/1.1" }, _a.Requests.Select(r => r.RequestLine).ToArray());
         Assert.Equal("GET /base/x0 HTTP/1.1", _b.Requests.First().RequestLine);
         Assert.Equal("127.0.0.1:" + _a.Port, _a.Requests.First().Field("Host")); // the member's own address
+    }
+
+    [Fact]
+    public void ProxyPassReverse_on_a_balancer_rewrites_a_members_redirect()
+    {
+        _b.Answer = _ => TestBackend.Response(302, "", "Location: http://127.0.0.1:" + _b.Port + "/base/elsewhere\r\n");
+        using Socket s = _proxy.Connect();
+        Wire.Send(s, Wire.Get("/rr/x"));
+        var r = Wire.ReadOne(s); // byrequests gives the first request to b (loadfactor 3)
+        Assert.Equal(302, r.Status);
+        Assert.Contains("Location: http://localhost/rr/elsewhere\r\n", r.Head + "\r\n");
     }
 
     [Fact]
